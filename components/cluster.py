@@ -1,0 +1,128 @@
+"""`ackstack:cluster:AckProCluster`: one ACK managed Pro cluster, whichever CNI strategy it uses."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_alicloud as alicloud
+import pulumi_kubernetes as k8s
+
+from components import constants as C
+from components.cni import CniStrategy
+from components.config import NodePoolConfig
+from components.network import Network
+from components.plan import NetworkPlan
+
+
+class AckProCluster(pulumi.ComponentResource):
+    """ManagedKubernetes + node pools + a secret kubeconfig + a Kubernetes provider built from it.
+
+    Add-ons are listed explicitly at creation (ACK's defaults differ by console, API and version),
+    and node pools depend on the cluster only, never on in-cluster objects (BYOCNI nodes stay
+    NotReady until the CNI runs; anything waiting on them from Kubernetes would deadlock).
+    """
+
+    cluster_id: pulumi.Output[str]
+    api_server_intranet: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str]
+    provider: k8s.Provider
+    cluster: alicloud.cs.ManagedKubernetes
+    node_pools: dict[str, alicloud.cs.NodePool]
+
+    def __init__(
+        self,
+        name: str,
+        plan: NetworkPlan,
+        network: Network,
+        cni: CniStrategy,
+        node_password: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("ackstack:cluster:AckProCluster", name, None, opts)
+        config = plan.config
+        spec = config.cluster
+        env = config.environment
+        tags = {**env.tags, "ackstack:environment": env.name}
+        node_vswitches = [v for v in plan.by_role("node") if v.zone_id in plan.node_zones]
+
+        logs = spec.control_plane_logs
+        self.cluster = alicloud.cs.ManagedKubernetes(
+            f"{name}",
+            name=spec.name,
+            cluster_spec=spec.cluster_spec,
+            version=spec.kubernetes_version,
+            vswitch_ids=[network.vswitch(v.key) for v in node_vswitches],
+            service_cidr=spec.service_cidr,
+            security_group_id=network.security_group(spec.security_group),
+            deletion_protection=spec.deletion_protection,
+            slb_internet_enabled=spec.api_server.public,
+            load_balancer_spec=spec.api_server.load_balancer_spec,
+            enable_rrsa=spec.rrsa,
+            control_plane_log_components=list(logs.components) if logs.enabled else None,
+            control_plane_log_ttl=str(logs.ttl_days) if logs.enabled else None,
+            control_plane_log_project=logs.project if logs.enabled else None,
+            proxy_mode=spec.proxy_mode,
+            encryption_provider_key=spec.secrets_encryption_kms_key_id,
+            addons=cni.addons(plan),
+            tags=tags,
+            **cni.cluster_args(plan, network),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=env.production,
+                custom_timeouts=pulumi.CustomTimeouts(create=C.CLUSTER_CREATE_TIMEOUT, delete=C.CLUSTER_DELETE_TIMEOUT),
+            ),
+        )
+        self.cluster_id = self.cluster.id
+        self.api_server_intranet = self.cluster.connections.apply(
+            lambda conns: (conns[0].api_server_intranet if conns else "") or ""
+        )
+
+        self.node_pools = {
+            pool.name: self._node_pool(name, plan, network, pool, node_password, tags) for pool in spec.node_pools
+        }
+
+        credential = alicloud.cs.get_cluster_credential_output(cluster_id=self.cluster.id)
+        self.kubeconfig = pulumi.Output.secret(credential.kube_config)
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=self.kubeconfig,
+            enable_server_side_apply=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs(
+            {
+                "clusterId": self.cluster_id,
+                "apiServerIntranet": self.api_server_intranet,
+                "kubeconfig": self.kubeconfig,
+                "nodePoolIds": {k: v.node_pool_id for k, v in self.node_pools.items()},
+            }
+        )
+
+    def _node_pool(self, name, plan: NetworkPlan, network: Network, pool: NodePoolConfig, password, tags):
+        vswitches = plan.node_vswitches_in(pool.zones)
+        disk = pool.system_disk
+        scaling = (
+            {"enable": True, "min_size": pool.min_size, "max_size": pool.max_size} if pool.autoscaling else None
+        )
+        return alicloud.cs.NodePool(
+            f"{name}-np-{pool.name}",
+            cluster_id=self.cluster.id,
+            node_pool_name=pool.name,
+            vswitch_ids=[network.vswitch(v.key) for v in vswitches],
+            instance_types=list(pool.instance_types),
+            desired_size=None if pool.autoscaling else str(pool.initial_size),
+            scaling_config=scaling,
+            labels=[{"key": k, "value": v} for k, v in sorted(pool.labels.items())],
+            taints=[{"key": t.key, "value": t.value, "effect": t.effect} for t in pool.taints],
+            system_disk_category=disk.category,
+            system_disk_size=disk.size_gb,
+            system_disk_encrypted=disk.encrypted,
+            system_disk_kms_key=disk.kms_key_id,
+            management={"enable": True, "auto_repair": pool.auto_repair, "auto_upgrade": pool.auto_upgrade},
+            kubelet_configuration={"max_pods": str(pool.max_pods)} if pool.max_pods else None,
+            security_group_ids=[network.security_group(ref) for ref in pool.security_groups] or None,
+            key_name=pool.key_name,
+            password=pulumi.Output.secret(password) if password is not None and pool.key_name is None else None,
+            image_type=pool.image_type,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -1,0 +1,51 @@
+"""Terway Trunk ENI: terway-eniip with trunking and terway-controlplane, pod vSwitches per zone."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+
+from components import constants as C
+from components.plan import NetworkPlan
+
+
+def terway_eniip_config(plan: NetworkPlan) -> str:
+    """The add-on config ACK reads at creation: string values, as the console and API send them."""
+    cni = plan.config.cni
+    return json.dumps(
+        {
+            C.TERWAY_CONFIG_KEY_IPVLAN: str(cni.ipvlan).lower(),
+            C.TERWAY_CONFIG_KEY_NETWORK_POLICY: str(cni.network_policy).lower(),
+            C.TERWAY_CONFIG_KEY_TRUNKING: str(cni.trunking).lower(),
+        },
+        sort_keys=True,
+    )
+
+
+def terway_addons(plan: NetworkPlan) -> list[dict]:
+    cni = plan.config.cni
+    eniip = {"name": C.ADDON_TERWAY_ENIIP, "config": terway_eniip_config(plan)}
+    if cni.version:
+        eniip["version"] = cni.version
+    controlplane = {"name": C.ADDON_TERWAY_CONTROLPLANE}
+    if cni.controlplane_version:
+        controlplane["version"] = cni.controlplane_version
+    return [eniip, controlplane]
+
+
+class TerwayTrunk:
+    mode = "terway-trunk"
+
+    def cluster_args(self, plan: NetworkPlan, network) -> dict:
+        zones = plan.node_zones
+        pod_vswitches = [v for v in plan.by_role("pod") if v.zone_id in zones]
+        return {"pod_vswitch_ids": [network.vswitch(v.key) for v in pod_vswitches]}
+
+    def addons(self, plan: NetworkPlan) -> list[dict]:
+        return terway_addons(plan)
+
+    def install(self, plan: NetworkPlan, network, cluster) -> list[pulumi.Resource]:
+        from components.terway import install_terway_objects
+
+        return install_terway_objects(plan, network, cluster)

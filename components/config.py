@@ -1,0 +1,393 @@
+"""Typed stack configuration: every user input, parsed once, strict.
+
+Keys are camelCase as written in `Pulumi.<stack>.yaml` under the `ackstack:` namespace; unknown keys
+are errors so a typo never silently falls back to a default. Checks that need more than one field
+(zones, CIDR math, capacity) live in `components.validation`, not here: this module only says what
+shape the input has.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from components import constants as C
+
+# Kubernetes object names (RFC 1123 subdomain / label); checked again with messages in validation.
+_NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+
+
+class Model(BaseModel):
+    """Base: camelCase keys, no unknown keys, immutable after parsing."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, str_strip_whitespace=False
+    )
+
+
+def _cidr(value: str) -> str:
+    try:
+        ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"not an IPv4 CIDR block with host bits clear ({exc})") from None
+    return value
+
+
+Cidr = Annotated[str, Field(min_length=9, max_length=18)]
+
+
+# ---------------------------------------------------------------- environment
+class EnvironmentConfig(Model):
+    """Who this stack is for; `production` turns on resource protection."""
+
+    name: str = Field(pattern=_NAME, max_length=40)
+    production: bool = False
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- network
+class VpcConfig(Model):
+    """Create a VPC (`cidr`) or adopt one (`id`)."""
+
+    cidr: Cidr | None = None
+    id: str | None = Field(default=None, pattern=r"^vpc-[a-z0-9]+$")
+    name: str | None = None
+
+    _check_cidr = field_validator("cidr")(lambda v: v if v is None else _cidr(v))
+
+    @model_validator(mode="after")
+    def _one_of(self) -> VpcConfig:
+        if (self.cidr is None) == (self.id is None):
+            raise ValueError("set exactly one of `cidr` (create a VPC) or `id` (adopt an existing VPC)")
+        return self
+
+
+VSwitchRole = Literal["node", "pod", "podnetworking"]
+
+
+class VSwitchConfig(Model):
+    """A vSwitch by stable name: `node` hosts nodes, `pod` is a cluster pod vSwitch (Terway
+    `pod_vswitch_ids`), `podnetworking` is dedicated to PodNetworkings."""
+
+    name: str = Field(pattern=_NAME, max_length=63)
+    role: VSwitchRole
+    zone_id: str | None = Field(default=None, min_length=3, max_length=40)
+    cidr: Cidr | None = None
+    id: str | None = Field(default=None, pattern=r"^vsw-[a-z0-9]+$")
+
+    _check_cidr = field_validator("cidr")(lambda v: v if v is None else _cidr(v))
+
+    @model_validator(mode="after")
+    def _one_of(self) -> VSwitchConfig:
+        if (self.cidr is None) == (self.id is None):
+            raise ValueError("set exactly one of `cidr` (create) or `id` (adopt)")
+        if self.cidr is not None and self.zone_id is None:
+            raise ValueError("`zoneId` is required when the vSwitch is created")
+        return self
+
+
+class SecurityGroupRuleConfig(Model):
+    """One ingress/egress rule; `name` keeps the resource identity stable when rules are reordered."""
+
+    name: str = Field(pattern=_NAME, max_length=63)
+    direction: Literal["ingress", "egress"] = "ingress"
+    protocol: Literal["tcp", "udp", "icmp", "gre", "all"] = "tcp"
+    port_range: str = Field(default="-1/-1", pattern=r"^(-1/-1|\d{1,5}/\d{1,5})$")
+    cidr: Cidr
+    policy: Literal["accept", "drop"] = "accept"
+    priority: int = Field(default=1, ge=1, le=100)
+    description: str = ""
+
+    _check_cidr = field_validator("cidr")(lambda v: _cidr(v))
+
+
+class SecurityGroupConfig(Model):
+    """Create (enterprise by default) or adopt (`id`, with its `type` declared) a security group."""
+
+    name: str = Field(pattern=_NAME, max_length=63)
+    type: Literal["enterprise", "basic"] = "enterprise"
+    id: str | None = Field(default=None, pattern=r"^sg-[a-z0-9]+$")
+    description: str = ""
+    rules: list[SecurityGroupRuleConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _adopted_has_no_rules(self) -> SecurityGroupConfig:
+        if self.id is not None and self.rules:
+            raise ValueError("rules can only be managed on a security group that ackstack creates (no `id`)")
+        return self
+
+
+class NetworkConfig(Model):
+    vpc: VpcConfig
+    vswitches: list[VSwitchConfig] = Field(min_length=1)
+    security_groups: list[SecurityGroupConfig] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- cluster
+class Taint(Model):
+    key: str = Field(min_length=1, max_length=317)
+    value: str = ""
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] = "NoSchedule"
+
+
+class SystemDisk(Model):
+    category: Literal["cloud_essd", "cloud_auto", "cloud_efficiency", "cloud_ssd", "cloud_essd_entry"] = (
+        "cloud_essd"
+    )
+    size_gb: int = Field(default=120, ge=20, le=2048)
+    encrypted: bool = True
+    kms_key_id: str | None = None
+
+
+class NodePoolConfig(Model):
+    """A node pool, placed on the `node` vSwitches of its zones."""
+
+    name: str = Field(pattern=_NAME, max_length=63)
+    instance_types: list[str] = Field(min_length=1, max_length=10)
+    zones: list[str] = Field(min_length=1)
+    min_size: int = Field(default=0, ge=0, le=1000)
+    max_size: int = Field(ge=0, le=1000)
+    desired_size: int | None = Field(default=None, ge=0, le=1000)
+    autoscaling: bool = False
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: list[Taint] = Field(default_factory=list)
+    system_disk: SystemDisk = Field(default_factory=SystemDisk)
+    auto_repair: bool = True
+    auto_upgrade: bool = False
+    max_pods: int | None = Field(default=None, ge=8, le=1024)
+    key_name: str | None = None
+    image_type: str = "AliyunLinux3"
+    security_groups: list[str] = Field(default_factory=list)
+
+    @field_validator("instance_types")
+    @classmethod
+    def _instance_type_shape(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not item.startswith("ecs."):
+                raise ValueError(f"instance type {item!r} must look like `ecs.<family>.<size>`")
+        return value
+
+    @model_validator(mode="after")
+    def _sizes(self) -> NodePoolConfig:
+        if self.min_size > self.max_size:
+            raise ValueError(f"minSize {self.min_size} is larger than maxSize {self.max_size}")
+        desired = self.desired_size
+        if desired is not None and not self.min_size <= desired <= self.max_size:
+            raise ValueError(f"desiredSize {desired} is outside minSize..maxSize ({self.min_size}..{self.max_size})")
+        return self
+
+    @property
+    def initial_size(self) -> int:
+        return self.desired_size if self.desired_size is not None else self.min_size
+
+
+class ApiServerConfig(Model):
+    public: bool = False
+    load_balancer_spec: str = "slb.s2.small"
+
+
+class ControlPlaneLogsConfig(Model):
+    enabled: bool = True
+    components: list[Literal["apiserver", "kcm", "scheduler", "ccm", "controlplane-events", "alb", "etcd"]] = Field(
+        default_factory=lambda: ["apiserver", "kcm", "scheduler", "ccm"]
+    )
+    ttl_days: int = Field(default=30, ge=1, le=3650)
+    project: str | None = None
+
+
+class ExistingClusterConfig(Model):
+    """Adopt a cluster ackstack did not create (the seed's "enable on an existing cluster" path)."""
+
+    cluster_id: str = Field(pattern=r"^c[a-z0-9]{10,40}$")
+    managed: bool = True
+
+
+class ClusterConfig(Model):
+    name: str = Field(pattern=_NAME, max_length=63)
+    existing: ExistingClusterConfig | None = None
+    kubernetes_version: str = C.DEFAULT_K8S_VERSION
+    cluster_spec: str = C.DEFAULT_CLUSTER_SPEC
+    service_cidr: Cidr | None = None
+    security_group: str = "cluster"
+    deletion_protection: bool = True
+    api_server: ApiServerConfig = Field(default_factory=ApiServerConfig)
+    rrsa: bool = True
+    control_plane_logs: ControlPlaneLogsConfig = Field(default_factory=ControlPlaneLogsConfig)
+    proxy_mode: Literal["ipvs", "iptables"] = "ipvs"
+    secrets_encryption_kms_key_id: str | None = None
+    node_pools: list[NodePoolConfig] = Field(default_factory=list)
+
+    _check_cidr = field_validator("service_cidr")(lambda v: v if v is None else _cidr(v))
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _version_shape(cls, value: str) -> str:
+        if not _parse_k8s_minor(value):
+            raise ValueError(f"{value!r} is not a Kubernetes version like `1.33.3-aliyun.1`")
+        return value
+
+    @property
+    def k8s_minor(self) -> tuple[int, int]:
+        return _parse_k8s_minor(self.kubernetes_version) or (0, 0)
+
+
+def _parse_k8s_minor(version: str) -> tuple[int, int] | None:
+    parts = version.lstrip("v").split("-")[0].split(".")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts[:3]):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+# ---------------------------------------------------------------- CNI
+class TerwayTrunkCni(Model):
+    """Terway (terway-eniip) with Trunk ENI and terway-controlplane."""
+
+    mode: Literal["terway-trunk"]
+    trunking: bool = True
+    version: str | None = Field(default=None, pattern=r"^v?\d+\.\d+\.\d+$")
+    controlplane_version: str | None = Field(default=None, pattern=r"^v?\d+\.\d+\.\d+$")
+    eni_security_groups: list[str] = Field(default_factory=list)
+    network_policy: bool = False
+    ipvlan: bool = False
+
+
+class CiliumConfig(Model):
+    chart_version: str = C.CILIUM_CHART_VERSION
+    repository: str = C.CILIUM_CHART_REPO
+    ipam: Literal["kubernetes", "cluster-pool"] = "kubernetes"
+    routing_mode: Literal["native", "tunnel"] = "native"
+    accept_overlay: bool = False
+    kube_proxy_replacement: bool = False
+    hubble: bool = True
+    values: dict = Field(default_factory=dict)
+
+
+class ByocniCiliumCni(Model):
+    """No built-in CNI (kube-flannel-ds disabled), VPC routes from cloud-controller-manager, Cilium."""
+
+    mode: Literal["byocni-cilium"]
+    pod_cidr: Cidr
+    node_cidr_mask: int = Field(default=C.NODE_CIDR_MASK_DEFAULT, ge=16, le=30)
+    cloud_routes: bool = True
+    backend_type: Literal["NodePort", "Pod"] = "NodePort"
+    other_custom_routes: int = Field(default=0, ge=0)
+    max_pods_per_node: int = Field(default=110, ge=8, le=1024)
+    cilium: CiliumConfig = Field(default_factory=CiliumConfig)
+
+    _check_cidr = field_validator("pod_cidr")(lambda v: _cidr(v))
+
+
+CniConfig = Annotated[TerwayTrunkCni | ByocniCiliumCni, Field(discriminator="mode")]
+CNI_MODES = ("terway-trunk", "byocni-cilium")
+
+
+# ---------------------------------------------------------------- PodNetworking
+class LabelSelectorRequirement(Model):
+    key: str = Field(min_length=1)
+    operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
+    values: list[str] = Field(default_factory=list)
+
+
+class LabelSelector(Model):
+    match_labels: dict[str, str] = Field(default_factory=dict)
+    match_expressions: list[LabelSelectorRequirement] = Field(default_factory=list)
+
+    def as_k8s(self) -> dict:
+        body: dict = {}
+        if self.match_labels:
+            body["matchLabels"] = dict(self.match_labels)
+        if self.match_expressions:
+            body["matchExpressions"] = [e.model_dump(by_alias=True) for e in self.match_expressions]
+        return body
+
+
+class PodNetworkingSelector(Model):
+    pod_selector: LabelSelector | None = None
+    namespace_selector: LabelSelector | None = None
+
+
+class AllocationType(Model):
+    type: Literal["Elastic", "Fixed"] = "Elastic"
+    release_strategy: Literal["TTL", "Never"] | None = None
+    release_after: str | None = None
+
+
+class VSwitchSelectOptions(Model):
+    v_switch_selection_policy: Literal["ordered", "most", "random"] = Field(
+        default="ordered", alias="vSwitchSelectionPolicy"
+    )
+
+
+class EniOptions(Model):
+    eni_type: Literal["Default", "ENI", "Trunk"] = "Default"
+
+
+class PodNetworkingConfig(Model):
+    """Mirrors the PodNetworking CRD; vSwitches and security groups by Network name or by id."""
+
+    name: str = Field(min_length=1, max_length=253)
+    allocation_type: AllocationType = Field(default_factory=AllocationType)
+    selector: PodNetworkingSelector = Field(default_factory=PodNetworkingSelector)
+    security_group_ids: list[str] = Field(default_factory=list, alias="securityGroupIDs")
+    v_switch_options: list[str] = Field(default_factory=list, alias="vSwitchOptions")
+    v_switch_select_options: VSwitchSelectOptions | None = Field(default=None, alias="vSwitchSelectOptions")
+    eni_options: EniOptions | None = None
+    workload_kinds: list[str] = Field(default_factory=list)
+
+
+class NamespaceConfig(Model):
+    """A namespace to create, or an existing one to label, for PodNetworking namespace selectors."""
+
+    name: str = Field(min_length=1, max_length=63)
+    labels: dict[str, str] = Field(default_factory=dict)
+    create: bool = True
+
+
+# ---------------------------------------------------------------- capacity knobs
+class InstanceTypeOverride(Model):
+    eni_quantity: int = Field(ge=1, le=64)
+    eni_total_quantity: int = Field(ge=1, le=1024)
+    ipv4_per_eni: int = Field(ge=1, le=64)
+    trunk_supported: bool
+
+
+class CapacityConfig(Model):
+    """Thresholds for the capacity rules; raise them only when your account's quota was raised."""
+
+    vswitch_utilization_warning: float = Field(default=0.8, gt=0, le=1)
+    max_security_groups_per_eni: int = Field(
+        default=C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT, ge=1, le=C.MAX_SECURITY_GROUPS_PER_ENI_RAISED
+    )
+    route_table_quota: int = Field(default=C.ROUTE_TABLE_CUSTOM_ROUTE_QUOTA_DEFAULT, ge=1, le=10000)
+    instance_types: dict[str, InstanceTypeOverride] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- whole stack
+class StackConfig(Model):
+    """Everything under `ackstack:` plus `alicloud:region`."""
+
+    region: str = Field(min_length=3, max_length=40)
+    environment: EnvironmentConfig
+    network: NetworkConfig
+    cluster: ClusterConfig
+    cni: CniConfig
+    pod_networkings: list[PodNetworkingConfig] = Field(default_factory=list)
+    namespaces: list[NamespaceConfig] = Field(default_factory=list)
+    capacity: CapacityConfig = Field(default_factory=CapacityConfig)
+
+    @property
+    def is_terway(self) -> bool:
+        return isinstance(self.cni, TerwayTrunkCni)
+
+    @property
+    def is_byocni(self) -> bool:
+        return isinstance(self.cni, ByocniCiliumCni)
+
+
+# Top-level config keys the program reads; anything else under `ackstack:` is a typo.
+TOP_LEVEL_KEYS = tuple(
+    (field.alias or name) for name, field in StackConfig.model_fields.items() if name != "region"
+) + ("nodePassword",)

@@ -1,0 +1,110 @@
+"""`ackstack:network:Network`: the VPC side, created or adopted, named by stable config keys."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_alicloud as alicloud
+
+from components import constants as C
+from components.plan import NetworkPlan
+
+_ECS_SG_TYPE = {"enterprise": "enterprise", "basic": "normal"}  # the ECS API calls basic groups `normal`
+
+
+class Network(pulumi.ComponentResource):
+    """VPC, vSwitches and security groups.
+
+    Logical names come from config names (`<env>-vsw-<name>`), never list positions, so reordering
+    the config never replaces a vSwitch. Adopted objects are passed through by id.
+    """
+
+    vpc_id: pulumi.Output[str]
+    vpc_cidr: pulumi.Output[str]
+    vswitch_ids: dict[str, pulumi.Output[str]]
+    security_group_ids: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, plan: NetworkPlan, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ackstack:network:Network", name, None, opts)
+        config = plan.config
+        env = config.environment
+        tags = {**env.tags, "ackstack:environment": env.name}
+        protect = env.production
+        child = pulumi.ResourceOptions(parent=self, protect=protect)
+
+        net = config.network
+        if net.vpc.id:
+            self.vpc_id = pulumi.Output.from_input(net.vpc.id)
+            self.vpc_cidr = pulumi.Output.from_input(plan.vpc_cidr or "")
+        else:
+            vpc = alicloud.vpc.Network(
+                f"{name}-vpc",
+                vpc_name=net.vpc.name or f"{env.name}-ackstack",
+                cidr_block=net.vpc.cidr,
+                tags=tags,
+                opts=child,
+            )
+            self.vpc_id = vpc.id
+            self.vpc_cidr = vpc.cidr_block
+
+        self.vswitch_ids = {}
+        for vsw in net.vswitches:
+            if vsw.id:
+                self.vswitch_ids[vsw.name] = pulumi.Output.from_input(vsw.id)
+                continue
+            # Terway leaves ENIs in pod vSwitches for a while after the cluster is gone; the provider
+            # retries DependencyViolation until the delete timeout, so give it room.
+            delete_timeout = C.POD_VSWITCH_DELETE_TIMEOUT if vsw.role != "node" else None
+            created = alicloud.vpc.Switch(
+                f"{name}-vsw-{vsw.name}",
+                vswitch_name=f"{env.name}-{vsw.name}",
+                vpc_id=self.vpc_id,
+                cidr_block=vsw.cidr,
+                zone_id=vsw.zone_id,
+                description=f"ackstack {vsw.role} vSwitch",
+                tags={**tags, "ackstack:role": vsw.role},
+                opts=pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(delete=delete_timeout))
+                ) if delete_timeout else child,
+            )
+            self.vswitch_ids[vsw.name] = created.id
+
+        self.security_group_ids = {}
+        for sg in net.security_groups:
+            if sg.id:
+                self.security_group_ids[sg.name] = pulumi.Output.from_input(sg.id)
+                continue
+            group = alicloud.ecs.SecurityGroup(
+                f"{name}-sg-{sg.name}",
+                security_group_name=f"{env.name}-{sg.name}",
+                security_group_type=_ECS_SG_TYPE[sg.type],
+                vpc_id=self.vpc_id,
+                description=sg.description or f"ackstack {sg.name} ({sg.type})",
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.security_group_ids[sg.name] = group.id
+            for rule in sg.rules:
+                alicloud.ecs.SecurityGroupRule(
+                    f"{name}-sg-{sg.name}-{rule.name}",
+                    security_group_id=group.id,
+                    type=rule.direction,
+                    ip_protocol=rule.protocol,
+                    port_range=rule.port_range,
+                    cidr_ip=rule.cidr,
+                    policy=rule.policy,
+                    priority=rule.priority,
+                    nic_type="intranet",
+                    description=rule.description or rule.name,
+                    opts=pulumi.ResourceOptions(parent=group),
+                )
+
+        self.register_outputs(
+            {"vpcId": self.vpc_id, "vswitchIds": self.vswitch_ids, "securityGroupIds": self.security_group_ids}
+        )
+
+    def vswitch(self, ref: str) -> pulumi.Input[str]:
+        """A vSwitch id from a config reference: a Network vSwitch name, or an id used as is."""
+        return self.vswitch_ids.get(ref, ref)
+
+    def security_group(self, ref: str) -> pulumi.Input[str]:
+        return self.security_group_ids.get(ref, ref)

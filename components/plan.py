@@ -1,0 +1,200 @@
+"""The network plan: config plus the facts read from the cloud about adopted objects.
+
+Rules need zones and CIDRs of every vSwitch and the type of every security group, whether ackstack
+creates them or adopts them by id. Adopted facts are read with invokes before any resource is
+registered (invokes register nothing), so validation can still stop the run cleanly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from components import constants as C
+from components.config import StackConfig
+from components.validation.findings import Finding, config_path
+
+
+@dataclass(frozen=True)
+class VSwitchFact:
+    key: str  # config name, or the id for vSwitches referenced only by id
+    role: str  # node | pod | podnetworking | external
+    zone_id: str | None
+    cidr: str | None
+    id: str | None = None  # set when adopted
+    vpc_id: str | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class SecurityGroupFact:
+    key: str
+    type: str  # enterprise | basic
+    id: str | None = None
+    vpc_id: str | None = None
+    path: str = ""
+
+
+@dataclass
+class CloudFacts:
+    """What invokes returned for adopted ids (id -> record with zoneId/cidrBlock/vpcId/type)."""
+
+    vswitches: dict[str, dict] = field(default_factory=dict)
+    security_groups: dict[str, dict] = field(default_factory=dict)
+    vpcs: dict[str, dict] = field(default_factory=dict)
+
+
+Lookup = Callable[[list[str], list[str], list[str]], CloudFacts]
+
+
+@dataclass
+class NetworkPlan:
+    config: StackConfig
+    vswitches: dict[str, VSwitchFact]
+    security_groups: dict[str, SecurityGroupFact]
+    vpc_cidr: str | None
+    vpc_id: str | None
+    findings: list[Finding]
+    instance_types: dict[str, C.InstanceTypeFacts]
+
+    def vswitch(self, ref: str) -> VSwitchFact | None:
+        """A vSwitch by config name or by id."""
+        if ref in self.vswitches:
+            return self.vswitches[ref]
+        return next((v for v in self.vswitches.values() if v.id == ref), None)
+
+    def security_group(self, ref: str) -> SecurityGroupFact | None:
+        if ref in self.security_groups:
+            return self.security_groups[ref]
+        return next((g for g in self.security_groups.values() if g.id == ref), None)
+
+    def by_role(self, role: str) -> list[VSwitchFact]:
+        return [v for v in self.vswitches.values() if v.role == role]
+
+    def node_vswitches_in(self, zones: Iterable[str]) -> list[VSwitchFact]:
+        wanted = set(zones)
+        return [v for v in self.by_role("node") if v.zone_id in wanted]
+
+    @property
+    def node_zones(self) -> set[str]:
+        """Zones where the cluster can have nodes: zones of node pools that have a node vSwitch."""
+        vswitch_zones = {v.zone_id for v in self.by_role("node")}
+        return {z for pool in self.config.cluster.node_pools for z in pool.zones if z in vswitch_zones}
+
+    def eni_security_groups(self) -> list[str]:
+        """Security groups on the cluster's ENIs (eni-config): explicit, else the cluster's group."""
+        cni = self.config.cni
+        explicit = getattr(cni, "eni_security_groups", None)
+        return list(explicit) if explicit else [self.config.cluster.security_group]
+
+
+def referenced_ids(config: StackConfig) -> tuple[list[str], list[str], list[str]]:
+    """Ids of vSwitches, security groups and VPCs whose facts must be read from the cloud."""
+    net = config.network
+    vsw = [v.id for v in net.vswitches if v.id]
+    sgs = [g.id for g in net.security_groups if g.id]
+    for pn in config.pod_networkings:
+        vsw += [r for r in pn.v_switch_options if r.startswith("vsw-")]
+        sgs += [r for r in pn.security_group_ids if r.startswith("sg-")]
+    refs = [config.cluster.security_group, *getattr(config.cni, "eni_security_groups", [])]
+    sgs += [r for r in refs if r.startswith("sg-")]
+    vpcs = [net.vpc.id] if net.vpc.id else []
+    return _unique(vsw), _unique(sgs), vpcs
+
+
+def build_plan(config: StackConfig, facts: CloudFacts) -> NetworkPlan:
+    findings: list[Finding] = []
+    vswitches: dict[str, VSwitchFact] = {}
+    for index, vsw in enumerate(config.network.vswitches):
+        path = config_path("network", "vswitches", index)
+        if vsw.id is None:
+            vswitches[vsw.name] = VSwitchFact(vsw.name, vsw.role, vsw.zone_id, vsw.cidr, path=path)
+            continue
+        found = facts.vswitches.get(vsw.id)
+        if found is None:
+            findings.append(Finding("NET010", "error", f"{path}.id",
+                                    f"vSwitch {vsw.id} was not found in region {config.region}"))
+            vswitches[vsw.name] = VSwitchFact(vsw.name, vsw.role, vsw.zone_id, None, vsw.id, path=path)
+            continue
+        zone = found.get("zoneId")
+        if vsw.zone_id and zone and vsw.zone_id != zone:
+            findings.append(Finding("NET011", "error", f"{path}.zoneId",
+                                    f"config says zone {vsw.zone_id} but vSwitch {vsw.id} is in {zone}"))
+        vswitches[vsw.name] = VSwitchFact(vsw.name, vsw.role, zone or vsw.zone_id, found.get("cidrBlock"), vsw.id,
+                                          found.get("vpcId"), path)
+    for pn_index, pn in enumerate(config.pod_networkings):
+        for ref_index, ref in enumerate(pn.v_switch_options):
+            if not ref.startswith("vsw-") or any(v.id == ref for v in vswitches.values()):
+                continue
+            found = facts.vswitches.get(ref)
+            path = config_path("podNetworkings", pn_index, "vSwitchOptions", ref_index)
+            if found is None:
+                findings.append(Finding("NET010", "error", path, f"vSwitch {ref} was not found in region {config.region}"))
+                continue
+            vswitches[ref] = VSwitchFact(ref, "external", found.get("zoneId"), found.get("cidrBlock"), ref,
+                                         found.get("vpcId"), path)
+
+    groups: dict[str, SecurityGroupFact] = {}
+    for index, sg in enumerate(config.network.security_groups):
+        path = config_path("network", "securityGroups", index)
+        if sg.id is None:
+            groups[sg.name] = SecurityGroupFact(sg.name, sg.type, path=path)
+            continue
+        found = facts.security_groups.get(sg.id)
+        if found is None:
+            findings.append(Finding("NET012", "error", f"{path}.id",
+                                    f"security group {sg.id} was not found in region {config.region}"))
+            groups[sg.name] = SecurityGroupFact(sg.name, sg.type, sg.id, path=path)
+            continue
+        actual = _sg_type(found)
+        if actual != sg.type:
+            findings.append(Finding("NET013", "error", f"{path}.type",
+                                    f"config says {sg.type} but security group {sg.id} is {actual}"))
+        groups[sg.name] = SecurityGroupFact(sg.name, actual, sg.id, found.get("vpcId"), path)
+    for sg_id, found in facts.security_groups.items():
+        if not any(g.id == sg_id for g in groups.values()):
+            groups[sg_id] = SecurityGroupFact(sg_id, _sg_type(found), sg_id, found.get("vpcId"), "")
+
+    vpc_cidr = config.network.vpc.cidr
+    vpc_id = config.network.vpc.id
+    if vpc_id:
+        found = facts.vpcs.get(vpc_id)
+        if found is None:
+            findings.append(Finding("NET014", "error", config_path("network", "vpc", "id"),
+                                    f"VPC {vpc_id} was not found in region {config.region}"))
+        else:
+            vpc_cidr = found.get("cidrBlock")
+
+    instance_types = dict(C.INSTANCE_TYPES)
+    for name, override in config.capacity.instance_types.items():
+        instance_types[name] = C.InstanceTypeFacts(
+            override.eni_quantity, override.eni_total_quantity, override.ipv4_per_eni, override.trunk_supported
+        )
+    return NetworkPlan(config, vswitches, groups, vpc_cidr, vpc_id, findings, instance_types)
+
+
+def _sg_type(record: dict) -> str:
+    """The ECS API says `normal` for basic security groups."""
+    raw = record.get("securityGroupType") or record.get("type") or "normal"
+    return "enterprise" if raw == "enterprise" else "basic"
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def read_cloud_facts(vswitch_ids: list[str], sg_ids: list[str], vpc_ids: list[str]) -> CloudFacts:
+    """Invoke pulumi-alicloud data sources (the offline engine answers them from its inventory)."""
+    import pulumi_alicloud as alicloud
+
+    facts = CloudFacts()
+    if vswitch_ids:
+        for row in alicloud.vpc.get_switches(ids=vswitch_ids).vswitches:
+            facts.vswitches[row.id] = {"zoneId": row.zone_id, "cidrBlock": row.cidr_block, "vpcId": row.vpc_id}
+    if sg_ids:
+        for row in alicloud.ecs.get_security_groups(ids=sg_ids).groups:
+            facts.security_groups[row.id] = {"securityGroupType": row.security_group_type, "vpcId": row.vpc_id}
+    if vpc_ids:
+        for row in alicloud.vpc.get_networks(ids=vpc_ids).vpcs:
+            facts.vpcs[row.id] = {"cidrBlock": row.cidr_block}
+    return facts

@@ -1,0 +1,70 @@
+"""The program `__main__.py` runs: read config once, validate everything, then register resources.
+
+Nothing is registered until every rule has run and no error was found, so a bad config never leaves
+a half-created stack behind.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.config_loader import load, read_runtime_config
+from components.plan import NetworkPlan, build_plan, read_cloud_facts, referenced_ids
+from components.validation.catalog import run_rules
+from components.validation.findings import Finding, ValidationFailed, has_errors
+
+
+def validate(raw_config: dict) -> tuple[NetworkPlan | None, list[Finding], dict[str, str]]:
+    """Parse and check a config map; returns the plan only when there is no error."""
+    loaded = load(raw_config)
+    if loaded.config is None:
+        return None, loaded.findings, loaded.secrets
+    plan = build_plan(loaded.config, read_cloud_facts(*referenced_ids(loaded.config)))
+    findings = run_rules(plan)
+    return (None if has_errors(findings) else plan), findings, loaded.secrets
+
+
+def main() -> None:
+    raw, _secret_keys = read_runtime_config()
+    plan, findings, secrets = validate(raw)
+    if plan is None:
+        raise ValidationFailed(findings)
+    for finding in findings:
+        pulumi.log.warn(finding.line())
+    outputs = build(plan, secrets)
+    for name, value in outputs.items():
+        pulumi.export(name, value)
+
+
+def build(plan: NetworkPlan, secrets: dict[str, str]) -> dict:
+    """Compose the components for a validated plan; returns the stack outputs."""
+    from components.cluster import AckProCluster
+    from components.cni import strategy_for
+    from components.network import Network
+
+    config = plan.config
+    network = Network(f"{config.environment.name}", plan)
+    outputs: dict = {
+        "vpcId": network.vpc_id,
+        "vswitchIds": network.vswitch_ids,
+        "securityGroupIds": network.security_group_ids,
+    }
+    if config.cluster.existing is not None:
+        from components.existing_cluster import ExistingTerwayCluster
+
+        existing = ExistingTerwayCluster(config.cluster.name, plan, network)
+        outputs.update(clusterId=existing.cluster_id, kubeconfig=existing.kubeconfig)
+        return outputs
+
+    node_password = secrets.get("nodePassword")
+    cni = strategy_for(plan)
+    cluster = AckProCluster(config.cluster.name, plan, network, cni, node_password=node_password)
+    cni.install(plan, network, cluster)
+    outputs.update(
+        clusterId=cluster.cluster_id,
+        apiServerIntranet=cluster.api_server_intranet,
+        kubeconfig=cluster.kubeconfig,
+        nodePoolIds={name: pool.node_pool_id for name, pool in cluster.node_pools.items()},
+        cniMode=cni.mode,
+    )
+    return outputs

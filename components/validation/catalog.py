@@ -1,0 +1,31 @@
+"""The rule catalog: every validation rule, listed explicitly, run before anything is registered.
+
+`docs/validation.md` lists the same ids; `tests/test_catalog.py` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from components.plan import NetworkPlan
+from components.validation import rules_cluster, rules_network
+from components.validation.findings import Finding, RuleInfo
+
+Rule = Callable[[NetworkPlan], Iterable[Finding]]
+
+ALL_RULES: tuple[Rule, ...] = (
+    *rules_network.RULES,
+    *rules_cluster.RULES,
+)
+
+
+def catalog() -> list[RuleInfo]:
+    return [r.info for r in ALL_RULES]
+
+
+def run_rules(plan: NetworkPlan, rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
+    """Every finding of every rule, in catalog order; a rule never stops the others."""
+    findings: list[Finding] = list(plan.findings)
+    for check in rules:
+        findings.extend(check(plan))
+    return findings

@@ -1,0 +1,76 @@
+"""Cluster-level rules: managed Pro only, versions, node pool placement, production switches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from components import constants as C
+from components.plan import NetworkPlan
+from components.validation.findings import Finding, config_path, rule
+
+
+@rule("CLU001", "error", "Cluster spec is ACK managed Pro (`ack.pro.*`)",
+      "BYOCNI and terway-controlplane on managed clusters are Pro features; ack.standard has no SLA.",
+      "ACK docs: Create an ACK managed cluster (cluster_spec); seed byocni-custom-cni")
+def managed_pro(plan: NetworkPlan) -> Iterator[Finding]:
+    spec = plan.config.cluster.cluster_spec
+    if not spec.startswith(C.CLUSTER_SPEC_PRO_PREFIX):
+        yield Finding("CLU001", "error", config_path("cluster", "clusterSpec"),
+                      f"`{spec}` is not an ACK managed Pro spec; use one of {', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}")
+
+
+@rule("CLU002", "warning", "Kubernetes version is one ACK currently offers",
+      "ACK rejects versions it no longer offers at creation time, after the VPC side exists.",
+      "ACK docs: Kubernetes release notes / version support")
+def known_version(plan: NetworkPlan) -> Iterator[Finding]:
+    spec = plan.config.cluster
+    if spec.existing is None and spec.kubernetes_version not in C.KNOWN_ACK_K8S_VERSIONS:
+        yield Finding("CLU002", "warning", config_path("cluster", "kubernetesVersion"),
+                      f"`{spec.kubernetes_version}` is not in the versions ackstack knows ACK offers "
+                      f"({', '.join(C.KNOWN_ACK_K8S_VERSIONS)}); check `aliyun cs DescribeKubernetesVersionMetadata`")
+
+
+@rule("CLU003", "error", "Every node pool zone has a node vSwitch",
+      "A node pool can only use vSwitches that exist; a zone without one leaves the pool unplaceable.",
+      "ACK docs: Create a node pool (vSwitches)")
+def node_pool_zones(plan: NetworkPlan) -> Iterator[Finding]:
+    node_zones = {v.zone_id for v in plan.by_role("node")}
+    for index, pool in enumerate(plan.config.cluster.node_pools):
+        for zone_index, zone in enumerate(pool.zones):
+            if zone not in node_zones:
+                yield Finding("CLU003", "error", config_path("cluster", "nodePools", index, "zones", zone_index),
+                              f"node pool `{pool.name}` uses zone {zone}, which has no vSwitch with role `node` "
+                              f"(node vSwitch zones: {', '.join(sorted(z for z in node_zones if z)) or 'none'})")
+
+
+@rule("CLU004", "warning", "The cluster has at least one node pool",
+      "Without nodes nothing schedules, not even the CNI; usually a forgotten list.",
+      "ackstack design")
+def has_node_pools(plan: NetworkPlan) -> Iterator[Finding]:
+    if plan.config.cluster.existing is None and not plan.config.cluster.node_pools:
+        yield Finding("CLU004", "warning", config_path("cluster", "nodePools"),
+                      "no node pools are configured; the cluster will have no nodes")
+
+
+@rule("CLU005", "error", "Production clusters keep deletion protection on",
+      "A replaced or deleted production cluster loses every workload; protection makes that deliberate.",
+      "ACK docs: deletion_protection; ackstack docs/operations.md")
+def production_protection(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    if config.environment.production and not config.cluster.deletion_protection:
+        yield Finding("CLU005", "error", config_path("cluster", "deletionProtection"),
+                      "deletionProtection is false in a production environment (environment.production: true); "
+                      "see docs/operations.md to lift protection deliberately")
+
+
+@rule("CLU006", "warning", "Production API servers are not exposed to the internet",
+      "A public API server endpoint widens the attack surface; use the intranet SLB and a bastion or VPN.",
+      "ACK docs: Control public access to the API server")
+def production_private_api(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    if config.environment.production and config.cluster.api_server.public:
+        yield Finding("CLU006", "warning", config_path("cluster", "apiServer", "public"),
+                      "the API server gets a public endpoint in a production environment")
+
+
+RULES = (managed_pro, known_version, node_pool_zones, has_node_pools, production_protection, production_private_api)

@@ -1,0 +1,130 @@
+"""VPC-side rules: CIDR shapes, containment and overlap, and references between network objects."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from components import constants as C
+from components import netmath
+from components.plan import NetworkPlan
+from components.validation.findings import Finding, config_path, rule
+
+
+@rule("NET001", "error", "VPC CIDR is a private range ACK accepts",
+      "VPC CIDR blocks must be inside the RFC 1918 ranges with a prefix VPC allows.",
+      "Alibaba Cloud VPC docs: Plan networks / CreateVpc CidrBlock")
+def vpc_cidr_range(plan: NetworkPlan) -> Iterator[Finding]:
+    cidr = plan.config.network.vpc.cidr
+    if cidr is None:
+        return
+    net = ipaddress.IPv4Network(cidr)
+    ranges = [ipaddress.IPv4Network(r) for r in C.VPC_ALLOWED_PRIVATE_RANGES]
+    if not netmath.within_any(net, ranges) or not C.VPC_MIN_PREFIX <= net.prefixlen <= C.VPC_MAX_PREFIX:
+        yield Finding("NET001", "error", config_path("network", "vpc", "cidr"),
+                      f"{cidr} must be inside {', '.join(C.VPC_ALLOWED_PRIVATE_RANGES)} with a prefix between "
+                      f"/{C.VPC_MIN_PREFIX} and /{C.VPC_MAX_PREFIX}")
+
+
+@rule("NET002", "error", "vSwitch CIDR inside the VPC CIDR, with an allowed prefix",
+      "A vSwitch outside its VPC's CIDR is rejected by the VPC API after the VPC is already created.",
+      "Alibaba Cloud VPC docs: CreateVSwitch CidrBlock (mask /16 to /29)")
+def vswitch_cidr_in_vpc(plan: NetworkPlan) -> Iterator[Finding]:
+    vpc = ipaddress.IPv4Network(plan.vpc_cidr) if plan.vpc_cidr else None
+    for fact in plan.vswitches.values():
+        if fact.cidr is None or fact.role == "external":
+            continue
+        net = ipaddress.IPv4Network(fact.cidr)
+        path = f"{fact.path}.cidr" if fact.id is None else f"{fact.path}.id"
+        if not C.VSWITCH_MIN_PREFIX <= net.prefixlen <= C.VSWITCH_MAX_PREFIX:
+            yield Finding("NET002", "error", path, f"vSwitch `{fact.key}` CIDR {fact.cidr} has prefix /{net.prefixlen}; "
+                          f"allowed /{C.VSWITCH_MIN_PREFIX} to /{C.VSWITCH_MAX_PREFIX}")
+        if vpc is not None and not netmath.within(net, vpc):
+            yield Finding("NET002", "error", path,
+                          f"vSwitch `{fact.key}` CIDR {fact.cidr} is not inside the VPC CIDR {plan.vpc_cidr}")
+
+
+@rule("NET003", "error", "vSwitch CIDRs do not overlap",
+      "Two vSwitches of one VPC cannot share addresses; the second create fails mid-deployment.",
+      "Alibaba Cloud VPC docs: CreateVSwitch")
+def vswitch_overlap(plan: NetworkPlan) -> Iterator[Finding]:
+    seen: list[tuple[str, ipaddress.IPv4Network]] = []
+    for fact in plan.vswitches.values():
+        if fact.cidr is None or fact.role == "external":
+            continue
+        net = ipaddress.IPv4Network(fact.cidr)
+        for other_key, other in seen:
+            if net.overlaps(other):
+                yield Finding("NET003", "error", fact.path,
+                              f"vSwitch `{fact.key}` CIDR {fact.cidr} overlaps vSwitch `{other_key}` ({other})")
+        seen.append((fact.key, net))
+
+
+@rule("NET004", "error", "Names are unique",
+      "Resource names derive from config names; duplicates would collide or silently merge.",
+      "ackstack design (stable logical names)")
+def unique_names(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    groups = {
+        ("network", "vswitches"): [v.name for v in config.network.vswitches],
+        ("network", "securityGroups"): [g.name for g in config.network.security_groups],
+        ("cluster", "nodePools"): [p.name for p in config.cluster.node_pools],
+        ("podNetworkings",): [p.name for p in config.pod_networkings],
+        ("namespaces",): [n.name for n in config.namespaces],
+    }
+    for index, group in enumerate(config.network.security_groups):
+        groups[("network", "securityGroups", index, "rules")] = [r.name for r in group.rules]
+    for parts, names in groups.items():
+        seen: set[str] = set()
+        for index, name in enumerate(names):
+            if name in seen:
+                yield Finding("NET004", "error", config_path(*parts, index, "name"),
+                              f"name `{name}` is used twice; names must be unique")
+            seen.add(name)
+
+
+@rule("NET005", "error", "References name a known vSwitch or security group",
+      "A typo in a reference would otherwise surface as a provider error halfway through `pulumi up`.",
+      "ackstack design")
+def references_resolve(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    if plan.security_group(config.cluster.security_group) is None:
+        yield Finding("NET005", "error", config_path("cluster", "securityGroup"),
+                      f"`{config.cluster.security_group}` is not a security group in network.securityGroups "
+                      f"(names: {', '.join(plan.security_groups) or 'none'}) nor an `sg-` id")
+    for index, pool in enumerate(config.cluster.node_pools):
+        for sg_index, ref in enumerate(pool.security_groups):
+            if plan.security_group(ref) is None:
+                yield Finding("NET005", "error", config_path("cluster", "nodePools", index, "securityGroups", sg_index),
+                              f"`{ref}` is not a security group in network.securityGroups nor an `sg-` id")
+    for ref_index, ref in enumerate(getattr(config.cni, "eni_security_groups", [])):
+        if plan.security_group(ref) is None:
+            yield Finding("NET005", "error", config_path("cni", "eniSecurityGroups", ref_index),
+                          f"`{ref}` is not a security group in network.securityGroups nor an `sg-` id")
+
+
+@rule("NET006", "error", "Service CIDR is set, private, and overlaps no VPC or vSwitch CIDR",
+      "The service CIDR cannot change after creation and must not collide with VPC addresses.",
+      "ACK docs: Plan the network of an ACK cluster (service CIDR)")
+def service_cidr(plan: NetworkPlan) -> Iterator[Finding]:
+    spec = plan.config.cluster
+    path = config_path("cluster", "serviceCidr")
+    if spec.existing is not None:
+        return
+    if spec.service_cidr is None:
+        yield Finding("NET006", "error", path, "serviceCidr is required (e.g. 192.168.0.0/16), it cannot change later")
+        return
+    net = ipaddress.IPv4Network(spec.service_cidr)
+    low, high = C.SERVICE_CIDR_MIN_PREFIX, C.SERVICE_CIDR_MAX_PREFIX
+    if not netmath.within_any(net, C.SERVICE_CIDR_ALLOWED_RANGES) or not low <= net.prefixlen <= high:
+        yield Finding("NET006", "error", path, f"{spec.service_cidr} must be inside "
+                      f"{', '.join(C.SERVICE_CIDR_ALLOWED_RANGES)} with a prefix between /{low} and /{high}")
+    if plan.vpc_cidr and net.overlaps(ipaddress.IPv4Network(plan.vpc_cidr)):
+        yield Finding("NET006", "error", path, f"{spec.service_cidr} overlaps the VPC CIDR {plan.vpc_cidr}")
+        return
+    for fact in plan.vswitches.values():
+        if fact.cidr and net.overlaps(ipaddress.IPv4Network(fact.cidr)):
+            yield Finding("NET006", "error", path, f"{spec.service_cidr} overlaps vSwitch `{fact.key}` ({fact.cidr})")
+
+
+RULES = (vpc_cidr_range, vswitch_cidr_in_vpc, vswitch_overlap, unique_names, references_resolve, service_cidr)

@@ -1,0 +1,230 @@
+"""The offline engine: `pulumi.runtime.set_mocks` answering like pulumi-alicloud and pulumi-kubernetes.
+
+Tests and `python -m offline preview` both run the real program through `run_program`. It records
+every registration as the engine sees it (including dependencies and options, which the stock
+`MockMonitor` drops) and answers invokes from an inventory of pre-existing cloud objects.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import runpy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from offline.inventory import Inventory
+from offline.providers import ProviderAnswers
+
+SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
+MASK = "[secret]"
+
+
+@dataclass
+class Registration:
+    """One RegisterResource call, as the engine received it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    inputs: dict
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    provider: str | None
+    protect: bool
+    options: dict
+    id: str = ""
+    outputs: dict = field(default_factory=dict)
+
+
+@dataclass
+class ProgramRun:
+    stack: str
+    project: str
+    registrations: list[Registration]
+    outputs: dict[str, Any]
+    secret_outputs: set[str]
+    invokes: list[tuple[str, dict]]
+    logs: list[tuple[str, str]]
+    error: BaseException | None = None
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type == type_]
+
+    def one(self, type_: str, name: str | None = None) -> Registration:
+        found = [r for r in self.of_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            raise LookupError(f"expected one {type_} {name or ''}, found {[r.name for r in found]}")
+        return found[0]
+
+    def by_urn(self) -> dict[str, Registration]:
+        return {r.urn: r for r in self.registrations}
+
+
+class RecordingMonitor(MockMonitor):
+    """A MockMonitor that keeps what the stock one drops: dependencies, parent, provider, options."""
+
+    def __init__(self, answers: ProviderAnswers):
+        super().__init__(answers)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        self.registrations.append(
+            Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                custom=bool(request.custom),
+                inputs=inputs,
+                dependencies=list(request.dependencies),
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                provider=request.provider or None,
+                protect=bool(request.protect),
+                options=_options(request),
+                id=response.id,
+                outputs=self.resources[response.urn].state if response.urn in self.resources else {},
+            )
+        )
+        return response
+
+    def Invoke(self, request):  # noqa: N802
+        self.mocks.invokes.append((request.tok, rpc.deserialize_properties(request.args)))
+        return super().Invoke(request)
+
+
+def _options(request) -> dict:
+    opts: dict[str, Any] = {}
+    if request.deleteBeforeReplace:
+        opts["deleteBeforeReplace"] = True
+    if request.ignoreChanges:
+        opts["ignoreChanges"] = list(request.ignoreChanges)
+    if request.replaceOnChanges:
+        opts["replaceOnChanges"] = list(request.replaceOnChanges)
+    if getattr(request, "retainOnDelete", False):
+        opts["retainOnDelete"] = True
+    timeouts = request.customTimeouts
+    if timeouts.create or timeouts.update or timeouts.delete:
+        opts["customTimeouts"] = {k: v for k, v in (("create", timeouts.create), ("update", timeouts.update),
+                                                    ("delete", timeouts.delete)) if v}
+    if request.importId:
+        opts["importId"] = request.importId
+    if request.deletedWith:
+        opts["deletedWith"] = request.deletedWith
+    return opts
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, sink: list[tuple[str, str]]):
+        super().__init__(logging.DEBUG)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append((record.levelname.lower(), record.getMessage()))
+
+
+def run_program(
+    program: Callable[[], Any] | str | Path,
+    *,
+    config: Mapping[str, Any],
+    stack: str = "test",
+    project: str = "ackstack",
+    secret_keys: tuple[str, ...] | list[str] = (),
+    inventory: Inventory | None = None,
+    preview: bool = True,
+) -> ProgramRun:
+    """Run a Pulumi program (a callable or the path of a `__main__.py`) under the offline engine.
+
+    Each run happens in a fresh `contextvars.Context`, so no Pulumi settings, config or root stack
+    leak between runs (or tests).
+    """
+    return contextvars.Context().run(
+        _run, program, dict(config), stack, project, list(secret_keys), inventory or Inventory(), preview
+    )
+
+
+def _run(program, config, stack, project, secret_keys, inventory, preview) -> ProgramRun:
+    answers = ProviderAnswers(inventory, stack=stack, region=str(config.get("alicloud:region", "cn-hangzhou")))
+    monitor = RecordingMonitor(answers)
+    logs: list[tuple[str, str]] = []
+    logger = logging.Logger(f"ackstack.offline.{stack}")
+    logger.addHandler(_ListHandler(logs))
+    pulumi.runtime.set_mocks(answers, project=project, stack=stack, preview=preview, monitor=monitor, logger=logger)
+    pulumi.runtime.set_all_config({k: _config_text(v) for k, v in config.items()}, secret_keys)
+
+    if isinstance(program, str | Path):
+        path = Path(program)
+
+        def body() -> None:
+            runpy.run_path(str(path), run_name="__main__")
+    else:
+        body = program
+
+    error: BaseException | None = None
+    try:
+        _sync_await(run_pulumi_func(body))
+    except Exception as exc:  # reported by the caller: validation report, or a bug to surface
+        error = exc
+    outputs, secret_outputs = _resolve_outputs()
+    return ProgramRun(stack, project, monitor.registrations, outputs, secret_outputs, answers.invokes, logs, error)
+
+
+def _config_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    import json
+
+    return json.dumps(value)
+
+
+def _resolve_outputs() -> tuple[dict[str, Any], set[str]]:
+    root = pulumi.runtime.get_root_resource()
+    values: dict[str, Any] = {}
+    secret: set[str] = set()
+    for name, value in getattr(root, "outputs", {}).items():
+        output = pulumi.Output.from_input(value)
+        values[name] = _sync_await(output.future())
+        if _sync_await(output.is_secret()):
+            secret.add(name)
+    return values, secret
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
+
+
+def mask_secrets(value: Any) -> Any:
+    """Replace every engine-wrapped secret by a mask, recursively (for JSON, reports, --out files)."""
+    if is_secret(value):
+        return MASK
+    if isinstance(value, dict):
+        return {k: mask_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    if value == rpc.UNKNOWN:
+        return "[unknown]"
+    return value
+
+
+def unwrap_secrets(value: Any) -> Any:
+    if is_secret(value):
+        return unwrap_secrets(value.get("value"))
+    if isinstance(value, dict):
+        return {k: unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap_secrets(v) for v in value]
+    return value

@@ -1,0 +1,67 @@
+"""Pre-existing cloud objects the offline engine answers invokes from (adopted VPCs, vSwitches,
+security groups, clusters). Users supply it as YAML (`inventory/<stack>.yaml` or `--inventory`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+KINDS = ("vpcs", "vswitches", "securityGroups", "clusters")
+
+
+class InventoryError(ValueError):
+    pass
+
+
+@dataclass
+class Inventory:
+    vpcs: list[dict] = field(default_factory=list)
+    vswitches: list[dict] = field(default_factory=list)
+    security_groups: list[dict] = field(default_factory=list)
+    clusters: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def from_mapping(cls, data: dict | None, source: str = "inventory") -> Inventory:
+        data = data or {}
+        if not isinstance(data, dict):
+            raise InventoryError(f"{source}: top level must be a mapping with keys {', '.join(KINDS)}")
+        unknown = sorted(set(data) - set(KINDS))
+        if unknown:
+            raise InventoryError(f"{source}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(KINDS)}")
+        lists = {}
+        for kind in KINDS:
+            items = data.get(kind) or []
+            if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
+                raise InventoryError(f"{source}: `{kind}` must be a list of mappings, each with an `id`")
+            lists[kind] = items
+        return cls(lists["vpcs"], lists["vswitches"], lists["securityGroups"], lists["clusters"])
+
+    @classmethod
+    def load(cls, path: str | Path) -> Inventory:
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InventoryError(f"cannot read inventory {path}: {exc.strerror}") from None
+        except yaml.YAMLError as exc:
+            raise InventoryError(f"inventory {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        return cls.from_mapping(data, str(path))
+
+    def cloud_facts(self):
+        """The facts `components.plan.read_cloud_facts` would read through invokes."""
+        from components.plan import CloudFacts
+
+        return CloudFacts(
+            vswitches={v["id"]: {"zoneId": v.get("zoneId"), "cidrBlock": v.get("cidrBlock"), "vpcId": v.get("vpcId")}
+                       for v in self.vswitches},
+            security_groups={g["id"]: {"securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId")}
+                             for g in self.security_groups},
+            vpcs={v["id"]: {"cidrBlock": v.get("cidrBlock")} for v in self.vpcs},
+        )
+
+    def find(self, kind: str, id_: str) -> dict | None:
+        items = {"vpcs": self.vpcs, "vswitches": self.vswitches, "securityGroups": self.security_groups,
+                 "clusters": self.clusters}[kind]
+        return next((i for i in items if i["id"] == id_), None)

@@ -1,0 +1,52 @@
+"""Write what a reviewer reads: each Kubernetes object as the YAML kubectl would apply, Helm values."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from offline.engine import mask_secrets
+
+_ORDER = ("apiVersion", "kind", "metadata", "spec", "data", "stringData", "type")
+_SKIP = {"__defaults"}
+
+
+def object_body(inputs: dict) -> dict:
+    """The Kubernetes object as the provider sends it (engine inputs minus SDK bookkeeping)."""
+    body = {k: v for k, v in inputs.items() if k not in _SKIP and v is not None}
+    ordered = {k: body[k] for k in _ORDER if k in body}
+    ordered.update({k: v for k, v in body.items() if k not in ordered})
+    metadata = ordered.get("metadata")
+    if isinstance(metadata, dict):
+        ordered["metadata"] = {k: v for k, v in metadata.items() if v not in (None, {}, [])}
+    return mask_secrets(ordered)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9.-]+", "-", text.lower()).strip("-")
+
+
+def write_manifests(result, out: Path) -> list[Path]:
+    written: list[Path] = []
+    manifests = out / "manifests"
+    for reg in result.run.registrations:
+        if not reg.custom or not reg.type.startswith("kubernetes:") or reg.type.startswith("pulumi:providers"):
+            continue
+        manifests.mkdir(parents=True, exist_ok=True)
+        if reg.type == "kubernetes:helm.sh/v3:Release":
+            path = manifests / f"helm-{_slug(reg.name)}-values.yaml"
+            values = mask_secrets(reg.inputs.get("values") or {})
+            header = (f"# Helm release {reg.inputs.get('name', reg.name)}: chart {reg.inputs.get('chart')} "
+                      f"{reg.inputs.get('version')} from {(reg.inputs.get('repositoryOpts') or {}).get('repo', '')}\n")
+            path.write_text(header + yaml.safe_dump(values, sort_keys=True), encoding="utf-8")
+        else:
+            body = object_body(reg.inputs)
+            kind = body.get("kind") or reg.type.rsplit(":", 1)[-1]
+            meta = body.get("metadata") or {}
+            name = "-".join(p for p in (meta.get("namespace"), meta.get("name") or reg.name) if p)
+            path = manifests / f"{_slug(kind)}-{_slug(name)}.yaml"
+            path.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,249 @@
+"""`python -m offline preview <stack>`: what `pulumi preview` would show, without CLI or cloud.
+
+Runs the real `__main__.py` under the offline engine, then (when something was registered) the
+CrossGuard pack over its gRPC protocol, and prints a tree, or JSON, or writes reviewer files.
+Exit status: 0 no error finding, 1 an error finding, 2 unreadable input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from offline.engine import ProgramRun, Registration, mask_secrets, run_program
+from offline.inventory import Inventory, InventoryError
+from offline.stackfile import StackFileError, read_stack_file, stack_file_path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAM = ROOT / "__main__.py"
+POLICY_PACK = ROOT / "policies"
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+_FINDING_LINE = re.compile(r"^(ERROR|WARNING)\s+(\S+)\s+(\S+): (.*)$", re.S)
+
+
+class InputError(Exception):
+    """Input that cannot be read (exit 2)."""
+
+
+@dataclass
+class PreviewResult:
+    stack: str
+    run: ProgramRun
+    findings: list[dict]
+    resources: list[dict]
+    outputs: dict[str, Any]
+    capacity: dict = field(default_factory=dict)
+    config: Any = None  # the parsed StackConfig, when it parsed
+    plan: Any = None
+
+    @property
+    def blocked(self) -> bool:
+        return any(f["level"] == "error" for f in self.findings)
+
+    def document(self) -> dict:
+        return {"stack": self.stack, "resources": self.resources, "findings": self.findings,
+                "outputs": self.outputs, "capacity": self.capacity}
+
+
+def load_inputs(stack: str, config_file: str | None, inventory_file: str | None):
+    path = Path(config_file) if config_file else stack_file_path(ROOT, stack)
+    try:
+        stack_file = read_stack_file(path)
+    except StackFileError as exc:
+        raise InputError(str(exc)) from None
+    inventory_path = Path(inventory_file) if inventory_file else ROOT / "inventory" / f"{stack}.yaml"
+    try:
+        inventory = Inventory.load(inventory_path) if (inventory_file or inventory_path.exists()) else Inventory()
+    except InventoryError as exc:
+        raise InputError(str(exc)) from None
+    return stack_file, inventory
+
+
+def run_preview(
+    stack: str,
+    *,
+    config_file: str | None = None,
+    inventory_file: str | None = None,
+    policy: bool = True,
+    policy_config_file: str | None = None,
+    compare_file: str | None = None,
+) -> PreviewResult:
+    stack_file, inventory = load_inputs(stack, config_file, inventory_file)
+    run = run_program(PROGRAM, config=stack_file.config, stack=stack, secret_keys=stack_file.secret_keys,
+                      inventory=inventory)
+    findings = _program_findings(run)
+    resources = [_resource_dict(r) for r in run.registrations]
+    outputs = {k: ("[secret]" if k in run.secret_outputs else mask_secrets(v)) for k, v in run.outputs.items()}
+    result = PreviewResult(stack, run, findings, resources, outputs)
+    _attach_plan(result, stack_file.config, inventory)
+    if compare_file:
+        from offline.compare import compare_findings
+
+        result.findings.extend(compare_findings(result, compare_file))
+    if policy and run.registrations:
+        result.findings.extend(_policy_findings(run, stack, policy_config_file))
+    return result
+
+
+def _program_findings(run: ProgramRun) -> list[dict]:
+    from components.validation.findings import ValidationFailed
+
+    if isinstance(run.error, ValidationFailed):
+        return [f.as_dict() for f in run.error.findings]
+    if run.error is not None:
+        raise run.error
+    findings = []
+    for level, message in run.logs:
+        if level != "warning":
+            continue
+        match = _FINDING_LINE.match(message)
+        if match:
+            findings.append({"source": "validation", "rule": match[2], "level": match[1].lower(),
+                             "path": match[3], "urn": "", "message": match[4]})
+    return findings
+
+
+def _attach_plan(result: PreviewResult, config: dict, inventory: Inventory) -> None:
+    """The typed plan again, for the capacity report: same loader, facts from the same inventory."""
+    from components.capacity import capacity_report
+    from components.config_loader import load
+    from components.plan import build_plan
+
+    loaded = load(config)
+    if loaded.config is None:
+        return
+    result.config = loaded.config
+    result.plan = build_plan(loaded.config, inventory.cloud_facts())
+    result.capacity = capacity_report(result.plan)
+
+
+def _policy_findings(run: ProgramRun, stack: str, policy_config_file: str | None) -> list[dict]:
+    from offline.analyzer import AnalyzedResource, load_policy_config, run_policy_pack
+
+    policy_config = load_policy_config(policy_config_file) if policy_config_file else None
+    resources = [
+        AnalyzedResource(urn=r.urn, type=r.type, name=r.name, properties=r.inputs, parent=r.parent,
+                         dependencies=r.dependencies, property_dependencies=r.property_dependencies,
+                         custom=r.custom, provider=r.provider, protect=r.protect)
+        for r in run.registrations
+    ]
+    config = {"ackstack:stack": stack}
+    return run_policy_pack(POLICY_PACK, resources, stack=stack, project=run.project, policy_config=policy_config,
+                           config=config)
+
+
+def _resource_dict(reg: Registration) -> dict:
+    return {
+        "urn": reg.urn,
+        "type": reg.type,
+        "name": reg.name,
+        "parent": reg.parent,
+        "custom": reg.custom,
+        "inputs": mask_secrets(reg.inputs),
+        "dependencies": reg.dependencies,
+        "protect": reg.protect,
+        "provider": reg.provider,
+        "options": reg.options,
+    }
+
+
+# ---------------------------------------------------------------- rendering
+def render_tree(result: PreviewResult) -> str:
+    lines = [f"Previewing stack '{result.stack}' (offline engine; no cloud calls)", ""]
+    children: dict[str | None, list[dict]] = {}
+    urns = {r["urn"] for r in result.resources}
+    for res in result.resources:
+        parent = res["parent"] if res["parent"] in urns else None
+        children.setdefault(parent, []).append(res)
+
+    def walk(parent: str | None, depth: int) -> None:
+        for res in children.get(parent, []):
+            mark = "+" if res["custom"] else "+"
+            flags = " [protected]" if res["protect"] else ""
+            lines.append(f"{'    ' * depth}{mark} {res['type']}  {res['name']}{flags}")
+            walk(res["urn"], depth + 1)
+
+    if result.resources:
+        lines.append(f"Resources to create: {len(result.resources)}")
+        walk(None, 1)
+    else:
+        lines.append("Resources to create: none (validation stopped the program before registration)")
+    lines.append("")
+    if result.capacity:
+        from components.capacity import render_capacity_text
+
+        lines.append(render_capacity_text(result.capacity))
+        lines.append("")
+    errors = [f for f in result.findings if f["level"] == "error"]
+    warnings = [f for f in result.findings if f["level"] != "error"]
+    lines.append(f"Findings: {len(errors)} error(s), {len(warnings)} warning(s)")
+    for f in errors + warnings:
+        where = f["path"] or f["urn"] or "stack"
+        lines.append(f"  {f['level'].upper():7} [{f['source']}] {f['rule']}  {where}: {f['message']}")
+    lines.append("")
+    if result.outputs:
+        lines.append("Outputs:")
+        for key, value in result.outputs.items():
+            text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            lines.append(f"    {key}: {text}")
+    lines.append("")
+    lines.append("Result: " + ("BLOCKED (error findings)" if result.blocked else "OK"))
+    return "\n".join(lines)
+
+
+def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
+    from offline.manifests import write_manifests
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_manifests(result, out)
+    preview_json = out / "preview.json"
+    preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    written.append(preview_json)
+    try:
+        from offline.report import write_report
+    except ImportError:
+        return written
+    written.append(write_report(result, out))
+    return written
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m offline preview", description=__doc__.splitlines()[0])
+    parser.add_argument("stack", help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--config", dest="config_file", help="stack file to read instead of Pulumi.<stack>.yaml")
+    parser.add_argument("--inventory", help="YAML inventory of pre-existing cloud objects "
+                        "(default inventory/<stack>.yaml when present)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of the tree")
+    parser.add_argument("--out", help="write manifests, preview.json and report.md into this directory")
+    parser.add_argument("--no-policy", action="store_true", help="skip the CrossGuard policy pack")
+    parser.add_argument("--policy-pack-config", help="policy configuration JSON, as `pulumi preview "
+                        "--policy-pack-config` takes it")
+    parser.add_argument("--compare", help="a previous `--json` output: warn about replacements, refuse one-way "
+                        "switches")
+    args = parser.parse_args(argv)
+    try:
+        result = run_preview(args.stack, config_file=args.config_file, inventory_file=args.inventory,
+                             policy=not args.no_policy, policy_config_file=args.policy_pack_config,
+                             compare_file=args.compare)
+    except InputError as exc:
+        print(f"ackstack: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # a bug in ackstack, not the user's input: still one readable line
+        print(f"ackstack: internal error ({type(exc).__name__}): {str(exc).splitlines()[0] if str(exc) else ''}",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    if args.json:
+        print(json.dumps(result.document(), indent=2))
+    else:
+        print(render_tree(result))
+    if args.out:
+        write_out(result, args.out)
+    return EXIT_FINDINGS if result.blocked else EXIT_OK
