@@ -26,6 +26,7 @@ class AckProCluster(pulumi.ComponentResource):
     kubeconfig: pulumi.Output[str]
     provider: k8s.Provider
     cluster: alicloud.cs.ManagedKubernetes
+    addons: dict[str, alicloud.cs.KubernetesAddon]
     node_pools: dict[str, alicloud.cs.NodePool]
 
     def __init__(
@@ -69,12 +70,28 @@ class AckProCluster(pulumi.ComponentResource):
                 parent=self,
                 protect=env.production,
                 custom_timeouts=pulumi.CustomTimeouts(create=C.CLUSTER_CREATE_TIMEOUT, delete=C.CLUSTER_DELETE_TIMEOUT),
+                # ACK reads `addons` only at creation; afterwards the KubernetesAddon resources below own
+                # add-on config, so a config change reaches the cluster instead of being ignored by ACK.
+                ignore_changes=["addons"],
             ),
         )
         self.cluster_id = self.cluster.id
         self.api_server_intranet = self.cluster.connections.apply(
             lambda conns: (conns[0].api_server_intranet if conns else "") or ""
         )
+
+        self.addons = {
+            addon["name"]: alicloud.cs.KubernetesAddon(
+                f"{name}-addon-{addon['name']}",
+                cluster_id=self.cluster.id,
+                name=addon["name"],
+                version=addon.get("version"),
+                config=addon.get("config"),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for addon in cni.addons(plan)
+            if not addon.get("disabled")
+        }
 
         self.node_pools = {
             pool.name: self._node_pool(name, plan, network, pool, node_password, tags) for pool in spec.node_pools
