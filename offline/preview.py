@@ -205,10 +205,8 @@ def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
     preview_json = out / "preview.json"
     preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
     written.append(preview_json)
-    try:
-        from offline.report import write_report
-    except ImportError:
-        return written
+    from offline.report import write_report
+
     written.append(write_report(result, out))
     return written
 
