@@ -1,0 +1,6 @@
+"""Policy pack entry point: `pulumi.policy` runs this file; building the pack starts its gRPC server."""
+
+from ackstack_policies import ALL_POLICIES
+from pulumi_policy import EnforcementLevel, PolicyPack
+
+PolicyPack(name="ackstack", policies=ALL_POLICIES, enforcement_level=EnforcementLevel.ADVISORY)

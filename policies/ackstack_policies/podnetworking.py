@@ -1,0 +1,134 @@
+"""Terway PodNetworking CRs: security groups, explicit placement and IP release strategy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import EnforcementLevel, PolicyConfigSchema
+
+from ._common import AckResourcePolicy, get, parse_go_duration, skip_unknown
+from .types_ import POD_NETWORKING
+
+SECURITY_GROUPS_SCHEMA = PolicyConfigSchema(
+    properties={
+        "maxSecurityGroups": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 10,
+            "default": 5,
+            "description": "Most security groups one PodNetworking may attach (Terway allows up to 10).",
+        }
+    }
+)
+
+
+@skip_unknown
+def check_security_groups(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """Trunk member ENIs take their security groups from the PodNetworking; too many are rejected."""
+    groups = get(props, "spec.securityGroupIDs")
+    limit = int(config.get("maxSecurityGroups", 5))
+    if not groups:
+        return ["spec.securityGroupIDs is empty or missing; pods would silently inherit the node's groups."]
+    if not isinstance(groups, list):
+        return ["spec.securityGroupIDs must be a list of security group ids."]
+    if len(groups) > limit:
+        return [
+            f"spec.securityGroupIDs has {len(groups)} entries; at most {limit} (maxSecurityGroups) are allowed."
+        ]
+    return []
+
+
+@skip_unknown
+def check_explicit_placement(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """Without explicit vSwitches/SGs/ENI type Terway falls back to cluster defaults, hiding intent."""
+    problems = []
+    if not get(props, "spec.vSwitchOptions"):
+        problems.append("spec.vSwitchOptions is empty; pin the pod vSwitches explicitly.")
+    if not get(props, "spec.securityGroupIDs"):
+        problems.append("spec.securityGroupIDs is empty; pin the pod security groups explicitly.")
+    if get(props, "spec.eniOptions") is None:
+        problems.append("spec.eniOptions is missing; set eniOptions.eniType (e.g. Trunk) explicitly.")
+    return problems
+
+
+RELEASE_SCHEMA = PolicyConfigSchema(
+    properties={
+        "minReleaseAfter": {
+            "type": "string",
+            "default": "5m",
+            "description": "Shortest allowed allocationType.releaseAfter (Go duration).",
+        }
+    }
+)
+
+
+@skip_unknown
+def check_release_strategy(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """Fixed IPs are only useful with a sane TTL; Terway ignores or rejects the other combinations."""
+    alloc = get(props, "spec.allocationType")
+    if not isinstance(alloc, Mapping):
+        return []
+    kind = get(props, "spec.allocationType.type")
+    strategy = get(props, "spec.allocationType.releaseStrategy")
+    release_after = get(props, "spec.allocationType.releaseAfter")
+    problems: list[str] = []
+    if kind != "Fixed":
+        if strategy is not None:
+            problems.append(
+                f"spec.allocationType.releaseStrategy is set but type is {kind!r}; it needs type Fixed."
+            )
+        if release_after is not None:
+            problems.append(
+                f"spec.allocationType.releaseAfter is set but type is {kind!r}; it needs type Fixed."
+            )
+        return problems
+    if strategy not in (None, "TTL", "Never"):
+        problems.append(f"spec.allocationType.releaseStrategy is {strategy!r}; use TTL or Never.")
+    if release_after is None:
+        return problems
+    if strategy != "TTL":
+        problems.append(
+            f"spec.allocationType.releaseAfter is set with releaseStrategy {strategy!r}; it only applies to TTL."
+        )
+        return problems
+    minimum = str(config.get("minReleaseAfter") or "5m")
+    try:
+        seconds = parse_go_duration(str(release_after))
+    except ValueError:
+        return [
+            *problems,
+            f"spec.allocationType.releaseAfter {release_after!r} is not a Go duration (e.g. '10m').",
+        ]
+    if seconds < parse_go_duration(minimum):
+        problems.append(f"spec.allocationType.releaseAfter {release_after!r} is shorter than {minimum}.")
+    return problems
+
+
+PODNETWORKING_SECURITY_GROUPS = AckResourcePolicy(
+    name="podnetworking-security-groups",
+    description="PodNetworking must list between 1 and maxSecurityGroups spec.securityGroupIDs.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    resource_types=[POD_NETWORKING],
+    check=check_security_groups,
+    config_schema=SECURITY_GROUPS_SCHEMA,
+)
+
+PODNETWORKING_EXPLICIT_PLACEMENT = AckResourcePolicy(
+    name="podnetworking-explicit-placement",
+    description="PodNetworking should pin vSwitchOptions, securityGroupIDs and eniOptions explicitly.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    resource_types=[POD_NETWORKING],
+    check=check_explicit_placement,
+)
+
+PODNETWORKING_RELEASE_STRATEGY = AckResourcePolicy(
+    name="podnetworking-release-strategy",
+    description="PodNetworking releaseStrategy/releaseAfter must be consistent (Fixed; TTL >= minReleaseAfter).",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    resource_types=[POD_NETWORKING],
+    check=check_release_strategy,
+    config_schema=RELEASE_SCHEMA,
+)
+
+POLICIES = [PODNETWORKING_SECURITY_GROUPS, PODNETWORKING_EXPLICIT_PLACEMENT, PODNETWORKING_RELEASE_STRATEGY]

@@ -1,0 +1,303 @@
+"""Unit tests for every ackstack policy: pass, fail (message names the property), unknown-in-preview."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from pulumi_policy import EnforcementLevel
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "policies"))
+
+from ackstack_policies import ALL_POLICIES, POLICIES_BY_NAME  # noqa: E402
+from ackstack_policies._common import (  # noqa: E402
+    UNKNOWN_STRING,
+    StackResource,
+    escalate_to_mandatory,
+    parse_go_duration,
+    plain,
+    stack_matches,
+)
+
+U = UNKNOWN_STRING
+MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
+PN = "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking"
+
+
+def eniip(trunking="true"):
+    return {"name": "terway-eniip", "config": json.dumps({"ENITrunking": trunking})}
+
+
+TERWAY_OK = {
+    "clusterSpec": "ack.pro.small",
+    "addons": [eniip(), {"name": "terway-controlplane"}],
+    "podVswitchIds": ["vsw-a", "vsw-b"],
+}
+BYOCNI_OK = {
+    "clusterSpec": "ack.pro.small",
+    "addons": [{"name": "kube-flannel-ds", "disabled": True}],
+    "podCidr": "10.128.0.0/16",
+    "nodeCidrMask": 24,
+}
+PN_OK = {
+    "spec": {
+        "allocationType": {"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": "10m"},
+        "vSwitchOptions": ["vsw-a"],
+        "securityGroupIDs": ["sg-a"],
+        "eniOptions": {"eniType": "Trunk"},
+    }
+}
+CILIUM_OK = {"chart": "cilium", "values": {"routingMode": "native", "ipv4NativeRoutingCIDR": "10.0.0.0/8"}}
+SG_OK = {
+    "type": "ingress",
+    "policy": "accept",
+    "cidrIp": "10.0.0.0/8",
+    "ipProtocol": "tcp",
+    "portRange": "22/22",
+}
+CLUSTER_HYGIENE_OK = {
+    "deletionProtection": True,
+    "slbInternetEnabled": False,
+    "enableRrsa": True,
+    "controlPlaneLogComponents": ["apiserver", "kcm"],
+}
+NODEPOOL_OK = {"management": {"enable": True, "autoRepair": True}, "systemDiskEncrypted": True}
+
+# name -> (passing props, failing props, property named in the message, unknown props)
+CASES = {
+    "ack-managed-pro": (TERWAY_OK, {"clusterSpec": "ack.standard"}, "clusterSpec", {"clusterSpec": U}),
+    "terway-trunk-addons": (
+        TERWAY_OK,
+        {**TERWAY_OK, "addons": [eniip("false"), {"name": "terway-controlplane"}]},
+        "ENITrunking",
+        {**TERWAY_OK, "addons": [{"name": "terway-eniip", "config": U}, {"name": "terway-controlplane"}]},
+    ),
+    "byocni-no-builtin-cni": (
+        BYOCNI_OK,
+        {**BYOCNI_OK, "podCidr": None},
+        "podCidr",
+        {**BYOCNI_OK, "podCidr": U, "nodeCidrMask": U},
+    ),
+    "podnetworking-security-groups": (
+        PN_OK,
+        {"spec": {**PN_OK["spec"], "securityGroupIDs": [f"sg-{i}" for i in range(6)]}},
+        "securityGroupIDs",
+        {"spec": {**PN_OK["spec"], "securityGroupIDs": U}},
+    ),
+    "podnetworking-explicit-placement": (
+        PN_OK,
+        {"spec": {"vSwitchOptions": ["vsw-a"], "securityGroupIDs": ["sg-a"]}},
+        "eniOptions",
+        {"spec": U},
+    ),
+    "podnetworking-release-strategy": (
+        PN_OK,
+        {"spec": {"allocationType": {"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": "1m"}}},
+        "releaseAfter",
+        {"spec": {"allocationType": {"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": U}}},
+    ),
+    "cilium-native-routing": (
+        CILIUM_OK,
+        {"chart": "cilium", "values": {"routingMode": "tunnel"}},
+        "routingMode",
+        {"chart": "cilium", "values": U},
+    ),
+    "ack-deletion-protection": (
+        CLUSTER_HYGIENE_OK,
+        {"deletionProtection": False},
+        "deletionProtection",
+        {"deletionProtection": U},
+    ),
+    "ack-private-api-server": (
+        CLUSTER_HYGIENE_OK,
+        {"slbInternetEnabled": True},
+        "slbInternetEnabled",
+        {"slbInternetEnabled": U},
+    ),
+    "ack-rrsa-enabled": (CLUSTER_HYGIENE_OK, {"enableRrsa": False}, "enableRrsa", {"enableRrsa": U}),
+    "ack-control-plane-logs": (
+        CLUSTER_HYGIENE_OK,
+        {"controlPlaneLogComponents": []},
+        "controlPlaneLogComponents",
+        {"controlPlaneLogComponents": U},
+    ),
+    "nodepool-auto-repair": (
+        NODEPOOL_OK,
+        {"management": {"enable": True, "autoRepair": False}},
+        "management.autoRepair",
+        {"management": U},
+    ),
+    "nodepool-encrypted-system-disk": (
+        NODEPOOL_OK,
+        {"systemDiskEncrypted": False},
+        "systemDiskEncrypted",
+        {"systemDiskEncrypted": U},
+    ),
+    "sg-no-open-admin-ports": (
+        SG_OK,
+        {**SG_OK, "cidrIp": "0.0.0.0/0", "portRange": "1/1024"},
+        "portRange",
+        {**SG_OK, "cidrIp": U},
+    ),
+}
+
+
+def test_every_resource_policy_has_cases():
+    resource_policies = {p.name for p in ALL_POLICIES if hasattr(p, "resource_types")}
+    assert resource_policies == set(CASES)
+
+
+def test_policy_metadata():
+    names = [p.name for p in ALL_POLICIES]
+    assert len(names) == len(set(names))
+    for p in ALL_POLICIES:
+        assert p.name == p.name.lower() and " " not in p.name
+        assert p.description
+        assert p.enforcement_level in (EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_pass(name):
+    assert POLICIES_BY_NAME[name].run_check(CASES[name][0]) == []
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fail_names_property(name):
+    messages = POLICIES_BY_NAME[name].run_check(CASES[name][1])
+    assert messages, name
+    assert any(CASES[name][2] in m for m in messages), messages
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_unknown_in_preview_is_silent(name):
+    assert POLICIES_BY_NAME[name].run_check(CASES[name][3]) == []
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_failing_case_with_every_top_level_value_unknown_is_silent(name):
+    """In preview whole inputs can be unknown (outputs of other resources): never a violation."""
+    failing = CASES[name][1]
+    assert POLICIES_BY_NAME[name].run_check({k: U for k in failing}) == []
+
+
+def test_terway_details():
+    check = POLICIES_BY_NAME["terway-trunk-addons"].run_check
+    assert check({"addons": [{"name": "kube-flannel-ds"}]}) == []  # not a terway cluster
+    msgs = check({"addons": [{"name": "terway-eniip"}]})
+    assert any("terway-controlplane" in m for m in msgs)
+    assert any("podVswitchIds" in m for m in msgs)
+    assert any("ENITrunking" in m for m in msgs)
+    assert (
+        check({**TERWAY_OK, "addons": [eniip(), {"name": "terway-controlplane"}], "podVswitchIds": U}) == []
+    )
+    assert check({**TERWAY_OK, "addons": U}) == []
+    assert check({**TERWAY_OK, "addons": [eniip(), U]}) == []
+
+
+def test_byocni_details():
+    check = POLICIES_BY_NAME["byocni-no-builtin-cni"].run_check
+    msgs = check({**BYOCNI_OK, "addons": [*BYOCNI_OK["addons"], eniip()], "nodeCidrMask": None})
+    assert any("terway-eniip" in m for m in msgs) and any("nodeCidrMask" in m for m in msgs)
+    assert check({**BYOCNI_OK, "addons": [{"name": "kube-flannel-ds", "disabled": U}]}) == []
+    assert check({"addons": [{"name": "kube-flannel-ds", "disabled": False}]}) == []
+
+
+def test_security_group_threshold_from_config():
+    policy = POLICIES_BY_NAME["podnetworking-security-groups"]
+    six = {"spec": {"securityGroupIDs": [f"sg-{i}" for i in range(6)]}}
+    assert policy.run_check(six)  # default limit 5
+    assert policy.run_check(six, {"maxSecurityGroups": 8.0}) == []  # protobuf numbers are floats
+    assert "missing" in policy.run_check({"spec": {}})[0]
+
+
+@pytest.mark.parametrize(
+    ("alloc", "ok"),
+    [
+        ({"type": "Elastic"}, True),
+        ({"type": "Fixed", "releaseStrategy": "Never"}, True),
+        ({"type": "Fixed", "releaseStrategy": "Never", "releaseAfter": "10m"}, False),
+        ({"type": "Elastic", "releaseStrategy": "TTL"}, False),
+        ({"type": "Elastic", "releaseAfter": "10m"}, False),
+        ({"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": "5m0s"}, True),
+        ({"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": "1h"}, True),
+        ({"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": "299s"}, False),
+        ({"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": "soon"}, False),
+    ],
+)
+def test_release_strategy_matrix(alloc, ok):
+    msgs = POLICIES_BY_NAME["podnetworking-release-strategy"].run_check({"spec": {"allocationType": alloc}})
+    assert (msgs == []) is ok, msgs
+
+
+def test_go_duration():
+    assert parse_go_duration("1h30m") == 5400
+    assert parse_go_duration("5m0s") == 300
+    assert parse_go_duration("1.5m") == 90
+    with pytest.raises(ValueError):
+        parse_go_duration("5 minutes")
+
+
+def test_cilium_chart_forms():
+    check = POLICIES_BY_NAME["cilium-native-routing"].run_check
+    assert check({"chart": "../charts/cilium", "values": {}})
+    assert check({"chart": "oci://registry/cilium", "values": {"routingMode": "native"}})
+    assert check({"chart": "ingress-nginx", "values": {}}) == []
+    assert check({"chart": U, "values": {}}) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "bad"),
+    [
+        ({"portRange": "22/22", "cidrIp": "0.0.0.0/0"}, True),
+        ({"portRange": "3389/3389", "cidrIp": "0.0.0.0/0"}, True),
+        ({"portRange": "-1/-1", "cidrIp": "0.0.0.0/0"}, True),
+        ({"ipProtocol": "all", "portRange": "-1/-1", "cidrIp": "0.0.0.0/0"}, True),
+        ({"portRange": "443/443", "cidrIp": "0.0.0.0/0"}, False),
+        ({"portRange": "22/22", "cidrIp": "0.0.0.0/0", "type": "egress"}, False),
+        ({"portRange": "22/22", "cidrIp": "0.0.0.0/0", "policy": "drop"}, False),
+        ({"portRange": U, "cidrIp": "0.0.0.0/0"}, False),
+    ],
+)
+def test_sg_rules(rule, bad):
+    msgs = POLICIES_BY_NAME["sg-no-open-admin-ports"].run_check({**SG_OK, **rule})
+    assert bool(msgs) is bad, msgs
+
+
+def test_stack_policy_vswitch_known():
+    policy = POLICIES_BY_NAME["podnetworking-vswitch-known"]
+    vsw = StackResource("urn:v", "alicloud:vpc/switch:Switch", "v", {"id": "my-switch"})
+    pn = StackResource(
+        "urn:pn", PN, "pn", {"spec": {"vSwitchOptions": ["my-switch", "vsw-adopted", U, "typo"]}}
+    )
+    findings = policy.run_check([vsw, pn])
+    assert findings == [(findings[0][0], "urn:pn")] and "'typo'" in findings[0][0]
+    assert policy.run_check([pn, StackResource("urn:x", PN, "x", {"spec": U})]) != []
+    assert policy.run_check([StackResource("urn:x", PN, "x", {"spec": U})]) == []
+
+
+def test_plain_unwraps_pulumi_policy_proxies_and_secrets():
+    from pulumi_policy.proxy import unknown_checking_proxy
+
+    proxied = unknown_checking_proxy(
+        {
+            "a": {"b": [U, 1]},
+            "s": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": 2},
+        }
+    )
+    assert plain(proxied) == {"a": {"b": [U, 1]}, "s": 2}
+
+
+def test_stack_matching_and_escalation():
+    assert stack_matches("prod", ["prod"]) and stack_matches("acme/ackstack/prod-eu", ["prod*"])
+    assert not stack_matches("dev", ["prod"]) and not stack_matches("", ["*"])
+
+    def report_violation(message, urn=None):
+        return enforcement_level
+
+    enforcement_level = EnforcementLevel.ADVISORY
+    escalated = escalate_to_mandatory(report_violation)
+    assert escalated("m") == EnforcementLevel.MANDATORY
+    assert report_violation("m") == EnforcementLevel.ADVISORY  # original untouched
