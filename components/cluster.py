@@ -43,7 +43,9 @@ class AckProCluster(pulumi.ComponentResource):
         spec = config.cluster
         env = config.environment
         tags = {**env.tags, "ackstack:environment": env.name}
-        node_vswitches = [v for v in plan.by_role("node") if v.zone_id in plan.node_zones]
+        # Sorted by config name: the order of `vswitches` in config means nothing to ACK, so reordering the
+        # config must not produce a diff (tests/test_reliability_urns.py).
+        node_vswitches = sorted((v for v in plan.by_role("node") if v.zone_id in plan.node_zones), key=lambda v: v.key)
 
         logs = spec.control_plane_logs
         self.cluster = alicloud.cs.ManagedKubernetes(
@@ -58,7 +60,7 @@ class AckProCluster(pulumi.ComponentResource):
             slb_internet_enabled=spec.api_server.public,
             load_balancer_spec=spec.api_server.load_balancer_spec,
             enable_rrsa=spec.rrsa,
-            control_plane_log_components=list(logs.components) if logs.enabled else None,
+            control_plane_log_components=sorted(logs.components) if logs.enabled else None,
             control_plane_log_ttl=str(logs.ttl_days) if logs.enabled else None,
             control_plane_log_project=logs.project if logs.enabled else None,
             proxy_mode=spec.proxy_mode,
@@ -73,6 +75,11 @@ class AckProCluster(pulumi.ComponentResource):
                 # ACK reads `addons` only at creation; afterwards the KubernetesAddon resources below own
                 # add-on config, so a config change reaches the cluster instead of being ignored by ACK.
                 ignore_changes=["addons"],
+                # Safe destroy: Terway leaves ENIs in pod / PodNetworking vSwitches and their security groups
+                # for a while after the cluster is deleted. Depending on every vSwitch and group pods can use
+                # (not only those passed as inputs) makes Pulumi delete them strictly after the cluster; their
+                # custom delete timeouts then cover the ENI release (docs/operations.md "Destroy").
+                depends_on=_pod_network_resources(plan, network),
             ),
         )
         self.cluster_id = self.cluster.id
@@ -87,7 +94,15 @@ class AckProCluster(pulumi.ComponentResource):
                 name=addon["name"],
                 version=addon.get("version"),
                 config=addon.get("config"),
-                opts=pulumi.ResourceOptions(parent=self),
+                # Create adopts an add-on the cluster already runs (skip or upgrade, never a failure), so
+                # these can own the config of add-ons ACK installed from `addons` at creation. Deleting the
+                # resource uninstalls the add-on: skip that when the cluster goes anyway (deleted_with), and
+                # never uninstall the CNI or CCM because an entry left the program (retain_on_delete).
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    deleted_with=self.cluster,
+                    retain_on_delete=addon["name"] in C.ADDONS_NEVER_UNINSTALLED,
+                ),
             )
             for addon in cni.addons(plan)
             if not addon.get("disabled")
@@ -115,7 +130,7 @@ class AckProCluster(pulumi.ComponentResource):
         )
 
     def _node_pool(self, name, plan: NetworkPlan, network: Network, pool: NodePoolConfig, password, tags):
-        vswitches = plan.node_vswitches_in(pool.zones)
+        vswitches = sorted(plan.node_vswitches_in(pool.zones), key=lambda v: v.key)
         disk = pool.system_disk
         scaling = (
             {"enable": True, "min_size": pool.min_size, "max_size": pool.max_size} if pool.autoscaling else None
@@ -129,17 +144,31 @@ class AckProCluster(pulumi.ComponentResource):
             desired_size=None if pool.autoscaling else str(pool.initial_size),
             scaling_config=scaling,
             labels=[{"key": k, "value": v} for k, v in sorted(pool.labels.items())],
-            taints=[{"key": t.key, "value": t.value, "effect": t.effect} for t in pool.taints],
+            taints=[{"key": t.key, "value": t.value, "effect": t.effect}
+                    for t in sorted(pool.taints, key=lambda t: (t.key, t.effect, t.value))],
             system_disk_category=disk.category,
             system_disk_size=disk.size_gb,
             system_disk_encrypted=disk.encrypted,
             system_disk_kms_key=disk.kms_key_id,
             management={"enable": True, "auto_repair": pool.auto_repair, "auto_upgrade": pool.auto_upgrade},
             kubelet_configuration={"max_pods": str(pool.max_pods)} if pool.max_pods else None,
-            security_group_ids=[network.security_group(ref) for ref in pool.security_groups] or None,
+            # securityGroupIds forces a new node pool (NODEPOOL_REPLACE_ON_CHANGE): sorted, so reordering the
+            # config list never replaces the pool.
+            security_group_ids=[network.security_group(ref) for ref in sorted(pool.security_groups)] or None,
             key_name=pool.key_name,
             password=pulumi.Output.secret(password) if password is not None and pool.key_name is None else None,
             image_type=pool.image_type,
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+def _pod_network_resources(plan: NetworkPlan, network: Network) -> list[pulumi.Resource]:
+    """vSwitches (role pod / podnetworking) and security groups that Terway ENIs can occupy, created here."""
+    if not plan.config.is_terway:
+        return []
+    roles = {v.key: v.role for v in plan.vswitches.values()}
+    vswitches = [res for key, res in sorted(getattr(network, "vswitch_resources", {}).items())
+                 if roles.get(key) in ("pod", "podnetworking")]
+    groups = [res for _, res in sorted(getattr(network, "security_group_resources", {}).items())]
+    return [*vswitches, *groups]

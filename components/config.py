@@ -203,6 +203,12 @@ class ExistingClusterConfig(Model):
 
     cluster_id: str = Field(pattern=r"^c[a-z0-9]{10,40}$")
     managed: bool = True
+    # The current `kube-system/eni-config` `eni_conf` JSON (a mapping or JSON text), copied from
+    # `kubectl -n kube-system get cm eni-config -o jsonpath='{.data.eni_conf}'`. `eni_conf` is one
+    # string, so patching two keys means re-sending the whole string: ackstack must know the rest.
+    eni_conf: dict | str | None = None
+    # Terway DaemonSet to roll after the patch (the seed deletes pods labelled app=terway-eniip).
+    terway_daemonset: str = Field(default=C.TERWAY_DAEMONSET_NAME, pattern=_NAME, max_length=63)
 
 
 class ClusterConfig(Model):
@@ -255,14 +261,29 @@ class TerwayTrunkCni(Model):
 
 
 class CiliumConfig(Model):
-    chart_version: str = C.CILIUM_CHART_VERSION
-    repository: str = C.CILIUM_CHART_REPO
+    """The Cilium Helm release; chart pin from charts/cilium/chart.yaml unless overridden per stack.
+
+    `values` is merged last over the ACK baseline and the plan's overlay (docs/cilium.md); rules
+    CIL0xx check the merged result, so an overlay cannot silently break routing or masquerading.
+    """
+
+    chart_version: str = Field(default=C.CILIUM_CHART_VERSION, pattern=r"^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$")
+    repository: str = Field(default=C.CILIUM_CHART_REPO, min_length=1)
     ipam: Literal["kubernetes", "cluster-pool"] = "kubernetes"
     routing_mode: Literal["native", "tunnel"] = "native"
     accept_overlay: bool = False
     kube_proxy_replacement: bool = False
     hubble: bool = True
     values: dict = Field(default_factory=dict)
+
+
+class AddonConfig(Model):
+    """One ACK add-on as `ManagedKubernetes.addons` takes it (`config` is ACK's JSON string)."""
+
+    name: str = Field(min_length=1, max_length=63)
+    config: str | None = None
+    version: str | None = None
+    disabled: bool = False
 
 
 class ByocniCiliumCni(Model):
@@ -276,6 +297,9 @@ class ByocniCiliumCni(Model):
     other_custom_routes: int = Field(default=0, ge=0)
     max_pods_per_node: int = Field(default=110, ge=8, le=1024)
     cilium: CiliumConfig = Field(default_factory=CiliumConfig)
+    # Extra ACK add-ons at creation (e.g. csi-plugin config). BYO001/BYO002 reject re-enabling
+    # kube-flannel-ds or any Terway add-on here: two CNIs would fight over pod networking.
+    addons: list[AddonConfig] = Field(default_factory=list)
 
     _check_cidr = field_validator("pod_cidr")(lambda v: _cidr(v))
 
@@ -300,7 +324,10 @@ class LabelSelector(Model):
         if self.match_labels:
             body["matchLabels"] = dict(self.match_labels)
         if self.match_expressions:
-            body["matchExpressions"] = [e.model_dump(by_alias=True) for e in self.match_expressions]
+            # `values` is omitempty in the API: an empty list would come back absent and read as drift.
+            body["matchExpressions"] = [
+                {k: v for k, v in e.model_dump(by_alias=True).items() if v != []} for e in self.match_expressions
+            ]
         return body
 
 

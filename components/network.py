@@ -22,6 +22,10 @@ class Network(pulumi.ComponentResource):
     vpc_cidr: pulumi.Output[str]
     vswitch_ids: dict[str, pulumi.Output[str]]
     security_group_ids: dict[str, pulumi.Output[str]]
+    # The resources ackstack creates (adopted objects are not here), by config name, so other
+    # components can order deletion against them (`depends_on`), see docs/operations.md "Destroy".
+    vswitch_resources: dict[str, alicloud.vpc.Switch]
+    security_group_resources: dict[str, alicloud.ecs.SecurityGroup]
 
     def __init__(self, name: str, plan: NetworkPlan, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ackstack:network:Network", name, None, opts)
@@ -47,6 +51,7 @@ class Network(pulumi.ComponentResource):
             self.vpc_cidr = vpc.cidr_block
 
         self.vswitch_ids = {}
+        self.vswitch_resources = {}
         for vsw in net.vswitches:
             if vsw.id:
                 self.vswitch_ids[vsw.name] = pulumi.Output.from_input(vsw.id)
@@ -67,8 +72,10 @@ class Network(pulumi.ComponentResource):
                 ) if delete_timeout else child,
             )
             self.vswitch_ids[vsw.name] = created.id
+            self.vswitch_resources[vsw.name] = created
 
         self.security_group_ids = {}
+        self.security_group_resources = {}
         for sg in net.security_groups:
             if sg.id:
                 self.security_group_ids[sg.name] = pulumi.Output.from_input(sg.id)
@@ -80,9 +87,14 @@ class Network(pulumi.ComponentResource):
                 vpc_id=self.vpc_id,
                 description=sg.description or f"ackstack {sg.name} ({sg.type})",
                 tags=tags,
-                opts=pulumi.ResourceOptions(parent=self),
+                # Terway ENIs (trunk members of PodNetworking pods) keep the group busy after the cluster is
+                # gone; the provider retries DependencyViolation while the delete timeout lasts.
+                opts=pulumi.ResourceOptions(
+                    parent=self, custom_timeouts=pulumi.CustomTimeouts(delete=C.SECURITY_GROUP_DELETE_TIMEOUT)
+                ),
             )
             self.security_group_ids[sg.name] = group.id
+            self.security_group_resources[sg.name] = group
             for rule in sg.rules:
                 alicloud.ecs.SecurityGroupRule(
                     f"{name}-sg-{sg.name}-{rule.name}",

@@ -21,11 +21,26 @@ def object_body(inputs: dict) -> dict:
     metadata = ordered.get("metadata")
     if isinstance(metadata, dict):
         ordered["metadata"] = {k: v for k, v in metadata.items() if v not in (None, {}, [])}
+    if ordered.get("kind") == "PodNetworking" and isinstance(ordered.get("spec"), dict):
+        from components.podnetworking import seed_ordered
+
+        ordered["spec"] = seed_ordered(ordered["spec"])
     return mask_secrets(ordered)
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.-]+", "-", text.lower()).strip("-")
+
+
+def _integral(value):
+    """The engine carries numbers as floats; `replicas: 2.0` in a values file would mislead a reviewer."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    return value
 
 
 def write_manifests(result, out: Path) -> list[Path]:
@@ -37,7 +52,7 @@ def write_manifests(result, out: Path) -> list[Path]:
         manifests.mkdir(parents=True, exist_ok=True)
         if reg.type == "kubernetes:helm.sh/v3:Release":
             path = manifests / f"helm-{_slug(reg.name)}-values.yaml"
-            values = mask_secrets(reg.inputs.get("values") or {})
+            values = _integral(mask_secrets(reg.inputs.get("values") or {}))
             header = (f"# Helm release {reg.inputs.get('name', reg.name)}: chart {reg.inputs.get('chart')} "
                       f"{reg.inputs.get('version')} from {(reg.inputs.get('repositoryOpts') or {}).get('repo', '')}\n")
             path.write_text(header + yaml.safe_dump(values, sort_keys=True), encoding="utf-8")

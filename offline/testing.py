@@ -42,7 +42,8 @@ def with_value(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     `value=DELETE` removes the key.
     """
     config = copy.deepcopy(config)
-    key, _, rest = path.partition(".")
+    split = min((i for i in (path.find("."), path.find("[")) if i >= 0), default=len(path))
+    key, rest = path[:split], path[split:].lstrip(".")
     if not rest:
         if value is DELETE:
             config.pop(key, None)

@@ -39,7 +39,7 @@ class TerwayTrunk:
 
     def cluster_args(self, plan: NetworkPlan, network) -> dict:
         zones = plan.node_zones
-        pod_vswitches = [v for v in plan.by_role("pod") if v.zone_id in zones]
+        pod_vswitches = sorted((v for v in plan.by_role("pod") if v.zone_id in zones), key=lambda v: v.key)
         return {"pod_vswitch_ids": [network.vswitch(v.key) for v in pod_vswitches]}
 
     def addons(self, plan: NetworkPlan) -> list[dict]:

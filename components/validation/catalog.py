@@ -8,7 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from components.plan import NetworkPlan
-from components.validation import rules_cluster, rules_network
+from components.validation import (
+    rules_byocni,
+    rules_capacity,
+    rules_cluster,
+    rules_k8s_names,
+    rules_network,
+    rules_podnetworking,
+    rules_selectors,
+    rules_terway,
+    rules_version_zone,
+)
 from components.validation.findings import Finding, RuleInfo
 
 Rule = Callable[[NetworkPlan], Iterable[Finding]]
@@ -16,6 +26,13 @@ Rule = Callable[[NetworkPlan], Iterable[Finding]]
 ALL_RULES: tuple[Rule, ...] = (
     *rules_network.RULES,
     *rules_cluster.RULES,
+    *rules_terway.RULES,
+    *rules_podnetworking.RULES,
+    *rules_k8s_names.RULES,
+    *rules_selectors.RULES,
+    *rules_capacity.RULES,
+    *rules_byocni.RULES,
+    *rules_version_zone.RULES,
 )
 
 

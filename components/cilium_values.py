@@ -1,0 +1,117 @@
+"""Cilium Helm values as a pure function of the network plan (no Pulumi import: tests, rules, policies).
+
+Values = ACK baseline (charts/cilium/values.yaml, reviewed data) <- plan overlay
+(charts/cilium/overlay.yaml.j2, rendered with the plan's figures and parsed with yaml.safe_load)
+<- the stack's `cni.cilium.values`, merged last. docs/cilium.md gives each key's provenance.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import jinja2
+import yaml
+
+if TYPE_CHECKING:
+    from components.plan import NetworkPlan
+
+CHART_DIR = Path(__file__).resolve().parent.parent / "charts" / "cilium"
+BASELINE_FILE = CHART_DIR / "values.yaml"
+OVERLAY_TEMPLATE = "overlay.yaml.j2"
+
+
+@functools.cache
+def baseline_values() -> dict:
+    """The reviewed ACK baseline, read once (cached: treat as read-only; `deep_merge` copies)."""
+    return yaml.safe_load(BASELINE_FILE.read_text(encoding="utf-8")) or {}
+
+
+@functools.cache
+def _overlay_template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(CHART_DIR)),
+        undefined=jinja2.StrictUndefined,  # a missing figure is a bug, not an empty string
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    return env.get_template(OVERLAY_TEMPLATE)
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """Helm's merge: mappings merge key by key, anything else (lists included) is replaced."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def parse_api_server(endpoint: str) -> tuple[str, int]:
+    """`https://10.0.0.253:6443` -> (`10.0.0.253`, 6443); k8sServiceHost must be an address, never `auto`."""
+    parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+    if not parts.hostname:
+        raise ValueError(f"cannot read a host from the API server endpoint {endpoint!r}")
+    return parts.hostname, parts.port or 443
+
+
+def non_masquerade_cidrs(plan: NetworkPlan) -> list[str]:
+    """Pod CIDR and VPC CIDR: traffic to either keeps the pod IP (VPC routes make it reachable)."""
+    cidrs = [plan.config.cni.pod_cidr]
+    if plan.vpc_cidr and plan.vpc_cidr not in cidrs:
+        cidrs.append(plan.vpc_cidr)
+    return cidrs
+
+
+def overlay_values(plan: NetworkPlan, api_server: str | None) -> dict:
+    """The plan's figures rendered through the overlay template, then parsed (never concatenated)."""
+    cilium = plan.config.cni.cilium
+    host, port = parse_api_server(api_server) if cilium.kube_proxy_replacement and api_server else (None, None)
+    text = _overlay_template().render(
+        routing_mode=cilium.routing_mode,
+        ipam_mode=cilium.ipam,
+        pod_cidr=plan.config.cni.pod_cidr,
+        non_masquerade_cidrs=non_masquerade_cidrs(plan),
+        kube_proxy_replacement=cilium.kube_proxy_replacement and host is not None,
+        k8s_service_host=host,
+        k8s_service_port=port,
+        hubble=cilium.hubble,
+    )
+    overlay = yaml.safe_load(text) or {}
+    if cilium.kube_proxy_replacement and host is None:
+        # Validation time (no cluster yet): the switch is known, the endpoint is not.
+        overlay["kubeProxyReplacement"] = True
+    return overlay
+
+
+def cilium_values(plan: NetworkPlan, api_server: str | None) -> dict:
+    """Baseline <- plan overlay <- `cni.cilium.values`: exactly what the Helm release receives.
+
+    `api_server` is the cluster's intranet endpoint; it is only read with kube-proxy replacement.
+    """
+    merged = deep_merge(baseline_values(), overlay_values(plan, api_server))
+    return deep_merge(merged, dict(plan.config.cni.cilium.values))
+
+
+def flatten(values: Any, prefix: str = "") -> dict[str, Any]:
+    """`{"a": {"b": 1}}` -> `{"a.b": 1}`; lists and empty mappings are leaves."""
+    if isinstance(values, dict) and values:
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix: values} if prefix else {}
+
+
+def lookup(values: dict, dotted: str, default: Any = None) -> Any:
+    node: Any = values
+    for step in dotted.split("."):
+        if not isinstance(node, dict) or step not in node:
+            return default
+        node = node[step]
+    return node

@@ -1,0 +1,146 @@
+"""`ackstack:cluster:ExistingTerwayCluster`: turn on Terway Trunk ENI in a cluster ackstack did not create.
+
+The seed's "enable on an existing cluster" steps, as resources in dependency order:
+
+1. `kube-system/eni-config`: `eni_conf` gets `enable_eni_trunking: true` (and, on managed clusters,
+   `credential_path: /var/addon/token-config`), every other key unchanged (`ConfigMapPatch`).
+2. The Terway DaemonSet rolls its pods: a pod-template annotation carries a hash of the new
+   `eni_conf`, so the DaemonSet controller replaces pods node by node (instead of deleting them all).
+3. `terway-controlplane` is installed as an ACK add-on.
+4. Namespaces and PodNetworkings, as on a new cluster.
+
+`eni_conf` is a single string, so two keys cannot be patched on their own: the whole string is
+re-sent. ackstack takes its current content from config (`cluster.existing.eniConf`) instead of
+reading it live; see docs/terway.md for that trade-off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pulumi
+import pulumi_alicloud as alicloud
+import pulumi_kubernetes as k8s
+
+from components import constants as C
+from components.plan import NetworkPlan
+from components.validation.findings import Finding, ValidationFailed, config_path
+
+
+def current_eni_conf(raw: dict | str | None) -> dict:
+    """The configured eni_conf as a mapping (JSON text or mapping; key order kept)."""
+    if raw is None:
+        return {}
+    if isinstance(raw, dict):
+        return dict(raw)
+    value = json.loads(raw)
+    if not isinstance(value, dict):
+        raise ValueError("eni_conf must be a JSON object")
+    return value
+
+
+def merged_eni_conf(raw: dict | str | None, managed: bool) -> dict:
+    """`eni_conf` with trunking on (and the managed-cluster credential path); nothing else changes."""
+    conf = current_eni_conf(raw)
+    conf[C.ENI_CONF_TRUNKING_KEY] = True
+    if managed:
+        conf[C.ENI_CONF_CREDENTIAL_PATH_KEY] = C.ENI_CONF_MANAGED_CREDENTIAL_PATH
+    return conf
+
+
+def eni_conf_text(conf: dict) -> str:
+    """As `kubectl edit` leaves it: indented JSON, keys in their original order."""
+    return json.dumps(conf, indent=2) + "\n"
+
+
+def eni_conf_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class ExistingTerwayCluster(pulumi.ComponentResource):
+    """An adopted ACK cluster with Trunk ENI enabled; same surface as `AckProCluster` for in-cluster
+    objects (`provider`, `addons`, `kubeconfig`, `cluster_id`)."""
+
+    cluster_id: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str]
+    provider: k8s.Provider
+    addons: dict[str, alicloud.cs.KubernetesAddon]
+    eni_config: k8s.core.v1.ConfigMapPatch
+    terway_rollout: k8s.apps.v1.DaemonSetPatch
+
+    def __init__(self, name: str, plan: NetworkPlan, network, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ackstack:cluster:ExistingTerwayCluster", name, None, opts)
+        config = plan.config
+        existing = config.cluster.existing
+        assert existing is not None, "ExistingTerwayCluster needs cluster.existing"
+        record = _read_cluster(existing.cluster_id, plan)
+        self.cluster_id = pulumi.Output.from_input(record.id)
+
+        credential = alicloud.cs.get_cluster_credential_output(cluster_id=existing.cluster_id)
+        self.kubeconfig = pulumi.Output.secret(credential.kube_config)
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=self.kubeconfig,
+            enable_server_side_apply=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        k8s_opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
+
+        text = eni_conf_text(merged_eni_conf(existing.eni_conf, existing.managed))
+        # eni_conf's field is owned by ACK's add-on manager; force takes ownership of that one key.
+        self.eni_config = k8s.core.v1.ConfigMapPatch(
+            f"{name}-eni-config",
+            metadata={
+                "name": C.ENI_CONFIG_CONFIGMAP_NAME,
+                "namespace": C.ENI_CONFIG_CONFIGMAP_NAMESPACE,
+                "annotations": {C.PULUMI_PATCH_FORCE_ANNOTATION: "true"},
+            },
+            data={C.ENI_CONFIG_DATA_KEY: text},
+            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(retain_on_delete=True)),
+        )
+        # Terway reads eni_conf at start; a changed template annotation rolls the DaemonSet under its
+        # own update strategy (one node at a time by default) instead of deleting every pod at once.
+        self.terway_rollout = k8s.apps.v1.DaemonSetPatch(
+            f"{name}-terway-rollout",
+            metadata={"name": existing.terway_daemonset, "namespace": C.ENI_CONFIG_CONFIGMAP_NAMESPACE},
+            spec={"template": {"metadata": {"annotations": {C.TERWAY_ROLL_ANNOTATION: eni_conf_hash(text)}}}},
+            opts=pulumi.ResourceOptions.merge(
+                k8s_opts, pulumi.ResourceOptions(depends_on=[self.eni_config], retain_on_delete=True)
+            ),
+        )
+        cni = config.cni
+        self.addons = {
+            C.ADDON_TERWAY_CONTROLPLANE: alicloud.cs.KubernetesAddon(
+                f"{name}-addon-{C.ADDON_TERWAY_CONTROLPLANE}",
+                cluster_id=existing.cluster_id,
+                name=C.ADDON_TERWAY_CONTROLPLANE,
+                version=getattr(cni, "controlplane_version", None),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.terway_rollout]),
+            )
+        }
+
+        from components.terway import install_terway_objects
+
+        self.objects = install_terway_objects(plan, network, self)
+        self.register_outputs({"clusterId": self.cluster_id, "kubeconfig": self.kubeconfig})
+
+
+def _read_cluster(cluster_id: str, plan: NetworkPlan):
+    """The cluster as ACK describes it; stops the run (nothing in-cluster registered) when it is
+    missing, not managed Pro, or in another VPC than the configured one."""
+    path = config_path("cluster", "existing", "clusterId")
+    rows = [c for c in alicloud.cs.get_clusters(ids=[cluster_id]).clusters if c.id == cluster_id]
+    if not rows:
+        raise ValidationFailed([Finding("TWY020", "error", path,
+                                        f"cluster {cluster_id} was not found in region {plan.config.region}")])
+    row = rows[0]
+    problems = []
+    if not (row.cluster_spec or "").startswith(C.CLUSTER_SPEC_PRO_PREFIX):
+        problems.append(f"cluster {cluster_id} has clusterSpec `{row.cluster_spec}`; ackstack adopts only "
+                        f"ACK managed Pro clusters ({C.CLUSTER_SPEC_PRO_PREFIX}*)")
+    if plan.vpc_id and row.vpc_id and row.vpc_id != plan.vpc_id:
+        problems.append(f"cluster {cluster_id} is in VPC {row.vpc_id}, but network.vpc.id is {plan.vpc_id}")
+    if problems:
+        raise ValidationFailed([Finding("TWY020", "error", path, p) for p in problems])
+    return row

@@ -1,0 +1,262 @@
+"""PodNetworking rules (PNW0xx): what terway-controlplane would reject, ignore or misplace.
+
+Every check works on the entry after ackstack's defaulting (security groups from eni-config, the
+cluster's pod vSwitches), i.e. on what `podnetworking_spec` sends. Only in `cni.mode: terway-trunk`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from components import constants as C
+from components.config import PodNetworkingConfig
+from components.plan import NetworkPlan
+from components.podnetworking import (
+    effective_security_groups,
+    effective_vswitches,
+    parse_go_duration,
+    worker_zones,
+)
+from components.validation.findings import Finding, config_path, rule
+from components.validation.rules_terway import SEED, mixed_types
+
+
+def _entries(plan: NetworkPlan) -> Iterator[tuple[int, PodNetworkingConfig]]:
+    if plan.config.is_terway:
+        yield from enumerate(plan.config.pod_networkings)
+
+
+def _p(index: int, *parts: str | int) -> str:
+    return config_path("podNetworkings", index, *parts)
+
+
+@rule("PNW001", "error", "PodNetworking security groups: between 1 and the per-ENI quota",
+      "The member ENI takes every listed group; ECS allows 5 per ENI by default (10 after a quota raise).",
+      "ECS limits (security groups per ENI); " + SEED + " (at most five)")
+def security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
+    limit = plan.config.capacity.max_security_groups_per_eni
+    for index, entry in _entries(plan):
+        groups = effective_security_groups(entry, plan)
+        source = "" if entry.security_group_ids else " (defaulted from cni.eniSecurityGroups)"
+        if len(groups) > limit:
+            yield Finding("PNW001", "error", _p(index, "securityGroupIDs"),
+                          f"PodNetworking `{entry.name}` has {len(groups)} security groups{source} "
+                          f"({', '.join(groups)}); the limit is {limit} per ENI (capacity.maxSecurityGroupsPerEni; "
+                          f"ECS default {C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT}, at most "
+                          f"{C.MAX_SECURITY_GROUPS_PER_ENI_RAISED} after a quota raise)")
+        elif not groups:
+            yield Finding("PNW001", "error", _p(index, "securityGroupIDs"),
+                          f"PodNetworking `{entry.name}` has 0 security groups; at least 1 is required")
+
+
+@rule("PNW002", "error", "PodNetworking security groups are all one type",
+      "Basic and enterprise (advanced) security groups cannot be attached to the same ENI.",
+      "ECS docs: Basic and advanced security groups")
+def security_group_types(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        yield from mixed_types(plan, effective_security_groups(entry, plan), _p(index, "securityGroupIDs"),
+                               "PNW002", f"PodNetworking `{entry.name}`")
+
+
+@rule("PNW003", "error", "PodNetworking references resolve",
+      "A name that is not in network.* or an id that does not exist fails in the webhook or at ENI creation.",
+      "ackstack design; ECS/VPC Describe APIs")
+def references_resolve(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        for ref_index, ref in enumerate(entry.security_group_ids):
+            if plan.security_group(ref) is None:
+                yield Finding("PNW003", "error", _p(index, "securityGroupIDs", ref_index),
+                              f"`{ref}` is not a security group in network.securityGroups "
+                              f"(names: {', '.join(plan.security_groups) or 'none'}) nor an existing `sg-` id")
+        for ref_index, ref in enumerate(entry.v_switch_options):
+            if plan.vswitch(ref) is None and not ref.startswith("vsw-"):  # missing vsw- ids: NET010
+                yield Finding("PNW003", "error", _p(index, "vSwitchOptions", ref_index),
+                              f"`{ref}` is not a vSwitch in network.vswitches "
+                              f"(names: {', '.join(k for k in plan.vswitches if not k.startswith('vsw-')) or 'none'}) "
+                              f"nor an existing `vsw-` id")
+
+
+@rule("PNW004", "error", "releaseStrategy and releaseAfter only with type Fixed",
+      "Elastic IPs are released with the pod; Terway ignores a release policy there, hiding a mistake.",
+      SEED + " (releaseStrategy: only for Fixed)")
+def release_needs_fixed(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        alloc = entry.allocation_type
+        if alloc.type == "Fixed":
+            continue
+        for key, value in (("releaseStrategy", alloc.release_strategy), ("releaseAfter", alloc.release_after)):
+            if value is not None:
+                yield Finding("PNW004", "error", _p(index, "allocationType", key),
+                              f"{key} `{value}` is set with type `{alloc.type}`; it applies only to type Fixed")
+
+
+@rule("PNW005", "error", "releaseAfter only with releaseStrategy TTL, and TTL needs it",
+      "Never keeps IPs forever; TTL without a duration is never released either (Terway cannot parse it).",
+      SEED + " (releaseAfter: only for TTL); Terway pod ENI GC (time.ParseDuration)")
+def release_after_needs_ttl(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        alloc = entry.allocation_type
+        if alloc.type != "Fixed":
+            continue
+        if alloc.release_after is not None and alloc.release_strategy != "TTL":
+            yield Finding("PNW005", "error", _p(index, "allocationType", "releaseAfter"),
+                          f"releaseAfter `{alloc.release_after}` is set with releaseStrategy "
+                          f"`{alloc.release_strategy or 'unset'}`; it applies only to releaseStrategy TTL "
+                          f"(Never keeps the IP until the PodENI is deleted by hand)")
+        if alloc.release_strategy == "TTL" and alloc.release_after is None:
+            yield Finding("PNW005", "error", _p(index, "allocationType", "releaseAfter"),
+                          "releaseStrategy TTL without releaseAfter: Terway cannot parse an empty duration and "
+                          "never releases the IP; set a Go duration of at least "
+                          f"{C.RELEASE_AFTER_MIN_SECONDS // 60}m (e.g. 1h) or use releaseStrategy Never")
+
+
+@rule("PNW006", "error", "releaseAfter is a Go duration of at least 5 minutes",
+      "Terway parses it with Go's time.ParseDuration and enforces a 5 minute minimum.",
+      SEED + " (Go duration, e.g. 2h45m or 5m0s; minimum 5 minutes)")
+def release_after_duration(plan: NetworkPlan) -> Iterator[Finding]:
+    minimum = C.RELEASE_AFTER_MIN_SECONDS
+    for index, entry in _entries(plan):
+        value = entry.allocation_type.release_after
+        if value is None:
+            continue
+        path = _p(index, "allocationType", "releaseAfter")
+        try:
+            seconds = parse_go_duration(value)
+        except ValueError:
+            yield Finding("PNW006", "error", path,
+                          f"`{value}` is not a Go duration (like 2h45m, 5m0s or 1h; units h, m, s, ms, us, ns); "
+                          f"minimum {minimum // 60}m")
+            continue
+        if seconds < minimum:
+            yield Finding("PNW006", "error", path,
+                          f"`{value}` is {seconds:g}s, shorter than the minimum of {minimum // 60}m ({minimum}s)")
+
+
+@rule("PNW007", "warning", "Fixed sets releaseStrategy explicitly",
+      "The seed documents only TTL and Never; an unset strategy leaves IP release to Terway's internals.",
+      SEED + " (releaseStrategy TTL / Never)")
+def fixed_has_strategy(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        alloc = entry.allocation_type
+        if alloc.type == "Fixed" and alloc.release_strategy is None:
+            yield Finding("PNW007", "warning", _p(index, "allocationType", "releaseStrategy"),
+                          f"PodNetworking `{entry.name}` is Fixed without releaseStrategy; set TTL (with "
+                          f"releaseAfter >= {C.RELEASE_AFTER_MIN_SECONDS // 60}m) or Never")
+
+
+@rule("PNW008", "error", "vSwitchOptions: non-empty, every vSwitch in the cluster's VPC",
+      "Terway's webhook rejects an empty list; an ENI cannot be created in another VPC's vSwitch.",
+      "Terway validating webhook (vSwitchOptions is not set); ECS CreateNetworkInterface")
+def vswitches_in_vpc(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        refs = effective_vswitches(entry, plan)
+        if not refs:
+            yield Finding("PNW008", "error", _p(index, "vSwitchOptions"),
+                          f"PodNetworking `{entry.name}` has no vSwitchOptions and the cluster has no `pod` vSwitch "
+                          f"in a worker zone to default to; at least 1 is required")
+            continue
+        for ref_index, ref in enumerate(entry.v_switch_options):
+            fact = plan.vswitch(ref)
+            if fact is None or fact.id is None or fact.vpc_id is None:
+                continue  # created by ackstack inside the VPC, or unresolved (PNW003/NET010)
+            if plan.vpc_id is None or fact.vpc_id != plan.vpc_id:
+                yield Finding("PNW008", "error", _p(index, "vSwitchOptions", ref_index),
+                              f"vSwitch {fact.id} is in VPC {fact.vpc_id}, not in the cluster's VPC "
+                              f"{plan.vpc_id or '(created by ackstack)'}")
+
+
+@rule("PNW009", "error", "vSwitchOptions zones are worker zones",
+      "Terway pins matched pods to the zones of vSwitchOptions; a zone without nodes strands them Pending.",
+      SEED + " (vSwitchOptions: zones must match the zones of the nodes)")
+def vswitch_zones_have_nodes(plan: NetworkPlan) -> Iterator[Finding]:
+    zones = worker_zones(plan)
+    for index, entry in _entries(plan):
+        for ref_index, ref in enumerate(entry.v_switch_options):
+            fact = plan.vswitch(ref)
+            if fact is None or fact.zone_id is None or fact.zone_id in zones:
+                continue
+            yield Finding("PNW009", "error", _p(index, "vSwitchOptions", ref_index),
+                          f"vSwitch `{ref}` is in zone {fact.zone_id}, where the cluster has no nodes "
+                          f"(worker zones: {', '.join(sorted(zones)) or 'none'})")
+
+
+@rule("PNW010", "warning", "Every worker zone has a vSwitch in vSwitchOptions",
+      "Matched pods cannot run in a node zone missing from vSwitchOptions; autoscaling there is blocked.",
+      SEED + " (vSwitchOptions zone constraint; note on node auto scaling)")
+def worker_zones_covered(plan: NetworkPlan) -> Iterator[Finding]:
+    pools = plan.config.cluster.node_pools
+    for index, entry in _entries(plan):
+        if not entry.v_switch_options:
+            continue  # defaulted to the cluster's pod vSwitches, which TWY003 checks
+        covered = {fact.zone_id for ref in entry.v_switch_options if (fact := plan.vswitch(ref)) is not None}
+        for zone in sorted(worker_zones(plan) - covered):
+            in_zone = [p for p in pools if zone in p.zones]
+            scaling = [p.name for p in in_zone if p.autoscaling]
+            text = (f"PodNetworking `{entry.name}` has no vSwitch in zone {zone} "
+                    f"(vSwitchOptions zones: {', '.join(sorted(z for z in covered if z)) or 'none'}); matched pods "
+                    f"cannot run on nodes there (node pools: {', '.join(p.name for p in in_zone) or 'adopted'}; "
+                    f"ackstack does not know pod nodeSelectors, so every pool counts)")
+            if scaling:
+                text += (f"; autoscaling pools {', '.join(scaling)} will not scale out for these pods in {zone}, "
+                         f"the zone constraint blocks scale-out")
+            yield Finding("PNW010", "warning", _p(index, "vSwitchOptions"), text)
+
+
+@rule("PNW011", "warning", "A PodNetworking has a selector",
+      "With neither podSelector nor namespaceSelector Terway matches no pod (older webhooks reject it).",
+      SEED + " (selector); Terway webhook PodNetworking matching")
+def has_selector(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        sel = entry.selector
+        if sel.pod_selector is None and sel.namespace_selector is None:
+            yield Finding("PNW011", "warning", _p(index, "selector"),
+                          f"PodNetworking `{entry.name}` has neither podSelector nor namespaceSelector, so it matches "
+                          f"no pod; add at least one (limit: 1 selector)")
+
+
+@rule("PNW012", "warning", "An empty selector matches everything",
+      "`podSelector: {}` matches every pod (`namespaceSelector: {}` every namespace): usually a mistake.",
+      "Kubernetes docs: Labels and Selectors (empty selector); " + SEED)
+def empty_selector(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        for key, sel in (("podSelector", entry.selector.pod_selector),
+                         ("namespaceSelector", entry.selector.namespace_selector)):
+            if sel is not None and not sel.match_labels and not sel.match_expressions:
+                what = "pod" if key == "podSelector" else "namespace"
+                yield Finding("PNW012", "warning", _p(index, "selector", key),
+                              f"{key} `{{}}` of PodNetworking `{entry.name}` matches every {what}; add at least 1 "
+                              f"matchLabels entry or matchExpression")
+
+
+@rule("PNW013", "warning", "Fixed applies to StatefulSets and bare pods only",
+      "Fixed IPs follow stable pod names: StatefulSets and pods without ownerReferences; others get none.",
+      SEED + " (Fixed: StatefulSets and pods without ownerReferences by default)")
+def fixed_workload_kinds(plan: NetworkPlan) -> Iterator[Finding]:
+    allowed = C.FIXED_IP_WORKLOAD_KINDS
+    for index, entry in _entries(plan):
+        if entry.allocation_type.type != "Fixed":
+            continue
+        for kind_index, kind in enumerate(entry.workload_kinds):
+            if kind not in allowed:
+                yield Finding("PNW013", "warning", _p(index, "workloadKinds", kind_index),
+                              f"`{kind}` pods do not get a Fixed IP from PodNetworking `{entry.name}`: by default "
+                              f"Fixed applies only to {' and '.join(allowed)} (StatefulSets and pods without "
+                              f"ownerReferences); custom workloads need terway-controlplane configuration, else "
+                              f"these pods are not matched")
+
+
+RULES = (
+    security_group_count,
+    security_group_types,
+    references_resolve,
+    release_needs_fixed,
+    release_after_needs_ttl,
+    release_after_duration,
+    fixed_has_strategy,
+    vswitches_in_vpc,
+    vswitch_zones_have_nodes,
+    worker_zones_covered,
+    has_selector,
+    empty_selector,
+    fixed_workload_kinds,
+)

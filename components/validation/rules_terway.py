@@ -1,0 +1,249 @@
+"""Terway Trunk ENI cluster-level rules (TWY0xx): eni-config security groups, pod vSwitches,
+trunk-capable instance types, when trunking must be explicit, and the adopted-cluster inputs.
+
+Each rule applies only in `cni.mode: terway-trunk`, except TWY009 which refuses the adopted-cluster
+path for any other mode (it only knows how to turn on Terway trunking).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from components import constants as C
+from components.plan import NetworkPlan
+from components.podnetworking import worker_zones
+from components.validation.findings import Finding, config_path, rule
+
+SEED = "ACK docs: Configure a static IP address, a separate vSwitch and security group for each pod (seed)"
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    parts = text.lstrip("v").split(".")
+    return tuple(int(p) for p in parts) if len(parts) == 3 and all(p.isdigit() for p in parts) else None
+
+
+@rule("TWY001", "error", "Cluster ENI security groups: between 1 and the per-ENI quota",
+      "ECS attaches at most 5 security groups to one ENI (10 after a quota raise); more fail at ENI creation.",
+      "ECS limits (security groups per ENI); " + SEED)
+def eni_security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_terway:
+        return
+    groups = plan.eni_security_groups()
+    limit = plan.config.capacity.max_security_groups_per_eni
+    path = config_path("cni", "eniSecurityGroups")
+    if len(groups) > limit:
+        yield Finding("TWY001", "error", path,
+                      f"{len(groups)} security groups ({', '.join(groups)}) exceed the limit of {limit} per ENI "
+                      f"(capacity.maxSecurityGroupsPerEni; ECS default {C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT}, "
+                      f"at most {C.MAX_SECURITY_GROUPS_PER_ENI_RAISED} after a quota raise)")
+    elif not groups:
+        yield Finding("TWY001", "error", path, "0 security groups; at least 1 is required")
+
+
+@rule("TWY002", "error", "Cluster ENI security groups are all one type",
+      "Basic and enterprise (advanced) security groups cannot be attached to the same ENI.",
+      "ECS docs: Basic and advanced security groups")
+def eni_security_group_types(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_terway:
+        return
+    yield from mixed_types(plan, plan.eni_security_groups(), config_path("cni", "eniSecurityGroups"), "TWY002",
+                           "the cluster's ENIs")
+
+
+def mixed_types(plan: NetworkPlan, refs: list[str], path: str, rule_id: str, what: str) -> Iterator[Finding]:
+    types: dict[str, list[str]] = {}
+    for ref in refs:
+        fact = plan.security_group(ref)
+        if fact is not None:
+            types.setdefault(fact.type, []).append(ref)
+    if len(types) > 1:
+        listed = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in sorted(types.items()))
+        yield Finding(rule_id, "error", path,
+                      f"security groups for {what} mix types ({listed}); one ENI takes only one type, "
+                      f"basic or enterprise")
+
+
+@rule("TWY003", "error", "Pod vSwitches cover every worker zone",
+      "Terway allocates pod IPs from the pod vSwitch of the node's zone; a zone without one gets no pod IPs.",
+      "ACK docs: Create an ACK managed cluster (Terway pod vSwitches); CreateCluster pod_vswitch_ids")
+def pod_vswitch_zones(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_terway or plan.config.cluster.existing is not None:
+        return
+    pod_zones = {v.zone_id for v in plan.by_role("pod")}
+    for zone in sorted(worker_zones(plan) - pod_zones):
+        pools = [p.name for p in plan.config.cluster.node_pools if zone in p.zones]
+        yield Finding("TWY003", "error", config_path("network", "vswitches"),
+                      f"worker zone {zone} (node pools: {', '.join(pools)}) has no vSwitch with role `pod`; "
+                      f"podVswitchIds must cover every worker zone "
+                      f"(pod vSwitch zones: {', '.join(sorted(z for z in pod_zones if z)) or 'none'})")
+
+
+@rule("TWY004", "error", "Pod and node vSwitches are distinct",
+      "Pod IPs and node IPs drawn from one vSwitch exhaust each other and defeat per-role sizing.",
+      "ACK docs: Plan the network of an ACK managed cluster (Terway: separate pod vSwitches)")
+def pod_node_distinct(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_terway:
+        return
+    node_ids = {v.id: v for v in plan.by_role("node") if v.id}
+    for fact in plan.vswitches.values():
+        if fact.role in ("pod", "podnetworking") and fact.id and fact.id in node_ids:
+            yield Finding("TWY004", "error", f"{fact.path}.id",
+                          f"vSwitch {fact.id} is used both as `{fact.role}` vSwitch `{fact.key}` and as node "
+                          f"vSwitch `{node_ids[fact.id].key}`; pod and node vSwitches must be distinct")
+
+
+def _family(instance_type: str) -> str:
+    parts = instance_type.split(".")
+    return parts[1] if len(parts) >= 3 else ""
+
+
+def trunk_support(plan: NetworkPlan, instance_type: str) -> bool | None:
+    """True / False when known (table or capacity.instanceTypes override), None when unknown."""
+    facts = plan.instance_types.get(instance_type)
+    if facts is not None:
+        return facts.trunk_supported
+    family = _family(instance_type)
+    if family in C.TRUNK_UNSUPPORTED_FAMILIES:
+        return False
+    if family in C.TRUNK_CAPABLE_FAMILIES:
+        return True
+    return None
+
+
+@rule("TWY005", "error", "Node pool instance types support Trunk ENI",
+      "Pods matched by a PodNetworking need a trunk ENI on their node; other types leave them Pending.",
+      "ECS DescribeInstanceTypes EniTrunkSupported; " + SEED + "; table in components/constants.py")
+def trunk_unsupported_types(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_terway:
+        return
+    for index, pool in enumerate(plan.config.cluster.node_pools):
+        for type_index, name in enumerate(pool.instance_types):
+            if trunk_support(plan, name) is False:
+                yield Finding("TWY005", "error", config_path("cluster", "nodePools", index, "instanceTypes", type_index),
+                              f"{name} (node pool `{pool.name}`) does not support Trunk ENI "
+                              f"(EniTrunkSupported=false); use a trunk-capable family such as "
+                              f"{', '.join(C.TRUNK_CAPABLE_FAMILIES)}")
+
+
+@rule("TWY006", "warning", "Node pool instance types with unknown Trunk ENI support",
+      "No invoke tells trunk support; ackstack keeps a table and cannot vouch for types outside it.",
+      "ECS DescribeInstanceTypes EniTrunkSupported; table in components/constants.py")
+def trunk_unknown_types(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_terway:
+        return
+    for index, pool in enumerate(plan.config.cluster.node_pools):
+        for type_index, name in enumerate(pool.instance_types):
+            if trunk_support(plan, name) is None:
+                yield Finding("TWY006", "warning", config_path("cluster", "nodePools", index, "instanceTypes", type_index),
+                              f"trunk support of {name} (node pool `{pool.name}`) is unknown to ackstack (known "
+                              f"trunk-capable families: {', '.join(C.TRUNK_CAPABLE_FAMILIES)}); check "
+                              f"`aliyun ecs DescribeInstanceTypes --InstanceTypes.1 {name}` for EniTrunkSupported "
+                              f"and declare it in capacity.instanceTypes")
+
+
+def _minor_text(minor: tuple[int, int]) -> str:
+    return f"{minor[0]}.{minor[1]}"
+
+
+@rule("TWY007", "error", "Below Kubernetes 1.31, trunking is turned on explicitly",
+      "Trunk ENI is on by default only from 1.31; below it, a cluster without it cannot run PodNetworkings.",
+      SEED + " (note: default on for managed clusters from 1.31)")
+def trunking_below_default(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    if not config.is_terway or config.cni.trunking:
+        return
+    minor = config.cluster.k8s_minor
+    if minor < C.TRUNK_DEFAULT_FROM_K8S:
+        yield Finding("TWY007", "error", config_path("cni", "trunking"),
+                      f"trunking is false on Kubernetes {config.cluster.kubernetes_version}; below "
+                      f"{_minor_text(C.TRUNK_DEFAULT_FROM_K8S)} Trunk ENI is off unless turned on explicitly "
+                      f"(set trunking: true), and terway-trunk mode needs it")
+
+
+@rule("TWY008", "warning", "From Kubernetes 1.31, ACK turns trunking on anyway",
+      "`trunking: false` does not keep Trunk ENI off on 1.31+, and it cannot be turned off once on.",
+      SEED + " (note: default on from 1.31; cannot be disabled)")
+def trunking_default_on(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    if not config.is_terway or config.cni.trunking:
+        return
+    minor = config.cluster.k8s_minor
+    if minor >= C.TRUNK_DEFAULT_FROM_K8S:
+        yield Finding("TWY008", "warning", config_path("cni", "trunking"),
+                      f"trunking is false on Kubernetes {config.cluster.kubernetes_version}; from "
+                      f"{_minor_text(C.TRUNK_DEFAULT_FROM_K8S)} ACK enables Trunk ENI on managed clusters by default "
+                      f"and it cannot be turned off, so this setting has no effect")
+
+
+@rule("TWY009", "error", "Adopted cluster: Terway mode, trunking on, current eni_conf given",
+      "eni_conf is one JSON string; patching two keys means re-sending the rest, which must be known.",
+      SEED + " (enable Trunk ENI on an existing cluster: edit eni-config, do not modify other parameters)")
+def existing_cluster_inputs(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    existing = config.cluster.existing
+    if existing is None:
+        return
+    if not config.is_terway:
+        yield Finding("TWY009", "error", config_path("cni", "mode"),
+                      f"cluster.existing is set with cni.mode `{config.cni.mode}`; adopting a cluster is supported "
+                      f"only to turn on Terway Trunk ENI (mode terway-trunk)")
+        return
+    if not config.cni.trunking:
+        yield Finding("TWY009", "error", config_path("cni", "trunking"),
+                      "trunking is false, but adopting a cluster exists to turn Trunk ENI on; set trunking: true")
+    path = config_path("cluster", "existing", "eniConf")
+    raw = existing.eni_conf
+    if raw is None:
+        yield Finding("TWY009", "error", path,
+                      "eniConf is missing; copy the current value of "
+                      "`kubectl -n kube-system get cm eni-config -o jsonpath='{.data.eni_conf}'` so that only "
+                      f"{C.ENI_CONF_TRUNKING_KEY} and {C.ENI_CONF_CREDENTIAL_PATH_KEY} change")
+        return
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield Finding("TWY009", "error", path, f"eniConf is not valid JSON ({exc.msg} at position {exc.pos})")
+            return
+        if not isinstance(value, dict):
+            yield Finding("TWY009", "error", path, f"eniConf must be a JSON object, got {type(value).__name__}")
+            return
+    elif not raw:
+        yield Finding("TWY009", "error", path, "eniConf is empty; an eni-config without keys is not a Terway config")
+
+
+@rule("TWY010", "error", "Terway version supports the fields ackstack always sends",
+      "PodNetworkings always carry eniOptions and vSwitchSelectOptions, which need Terway v1.11.0 or newer.",
+      SEED + " (eniOptions / vSwitchSelectOptions: supported from Terway v1.11.0)")
+def terway_version(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    if not config.is_terway:
+        return
+    # VER001 covers entries that set both fields themselves; this is about the ones ackstack fills in.
+    implicit = [pn.name for pn in config.pod_networkings
+                if pn.eni_options is None or pn.v_switch_select_options is None]
+    if not implicit:
+        return
+    minimum = C.TERWAY_MIN_VERSION_ENI_OPTIONS
+    for key, value in (("version", config.cni.version), ("controlplaneVersion", config.cni.controlplane_version)):
+        parsed = _version(value) if value else None
+        if parsed is not None and parsed < minimum:
+            yield Finding("TWY010", "error", config_path("cni", key),
+                          f"Terway {value} is older than v{'.'.join(map(str, minimum))}, the first version that "
+                          f"accepts PodNetworking eniOptions and vSwitchSelectOptions; ackstack always sends both "
+                          f"(defaults eniType Default, vSwitchSelectionPolicy ordered) for {', '.join(implicit)}")
+
+
+RULES = (
+    eni_security_group_count,
+    eni_security_group_types,
+    pod_vswitch_zones,
+    pod_node_distinct,
+    trunk_unsupported_types,
+    trunk_unknown_types,
+    trunking_below_default,
+    trunking_default_on,
+    existing_cluster_inputs,
+    terway_version,
+)
