@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.config import LabelSelector
-from components.podnetworking import parse_go_duration, podnetworking_manifest, podnetworking_spec
+from components.podnetworking import podnetworking_manifest, podnetworking_spec
 from components.terway import selector_matches
+from components.validation.podnetworking_checks import parse_go_duration
 from offline.testing import plan_for, stack_config, with_value
 
 

@@ -17,10 +17,11 @@ from ackstack_policies._common import (  # noqa: E402
     UNKNOWN_STRING,
     StackResource,
     escalate_to_mandatory,
-    parse_go_duration,
     plain,
     stack_matches,
 )
+
+from components.validation.podnetworking_checks import parse_go_duration  # noqa: E402
 
 U = UNKNOWN_STRING
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"

@@ -14,10 +14,14 @@ from components.plan import NetworkPlan
 from components.podnetworking import (
     effective_security_groups,
     effective_vswitches,
-    parse_go_duration,
     worker_zones,
 )
 from components.validation.findings import Finding, config_path, rule
+from components.validation.podnetworking_checks import (
+    release_problems,
+    zone_without_nodes_message,
+    zones_without_nodes,
+)
 from components.validation.rules_terway import SEED, mixed_types
 
 
@@ -76,60 +80,33 @@ def references_resolve(plan: NetworkPlan) -> Iterator[Finding]:
                               f"nor an existing `vsw-` id")
 
 
+def _release_findings(plan: NetworkPlan, rule_id: str) -> Iterator[Finding]:
+    for index, entry in _entries(plan):
+        alloc = entry.allocation_type
+        for found_id, key, message in release_problems(alloc.type, alloc.release_strategy, alloc.release_after):
+            if found_id == rule_id:
+                yield Finding(rule_id, "error", _p(index, "allocationType", key), message)
+
+
 @rule("PNW004", "error", "releaseStrategy and releaseAfter only with type Fixed",
       "Elastic IPs are released with the pod; Terway ignores a release policy there, hiding a mistake.",
       SEED + " (releaseStrategy: only for Fixed)")
 def release_needs_fixed(plan: NetworkPlan) -> Iterator[Finding]:
-    for index, entry in _entries(plan):
-        alloc = entry.allocation_type
-        if alloc.type == "Fixed":
-            continue
-        for key, value in (("releaseStrategy", alloc.release_strategy), ("releaseAfter", alloc.release_after)):
-            if value is not None:
-                yield Finding("PNW004", "error", _p(index, "allocationType", key),
-                              f"{key} `{value}` is set with type `{alloc.type}`; it applies only to type Fixed")
+    return _release_findings(plan, "PNW004")
 
 
 @rule("PNW005", "error", "releaseAfter only with releaseStrategy TTL, and TTL needs it",
       "Never keeps IPs forever; TTL without a duration is never released either (Terway cannot parse it).",
       SEED + " (releaseAfter: only for TTL); Terway pod ENI GC (time.ParseDuration)")
 def release_after_needs_ttl(plan: NetworkPlan) -> Iterator[Finding]:
-    for index, entry in _entries(plan):
-        alloc = entry.allocation_type
-        if alloc.type != "Fixed":
-            continue
-        if alloc.release_after is not None and alloc.release_strategy != "TTL":
-            yield Finding("PNW005", "error", _p(index, "allocationType", "releaseAfter"),
-                          f"releaseAfter `{alloc.release_after}` is set with releaseStrategy "
-                          f"`{alloc.release_strategy or 'unset'}`; it applies only to releaseStrategy TTL "
-                          f"(Never keeps the IP until the PodENI is deleted by hand)")
-        if alloc.release_strategy == "TTL" and alloc.release_after is None:
-            yield Finding("PNW005", "error", _p(index, "allocationType", "releaseAfter"),
-                          "releaseStrategy TTL without releaseAfter: Terway cannot parse an empty duration and "
-                          "never releases the IP; set a Go duration of at least "
-                          f"{C.RELEASE_AFTER_MIN_SECONDS // 60}m (e.g. 1h) or use releaseStrategy Never")
+    return _release_findings(plan, "PNW005")
 
 
 @rule("PNW006", "error", "releaseAfter is a Go duration of at least 5 minutes",
       "Terway parses it with Go's time.ParseDuration and enforces a 5 minute minimum.",
       SEED + " (Go duration, e.g. 2h45m or 5m0s; minimum 5 minutes)")
 def release_after_duration(plan: NetworkPlan) -> Iterator[Finding]:
-    minimum = C.RELEASE_AFTER_MIN_SECONDS
-    for index, entry in _entries(plan):
-        value = entry.allocation_type.release_after
-        if value is None:
-            continue
-        path = _p(index, "allocationType", "releaseAfter")
-        try:
-            seconds = parse_go_duration(value)
-        except ValueError:
-            yield Finding("PNW006", "error", path,
-                          f"`{value}` is not a Go duration (like 2h45m, 5m0s or 1h; units h, m, s, ms, us, ns); "
-                          f"minimum {minimum // 60}m")
-            continue
-        if seconds < minimum:
-            yield Finding("PNW006", "error", path,
-                          f"`{value}` is {seconds:g}s, shorter than the minimum of {minimum // 60}m ({minimum}s)")
+    return _release_findings(plan, "PNW006")
 
 
 @rule("PNW007", "warning", "Fixed sets releaseStrategy explicitly",
@@ -171,13 +148,10 @@ def vswitches_in_vpc(plan: NetworkPlan) -> Iterator[Finding]:
 def vswitch_zones_have_nodes(plan: NetworkPlan) -> Iterator[Finding]:
     zones = worker_zones(plan)
     for index, entry in _entries(plan):
-        for ref_index, ref in enumerate(entry.v_switch_options):
-            fact = plan.vswitch(ref)
-            if fact is None or fact.zone_id is None or fact.zone_id in zones:
-                continue
-            yield Finding("PNW009", "error", _p(index, "vSwitchOptions", ref_index),
-                          f"vSwitch `{ref}` is in zone {fact.zone_id}, where the cluster has no nodes "
-                          f"(worker zones: {', '.join(sorted(zones)) or 'none'})")
+        refs = {ref: fact.zone_id for ref in entry.v_switch_options if (fact := plan.vswitch(ref)) is not None}
+        for ref, zone in zones_without_nodes(refs, zones):
+            yield Finding("PNW009", "error", _p(index, "vSwitchOptions", entry.v_switch_options.index(ref)),
+                          zone_without_nodes_message(ref, zone, zones))
 
 
 @rule("PNW010", "warning", "Every worker zone has a vSwitch in vSwitchOptions",

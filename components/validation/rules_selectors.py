@@ -11,12 +11,8 @@ from collections.abc import Iterator
 
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
+from components.validation.podnetworking_checks import overlap_message
 from components.validation.selectors import find_overlaps
-
-
-def _labels(labels: dict[str, str]) -> str:
-    """`{a=1, b=2}`; witnesses come with keys already sorted."""
-    return "{" + ", ".join(map("=".join, labels.items())) + "}"
 
 
 @rule("SEL001", "error", "No pod can match two PodNetworkings",
@@ -35,10 +31,7 @@ def selector_overlap(plan: NetworkPlan) -> Iterator[Finding]:
     for first, second, example in find_overlaps(entries):
         a, j = pns[int(first)], int(second)
         path = paths.get(j) or paths.setdefault(j, config_path("podNetworkings", j, "selector"))
-        yield Finding("SEL001", "error", path,
-                      f"PodNetworkings `{a.name}` and `{pns[j].name}` can both match the same pod: e.g. a pod labelled "
-                      f"{_labels(example['pod'])} in a namespace labelled {_labels(example['namespace'])}; "
-                      f"Terway would pick one at random; make the selectors disjoint (e.g. a label In/NotIn split)")
+        yield Finding("SEL001", "error", path, overlap_message(a.name, pns[j].name, example))
 
 
 RULES = (selector_overlap,)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -267,10 +266,12 @@ class AckResourcePolicy(ResourceValidationPolicy):
 class StackResource:
     """Plain view of a resource handed to stack checks."""
 
-    __slots__ = ("urn", "type", "name", "props", "parent")
+    __slots__ = ("urn", "type", "name", "props", "parent", "property_dependencies")
 
-    def __init__(self, urn: str, type_: str, name: str, props: dict[str, Any], parent: str | None = None):
+    def __init__(self, urn: str, type_: str, name: str, props: dict[str, Any], parent: str | None = None,
+                 property_dependencies: Mapping[str, list[str]] | None = None):
         self.urn, self.type, self.name, self.props, self.parent = urn, type_, name, props, parent
+        self.property_dependencies = dict(property_dependencies or {})
 
     def __repr__(self) -> str:
         return f"StackResource({self.type}, {self.name})"
@@ -310,37 +311,9 @@ class AckStackPolicy(StackValidationPolicy):
                 r.name,
                 plain(r.props),
                 r.parent.urn if r.parent is not None else None,
+                {key: [d.urn for d in deps] for key, deps in (r.property_dependencies or {}).items()},
             )
             for r in args.resources
         ]
         for message, urn in self.run_check(resources, args.get_config()):
             report_violation(message, urn)
-
-
-# ---------------------------------------------------------------------------------------------
-# Go duration parsing (Terway's releaseAfter uses time.ParseDuration syntax).
-
-_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-
-
-def parse_go_duration(text: str) -> float:
-    """Seconds in a Go duration string like '5m', '1h30m', '300s', '5m0s'. Raises ValueError."""
-    s = text.strip()
-    sign = 1.0
-    if s[:1] in "+-" and s:
-        sign = -1.0 if s[0] == "-" else 1.0
-        s = s[1:]
-    if s == "0":
-        return 0.0
-    if not s:
-        raise ValueError(f"invalid duration {text!r}")
-    total, pos = 0.0, 0
-    for match in _GO_DURATION_PART.finditer(s):
-        if match.start() != pos:
-            raise ValueError(f"invalid duration {text!r}")
-        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-        pos = match.end()
-    if pos != len(s):
-        raise ValueError(f"invalid duration {text!r}")
-    return sign * total

@@ -7,7 +7,9 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
-from ._common import AckResourcePolicy, get, parse_go_duration, skip_unknown
+from components.validation.podnetworking_checks import parse_go_duration, release_problems
+
+from ._common import AckResourcePolicy, get, skip_unknown
 from .types_ import POD_NETWORKING
 
 SECURITY_GROUPS_SCHEMA = PolicyConfigSchema(
@@ -65,44 +67,21 @@ RELEASE_SCHEMA = PolicyConfigSchema(
 
 @skip_unknown
 def check_release_strategy(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
-    """Fixed IPs are only useful with a sane TTL; Terway ignores or rejects the other combinations."""
+    """Fixed IPs are only useful with a sane TTL; Terway ignores or rejects the other combinations.
+
+    Same verdicts and rule ids as validation rules PNW004-PNW006 (one implementation).
+    """
     alloc = get(props, "spec.allocationType")
     if not isinstance(alloc, Mapping):
         return []
-    kind = get(props, "spec.allocationType.type")
-    strategy = get(props, "spec.allocationType.releaseStrategy")
-    release_after = get(props, "spec.allocationType.releaseAfter")
-    problems: list[str] = []
-    if kind != "Fixed":
-        if strategy is not None:
-            problems.append(
-                f"spec.allocationType.releaseStrategy is set but type is {kind!r}; it needs type Fixed."
-            )
-        if release_after is not None:
-            problems.append(
-                f"spec.allocationType.releaseAfter is set but type is {kind!r}; it needs type Fixed."
-            )
-        return problems
-    if strategy not in (None, "TTL", "Never"):
-        problems.append(f"spec.allocationType.releaseStrategy is {strategy!r}; use TTL or Never.")
-    if release_after is None:
-        return problems
-    if strategy != "TTL":
-        problems.append(
-            f"spec.allocationType.releaseAfter is set with releaseStrategy {strategy!r}; it only applies to TTL."
-        )
-        return problems
-    minimum = str(config.get("minReleaseAfter") or "5m")
-    try:
-        seconds = parse_go_duration(str(release_after))
-    except ValueError:
-        return [
-            *problems,
-            f"spec.allocationType.releaseAfter {release_after!r} is not a Go duration (e.g. '10m').",
-        ]
-    if seconds < parse_go_duration(minimum):
-        problems.append(f"spec.allocationType.releaseAfter {release_after!r} is shorter than {minimum}.")
-    return problems
+    minimum = parse_go_duration(str(config.get("minReleaseAfter") or "5m"))
+    problems = release_problems(
+        get(props, "spec.allocationType.type"),
+        get(props, "spec.allocationType.releaseStrategy"),
+        get(props, "spec.allocationType.releaseAfter"),
+        min_seconds=minimum,
+    )
+    return [f"{rule_id}: spec.allocationType.{key}: {message}" for rule_id, key, message in problems]
 
 
 PODNETWORKING_SECURITY_GROUPS = AckResourcePolicy(

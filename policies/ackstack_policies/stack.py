@@ -1,6 +1,7 @@
-"""Stack-level policies (whole-stack views). Add cross-resource checks here and list them in POLICIES.
+"""Stack-level policies: checks that need several resources at once.
 
-Planned by the lead: vSwitch zones vs node-pool zones, PodNetworking selector overlap.
+The zone and selector-overlap policies re-check validation rules PNW009 and SEL001 on the resources
+the program actually registered, with the same functions (`components.validation`) and rule ids.
 """
 
 from __future__ import annotations
@@ -10,8 +11,15 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
-from ._common import AckStackPolicy, StackResource, is_unknown
-from .types_ import POD_NETWORKING, VSWITCH
+from components.validation.podnetworking_checks import (
+    overlap_message,
+    zone_without_nodes_message,
+    zones_without_nodes,
+)
+from components.validation.selectors import find_overlaps
+
+from ._common import AckStackPolicy, StackResource, contains_unknown, is_unknown
+from .types_ import NODE_POOL, POD_NETWORKING, VSWITCH
 
 
 def _known_vswitch_ids(resources: Sequence[StackResource]) -> set[str]:
@@ -59,4 +67,70 @@ PODNETWORKING_VSWITCH_KNOWN = AckStackPolicy(
     check=check_vswitch_known,
 )
 
-POLICIES = [PODNETWORKING_VSWITCH_KNOWN]
+def _zones_by_switch_urn(resources: Sequence[StackResource]) -> dict[str, str]:
+    zones = {}
+    for r in resources:
+        zone = r.props.get("zoneId") if r.type == VSWITCH else None
+        if isinstance(zone, str) and zone and not is_unknown(zone):
+            zones[r.urn] = zone
+    return zones
+
+
+def _names(resources: Sequence[StackResource]) -> dict[str, str]:
+    return {r.urn: r.name for r in resources}
+
+
+def check_vswitch_zones(
+    resources: Sequence[StackResource], config: Mapping[str, Any]
+) -> list[tuple[str, str | None]]:
+    """PNW009 on the registered graph: a PodNetworking's vSwitches (the Switch resources its spec depends
+    on) must be in zones where node pools have vSwitches. Adopted vSwitches (no resource) are skipped."""
+    zones = _zones_by_switch_urn(resources)
+    names = _names(resources)
+    worker = {zones[u] for r in resources if r.type == NODE_POOL
+              for u in r.property_dependencies.get("vswitchIds", []) if u in zones}
+    if not worker:
+        return []
+    findings = []
+    for r in resources:
+        if r.type != POD_NETWORKING:
+            continue
+        used = {names[u]: zones[u] for u in r.property_dependencies.get("spec", []) if u in zones}
+        for vswitch, zone in zones_without_nodes(used, worker):
+            findings.append((f"PNW009: PodNetworking '{r.name}': {zone_without_nodes_message(vswitch, zone, worker)}",
+                             r.urn))
+    return findings
+
+
+def check_selector_overlap(
+    resources: Sequence[StackResource], config: Mapping[str, Any]
+) -> list[tuple[str, str | None]]:
+    """SEL001 on the registered PodNetworkings: no pod may match two of them (Terway picks one at random)."""
+    entries, urns = [], {}
+    for r in resources:
+        if r.type != POD_NETWORKING:
+            continue
+        selector = (r.props.get("spec") or {}).get("selector")
+        if not isinstance(selector, Mapping) or contains_unknown(selector):
+            continue
+        name = (r.props.get("metadata") or {}).get("name") or r.name
+        urns[name] = r.urn
+        entries.append((name, selector.get("podSelector"), selector.get("namespaceSelector")))
+    return [(f"SEL001: {overlap_message(a, b, example)}", urns[b]) for a, b, example in find_overlaps(entries)]
+
+
+PODNETWORKING_VSWITCH_ZONES = AckStackPolicy(
+    name="podnetworking-vswitch-zones",
+    description="PodNetworking vSwitches must be in zones where the cluster has nodes (rule PNW009).",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    check=check_vswitch_zones,
+)
+
+PODNETWORKING_SELECTOR_OVERLAP = AckStackPolicy(
+    name="podnetworking-selector-overlap",
+    description="No pod may match two PodNetworkings; Terway would pick one at random (rule SEL001).",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    check=check_selector_overlap,
+)
+
+POLICIES = [PODNETWORKING_VSWITCH_KNOWN, PODNETWORKING_VSWITCH_ZONES, PODNETWORKING_SELECTOR_OVERLAP]

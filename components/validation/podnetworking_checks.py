@@ -1,0 +1,102 @@
+"""PodNetworking field checks over plain CRD values, shared by the PNW rules and the policy pack.
+
+The rules see typed config, the policy sees engine properties; both call these functions, so a
+release-strategy verdict has one implementation and one rule id wherever it is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+
+from components import constants as C
+
+_GO_DURATION_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+
+
+def parse_go_duration(text: str) -> float:
+    """Seconds in a Go `time.ParseDuration` string (`2h45m`, `5m0s`, `1.5h`, `300s`); ValueError otherwise.
+
+    Terway parses `releaseAfter` with Go's parser, so this accepts exactly its grammar: an optional
+    sign, then one or more decimal numbers each followed by a unit; a bare `0` is allowed.
+    """
+    body = text
+    sign = 1.0
+    if body[:1] in ("+", "-"):
+        sign = -1.0 if body[0] == "-" else 1.0
+        body = body[1:]
+    if body == "0":
+        return 0.0
+    if not body:
+        raise ValueError(f"invalid duration {text!r}")
+    total, pos = 0.0, 0
+    for match in _GO_DURATION_PART.finditer(body):
+        if match.start() != pos:
+            break
+        total += float(match.group(1)) * C.GO_DURATION_UNITS_SECONDS[match.group(2)]
+        pos = match.end()
+    if pos != len(body) or pos == 0:
+        raise ValueError(f"invalid duration {text!r}")
+    return sign * total
+
+
+def release_problems(
+    kind: str | None, strategy: str | None, release_after: str | None,
+    min_seconds: float = C.RELEASE_AFTER_MIN_SECONDS,
+) -> list[tuple[str, str, str]]:
+    """(rule id, allocationType field, message) for every problem of an `allocationType`."""
+    problems: list[tuple[str, str, str]] = []
+    minimum = f"{min_seconds / 60:g}m"
+    if kind != "Fixed":
+        for key, value in (("releaseStrategy", strategy), ("releaseAfter", release_after)):
+            if value is not None:
+                problems.append(("PNW004", key, f"{key} `{value}` is set with type `{kind}`; it applies only "
+                                                  f"to type Fixed"))
+        return problems
+    if strategy not in (None, *C.PODNETWORKING_RELEASE_STRATEGIES):
+        problems.append(("PNW004", "releaseStrategy", f"releaseStrategy `{strategy}` is not one of "
+                                                        f"{', '.join(C.PODNETWORKING_RELEASE_STRATEGIES)}"))
+    if release_after is not None and strategy != "TTL":
+        problems.append(("PNW005", "releaseAfter",
+                         f"releaseAfter `{release_after}` is set with releaseStrategy `{strategy or 'unset'}`; it "
+                         f"applies only to releaseStrategy TTL (Never keeps the IP until the PodENI is deleted "
+                         f"by hand)"))
+    if strategy == "TTL" and release_after is None:
+        problems.append(("PNW005", "releaseAfter",
+                         f"releaseStrategy TTL without releaseAfter: Terway cannot parse an empty duration and never "
+                         f"releases the IP; set a Go duration of at least {minimum} (e.g. 1h) or use releaseStrategy "
+                         f"Never"))
+    if release_after is not None:
+        try:
+            seconds = parse_go_duration(str(release_after))
+        except ValueError:
+            problems.append(("PNW006", "releaseAfter",
+                             f"`{release_after}` is not a Go duration (like 2h45m, 5m0s or 1h; units h, m, s, ms, "
+                             f"us, ns); minimum {minimum}"))
+        else:
+            if seconds < min_seconds:
+                problems.append(("PNW006", "releaseAfter", f"`{release_after}` is {seconds:g}s, shorter than the "
+                                                             f"minimum of {minimum} ({min_seconds:g}s)"))
+    return problems
+
+
+def zones_without_nodes(vswitch_zones: Mapping[str, str | None], worker_zones: Collection[str]) -> list[tuple[str, str]]:
+    """(vSwitch, zone) for each vSwitch whose zone has no nodes: Terway pins matched pods to the zones of
+    vSwitchOptions, so such pods stay Pending (PNW009)."""
+    return [(ref, zone) for ref, zone in vswitch_zones.items() if zone is not None and zone not in worker_zones]
+
+
+def zone_without_nodes_message(vswitch: str, zone: str, worker_zones: Collection[str]) -> str:
+    return (f"vSwitch `{vswitch}` is in zone {zone}, where the cluster has no nodes "
+            f"(worker zones: {', '.join(sorted(worker_zones)) or 'none'})")
+
+
+def overlap_message(name_a: str, name_b: str, example: Mapping[str, Mapping[str, str]]) -> str:
+    """SEL001's text: both names and a label set that both PodNetworkings match."""
+
+    def labels(values: Mapping[str, str]) -> str:
+        return "{" + ", ".join(f"{k}={v}" for k, v in values.items()) + "}"
+
+    return (f"PodNetworkings `{name_a}` and `{name_b}` can both match the same pod: e.g. a pod labelled "
+            f"{labels(example['pod'])} in a namespace labelled {labels(example['namespace'])}; Terway would pick "
+            f"one at random; make the selectors disjoint (e.g. a label In/NotIn split)")
