@@ -313,7 +313,7 @@ _CILIUM_PIN = _cilium_chart_pin()
 CILIUM_CHART_REPO = _CILIUM_PIN["repository"]
 # Source: SEED-BYOCNI ("cilium cilium/cilium --version 1.17.4"), pinned in charts/cilium/chart.yaml
 CILIUM_CHART_NAME = _CILIUM_PIN["chart"]
-# Source: SEED-BYOCNI ("--version 1.17.4"), pinned in charts/cilium/chart.yaml
+# Source: SEED-BYOCNI ("--version 1.17.4"); pinned to the later 1.17.9 patch in charts/cilium/chart.yaml (docs/cilium.md)
 CILIUM_CHART_VERSION = _CILIUM_PIN["version"]
 # Source: SEED-BYOCNI ("--namespace kube-system")
 CILIUM_NAMESPACE = "kube-system"
@@ -329,9 +329,9 @@ CILIUM_BPF_MASQUERADE_DEFAULT = False
 CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT = True
 # Source: cilium/cilium install/kubernetes/cilium/values.yaml ("routingMode ... Possible values: native, tunnel"; chart default tunnel)
 CILIUM_ROUTING_MODES: tuple[str, ...] = ("native", "tunnel")
-# Source: cilium/cilium install/kubernetes/cilium/values.yaml (`ipMasqAgent:` documents `config: nonMasqueradeCIDRs, masqLinkLocal, masqLinkLocalIPv6` only as comments, so these paths are absent from a parsed values.yaml)
+# Source: cilium/cilium install/kubernetes/cilium/values.yaml (`ipMasqAgent:` documents `config: nonMasqueradeCIDRs, masqLinkLocal, masqLinkLocalIPv6` only as comments, so these paths are absent from a parsed values.yaml; still comment-only in the 1.17.9 chart values.yaml, tests/data/cilium-1.17.9-value-paths.txt)
 CILIUM_IP_MASQ_AGENT_CONFIG_KEYS: tuple[str, ...] = ("nonMasqueradeCIDRs", "masqLinkLocal", "masqLinkLocalIPv6")
-# Source: cilium/cilium install/kubernetes/cilium/values.yaml ("#kubeProxyReplacement: \"false\"" is commented out; the templates read it with hasKey; valid "true"/"false")
+# Source: cilium/cilium install/kubernetes/cilium/values.yaml ("#kubeProxyReplacement: \"false\"" is commented out; the templates read it with hasKey; valid "true"/"false"; still commented out in the 1.17.9 chart values.yaml)
 CILIUM_COMMENTED_VALUE_PATHS: tuple[str, ...] = ("kubeProxyReplacement",)
 # Source: SEED-BYOCNI ("Perhatian": with an overlay CNI the ACK managed Pro API server cannot reach any webhook, e.g. metrics-server)
 CILIUM_OVERLAY_BREAKS_WEBHOOKS = True

@@ -25,7 +25,6 @@ import pulumi_kubernetes as k8s
 
 from components import constants as C
 from components.plan import NetworkPlan
-from components.validation.findings import Finding, ValidationFailed, config_path
 
 
 def current_eni_conf(raw: dict | str | None) -> dict:
@@ -74,8 +73,7 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
         config = plan.config
         existing = config.cluster.existing
         assert existing is not None, "ExistingTerwayCluster needs cluster.existing"
-        record = _read_cluster(existing.cluster_id, plan)
-        self.cluster_id = pulumi.Output.from_input(record.id)
+        self.cluster_id = pulumi.Output.from_input(existing.cluster_id)
 
         credential = alicloud.cs.get_cluster_credential_output(cluster_id=existing.cluster_id)
         self.kubeconfig = pulumi.Output.secret(credential.kube_config)
@@ -124,23 +122,3 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
 
         self.objects = install_terway_objects(plan, network, self)
         self.register_outputs({"clusterId": self.cluster_id, "kubeconfig": self.kubeconfig})
-
-
-def _read_cluster(cluster_id: str, plan: NetworkPlan):
-    """The cluster as ACK describes it; stops the run (nothing in-cluster registered) when it is
-    missing, not managed Pro, or in another VPC than the configured one."""
-    path = config_path("cluster", "existing", "clusterId")
-    rows = [c for c in alicloud.cs.get_clusters(ids=[cluster_id]).clusters if c.id == cluster_id]
-    if not rows:
-        raise ValidationFailed([Finding("TWY020", "error", path,
-                                        f"cluster {cluster_id} was not found in region {plan.config.region}")])
-    row = rows[0]
-    problems = []
-    if not (row.cluster_spec or "").startswith(C.CLUSTER_SPEC_PRO_PREFIX):
-        problems.append(f"cluster {cluster_id} has clusterSpec `{row.cluster_spec}`; ackstack adopts only "
-                        f"ACK managed Pro clusters ({C.CLUSTER_SPEC_PRO_PREFIX}*)")
-    if plan.vpc_id and row.vpc_id and row.vpc_id != plan.vpc_id:
-        problems.append(f"cluster {cluster_id} is in VPC {row.vpc_id}, but network.vpc.id is {plan.vpc_id}")
-    if problems:
-        raise ValidationFailed([Finding("TWY020", "error", path, p) for p in problems])
-    return row

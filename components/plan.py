@@ -42,9 +42,10 @@ class CloudFacts:
     vswitches: dict[str, dict] = field(default_factory=dict)
     security_groups: dict[str, dict] = field(default_factory=dict)
     vpcs: dict[str, dict] = field(default_factory=dict)
+    clusters: dict[str, dict] = field(default_factory=dict)
 
 
-Lookup = Callable[[list[str], list[str], list[str]], CloudFacts]
+Lookup = Callable[[list[str], list[str], list[str], list[str]], CloudFacts]
 
 
 @dataclass
@@ -56,6 +57,7 @@ class NetworkPlan:
     vpc_id: str | None
     findings: list[Finding]
     instance_types: dict[str, C.InstanceTypeFacts]
+    existing_cluster: dict | None = None  # ACK's description of an adopted cluster (cluster.existing)
 
     def vswitch(self, ref: str) -> VSwitchFact | None:
         """A vSwitch by config name or by id."""
@@ -88,8 +90,8 @@ class NetworkPlan:
         return list(explicit) if explicit else [self.config.cluster.security_group]
 
 
-def referenced_ids(config: StackConfig) -> tuple[list[str], list[str], list[str]]:
-    """Ids of vSwitches, security groups and VPCs whose facts must be read from the cloud."""
+def referenced_ids(config: StackConfig) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Ids of vSwitches, security groups, VPCs and clusters whose facts must be read from the cloud."""
     net = config.network
     vsw = [v.id for v in net.vswitches if v.id]
     sgs = [g.id for g in net.security_groups if g.id]
@@ -99,7 +101,8 @@ def referenced_ids(config: StackConfig) -> tuple[list[str], list[str], list[str]
     refs = [config.cluster.security_group, *getattr(config.cni, "eni_security_groups", [])]
     sgs += [r for r in refs if r.startswith("sg-")]
     vpcs = [net.vpc.id] if net.vpc.id else []
-    return _unique(vsw), _unique(sgs), vpcs
+    clusters = [config.cluster.existing.cluster_id] if config.cluster.existing else []
+    return _unique(vsw), _unique(sgs), vpcs, clusters
 
 
 def build_plan(config: StackConfig, facts: CloudFacts) -> NetworkPlan:
@@ -165,12 +168,20 @@ def build_plan(config: StackConfig, facts: CloudFacts) -> NetworkPlan:
         else:
             vpc_cidr = found.get("cidrBlock")
 
+    existing_cluster = None
+    if config.cluster.existing is not None:
+        existing_cluster = facts.clusters.get(config.cluster.existing.cluster_id)
+        if existing_cluster is None:
+            findings.append(Finding("NET015", "error", config_path("cluster", "existing", "clusterId"),
+                                    f"cluster {config.cluster.existing.cluster_id} was not found in region "
+                                    f"{config.region}"))
+
     instance_types = dict(C.INSTANCE_TYPES)
     for name, override in config.capacity.instance_types.items():
         instance_types[name] = C.InstanceTypeFacts(
             override.eni_quantity, override.eni_total_quantity, override.ipv4_per_eni, override.trunk_supported
         )
-    return NetworkPlan(config, vswitches, groups, vpc_cidr, vpc_id, findings, instance_types)
+    return NetworkPlan(config, vswitches, groups, vpc_cidr, vpc_id, findings, instance_types, existing_cluster)
 
 
 def _sg_type(record: dict) -> str:
@@ -183,7 +194,8 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def read_cloud_facts(vswitch_ids: list[str], sg_ids: list[str], vpc_ids: list[str]) -> CloudFacts:
+def read_cloud_facts(vswitch_ids: list[str], sg_ids: list[str], vpc_ids: list[str],
+                     cluster_ids: list[str] = ()) -> CloudFacts:
     """Invoke pulumi-alicloud data sources (the offline engine answers them from its inventory)."""
     import pulumi_alicloud as alicloud
 
@@ -197,4 +209,7 @@ def read_cloud_facts(vswitch_ids: list[str], sg_ids: list[str], vpc_ids: list[st
     if vpc_ids:
         for row in alicloud.vpc.get_networks(ids=vpc_ids).vpcs:
             facts.vpcs[row.id] = {"cidrBlock": row.cidr_block}
+    if cluster_ids:
+        for row in alicloud.cs.get_clusters(ids=list(cluster_ids)).clusters:
+            facts.clusters[row.id] = {"clusterSpec": row.cluster_spec, "vpcId": row.vpc_id}
     return facts

@@ -59,6 +59,8 @@ class Inventory:
             security_groups={g["id"]: {"securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId")}
                              for g in self.security_groups},
             vpcs={v["id"]: {"cidrBlock": v.get("cidrBlock")} for v in self.vpcs},
+            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", "ack.pro.small"), "vpcId": c.get("vpcId")}
+                      for c in self.clusters},
         )
 
     def find(self, kind: str, id_: str) -> dict | None:

@@ -79,14 +79,25 @@ def test_outputs(existing_run):
     assert "alicloud:cs/getClusterCredential:getClusterCredential" in tokens
 
 
-def test_unknown_cluster_stops_before_in_cluster_objects():
+def test_unknown_cluster_stops_before_anything_is_registered():
     cfg = with_value(stack_config("existing"), "ackstack:cluster.existing.clusterId", "cdeadbeef000000000000")
     result = run(cfg, stack="existing", inventory=stack_inventory("existing"))
     assert isinstance(result.error, ValidationFailed)
     finding = result.error.findings[0]
-    assert (finding.rule, finding.path) == ("TWY020", "ackstack:cluster.existing.clusterId")
+    assert (finding.rule, finding.path) == ("NET015", "ackstack:cluster.existing.clusterId")
     assert "cdeadbeef000000000000" in finding.message
-    assert not result.of_type(CM)
+    assert result.registrations == []
+
+
+def test_non_pro_cluster_is_refused_before_anything_is_registered():
+    inv = stack_inventory("existing")
+    inv.clusters[0] = {**inv.clusters[0], "clusterSpec": "ack.standard"}
+    result = run(stack_config("existing"), stack="existing", inventory=inv)
+    assert isinstance(result.error, ValidationFailed)
+    finding = result.error.findings[0]
+    assert (finding.rule, finding.path) == ("TWY020", "ackstack:cluster.existing.clusterId")
+    assert "ack.standard" in finding.message and "ack.pro." in finding.message
+    assert result.registrations == []
 
 
 def test_cluster_in_another_vpc_is_refused():
@@ -95,3 +106,4 @@ def test_cluster_in_another_vpc_is_refused():
     result = run(stack_config("existing"), stack="existing", inventory=inv)
     assert isinstance(result.error, ValidationFailed)
     assert "vpc-elsewhere" in result.error.findings[0].message
+    assert result.registrations == []

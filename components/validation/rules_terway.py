@@ -235,6 +235,25 @@ def terway_version(plan: NetworkPlan) -> Iterator[Finding]:
                           f"(defaults eniType Default, vSwitchSelectionPolicy ordered) for {', '.join(implicit)}")
 
 
+
+@rule("TWY020", "error", "Adopted cluster is ACK managed Pro, in the configured VPC",
+      "Trunk ENI with terway-controlplane is supported on managed clusters; PodNetworking vSwitches must be in the "
+      "cluster's VPC.",
+      SEED + " (supported cluster types); ACK DescribeClusters")
+def existing_cluster_matches(plan: NetworkPlan) -> Iterator[Finding]:
+    existing, found = plan.config.cluster.existing, plan.existing_cluster
+    if existing is None or found is None:  # a missing cluster is NET015
+        return
+    path = config_path("cluster", "existing", "clusterId")
+    spec = found.get("clusterSpec") or ""
+    if not spec.startswith(C.CLUSTER_SPEC_PRO_PREFIX):
+        yield Finding("TWY020", "error", path, f"cluster {existing.cluster_id} has clusterSpec `{spec}`; ackstack "
+                                                 f"adopts only ACK managed Pro clusters ({C.CLUSTER_SPEC_PRO_PREFIX}*)")
+    if plan.vpc_id and found.get("vpcId") and found["vpcId"] != plan.vpc_id:
+        yield Finding("TWY020", "error", path, f"cluster {existing.cluster_id} is in VPC {found['vpcId']}, but "
+                                                 f"network.vpc.id is {plan.vpc_id}")
+
+
 RULES = (
     eni_security_group_count,
     eni_security_group_types,
@@ -245,5 +264,6 @@ RULES = (
     trunking_below_default,
     trunking_default_on,
     existing_cluster_inputs,
+    existing_cluster_matches,
     terway_version,
 )
