@@ -31,6 +31,7 @@ def test_unknown_nested_key_names_the_path_and_the_allowed_keys():
     cfg = with_value(stack_config("dev"), "ackstack:cluster.nodePools[0].instanceType", "ecs.g7.large")
     loaded = load(cfg)
     finding = next(f for f in loaded.findings if f.path == "ackstack:cluster.nodePools[0].instanceType")
+    assert finding.rule == "CFG002" and finding.level == "error"
     assert "unknown key `instanceType`" in finding.message
     assert "instanceTypes" in finding.message
 
