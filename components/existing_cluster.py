@@ -49,8 +49,9 @@ def merged_eni_conf(raw: dict | str | None, managed: bool) -> dict:
 
 
 def eni_conf_text(conf: dict) -> str:
-    """As `kubectl edit` leaves it: indented JSON, keys in their original order."""
-    return json.dumps(conf, indent=2) + "\n"
+    """Indented JSON with sorted keys: YAML mapping order in the stack file is meaningless, so it must
+    not rewrite the ConfigMap (and roll every Terway pod) when someone reorders `eniConf`."""
+    return json.dumps(conf, indent=2, sort_keys=True) + "\n"
 
 
 def eni_conf_hash(text: str) -> str:

@@ -80,17 +80,34 @@ def network_diagram(plan) -> str:
     return "\n".join(lines)
 
 
+def _blank_lines_around_blocks(markdown: str) -> str:
+    """Markdown needs a blank line before headings, tables, fences and HTML blocks; the template's
+    whitespace control would otherwise glue them together (and two adjacent tables into one)."""
+    lines = markdown.splitlines()
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        nxt = lines[index + 1] if index + 1 < len(lines) else ""
+        table_header = line.startswith("|") and nxt.startswith("| ---")
+        block = table_header or line.startswith(("### ", "```mermaid", "<details>", "</details>", "<sub>"))
+        if block and out and out[-1] != "":
+            out.append("")
+        out.append(line)
+        if line.startswith("## ") or line == "```":
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
 def render_report(result) -> str:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, autoescape=False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["cell"] = _cell
     template = env.get_template("report.md.j2")
     mode = result.config.cni.mode if result.config is not None else None
-    return template.render(
+    return _blank_lines_around_blocks(template.render(
         stack=result.stack, blocked=result.blocked, findings=result.findings, resources=result.resources,
         capacity=result.capacity or {}, diagram=network_diagram(result.plan), mode=mode,
         where=_where, pct=_pct,
-    )
+    ))
 
 
 def write_report(result, out: Path) -> Path:

@@ -1,0 +1,153 @@
+"""Protection of production stacks, safe destroy ordering and timeouts, add-on config after creation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components import constants as C
+from offline.testing import run, stack_config, stack_inventory, with_value
+
+T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
+T_VPC = "alicloud:vpc/network:Network"
+T_VSW = "alicloud:vpc/switch:Switch"
+T_SG = "alicloud:ecs/securityGroup:SecurityGroup"
+T_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
+T_PN = "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking"
+
+
+def production_dev() -> dict:
+    cfg = with_value(stack_config("dev"), "ackstack:environment.production", True)
+    return with_value(cfg, "ackstack:cluster.deletionProtection", True)
+
+
+def ok_run(config, stack="test"):
+    result = run(config, stack=stack, inventory=stack_inventory(stack if stack != "test" else "dev"))
+    assert result.error is None, result.error
+    return result
+
+
+# ---------------------------------------------------------------- protection
+@pytest.mark.parametrize("source", ["production-dev", "prod"])
+def test_production_protects_cluster_vpc_and_vswitches(source):
+    result = ok_run(production_dev()) if source == "production-dev" else ok_run(stack_config("prod"), "prod")
+    cluster = result.one(T_CLUSTER)
+    assert cluster.protect and cluster.inputs["deletionProtection"] is True
+    assert result.one(T_VPC).protect
+    switches = result.of_type(T_VSW)
+    assert switches and all(s.protect for s in switches)
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging"])
+def test_non_production_is_not_protected(stack):
+    result = ok_run(stack_config(stack), stack)
+    assert not any(r.protect for r in result.registrations)
+    expected = stack_config(stack)["ackstack:cluster"].get("deletionProtection", True)
+    assert result.one(T_CLUSTER).inputs["deletionProtection"] is expected
+
+
+def test_production_without_deletion_protection_registers_nothing():
+    cfg = with_value(production_dev(), "ackstack:cluster.deletionProtection", False)
+    result = run(cfg)
+    assert result.registrations == []
+    assert "CLU005" in {f.rule for f in result.error.findings}
+
+
+# ---------------------------------------------------------------- safe destroy
+def ancestors(result, urn: str) -> set[str]:
+    """Every resource `urn` depends on, transitively: Pulumi deletes `urn` before any of them."""
+    by_urn = result.by_urn()
+    seen: set[str] = set()
+    todo = [urn]
+    while todo:
+        reg = by_urn[todo.pop()]
+        deps = set(reg.dependencies)
+        for values in reg.property_dependencies.values():
+            deps |= set(values)
+        if reg.provider:
+            deps.add(reg.provider.rsplit("::", 1)[0])
+        for dep in deps - seen:
+            if dep in by_urn:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+def test_pod_and_podnetworking_vswitches_are_deleted_after_the_cluster():
+    result = ok_run(stack_config("dev"))
+    cluster = result.one(T_CLUSTER)
+    pod_side = [s for s in result.of_type(T_VSW) if s.inputs["tags"]["ackstack:role"] in ("pod", "podnetworking")]
+    assert {s.name for s in pod_side} == {"dev-vsw-pod-h", "dev-vsw-pod-i", "dev-vsw-db-h", "dev-vsw-db-i"}
+    cluster_deps = ancestors(result, cluster.urn)
+    assert {s.urn for s in pod_side} <= cluster_deps
+    # db-h/db-i are used only by the PodNetworking (a Kubernetes object), never as a cluster input: without the
+    # explicit depends_on Pulumi could delete them in parallel with the cluster.
+    inputs_only = {u for values in cluster.property_dependencies.values() for u in values}
+    assert not {s.urn for s in pod_side if "-db-" in s.name} & inputs_only
+    assert {s.urn for s in result.of_type(T_SG)} <= cluster_deps
+
+
+def test_podnetworkings_and_addons_go_before_the_cluster():
+    result = ok_run(stack_config("dev"))
+    cluster = result.one(T_CLUSTER)
+    for pn in result.of_type(T_PN):
+        assert cluster.urn in ancestors(result, pn.urn)  # the CR is deleted first (through the k8s provider)
+    for addon in result.of_type(T_ADDON):
+        assert addon.options["deletedWith"] == cluster.urn  # no uninstall call when the cluster goes anyway
+        assert addon.options.get("retainOnDelete") is (addon.inputs["name"] in C.ADDONS_NEVER_UNINSTALLED)
+
+
+def test_delete_timeouts():
+    result = ok_run(stack_config("dev"))
+    assert result.one(T_CLUSTER).options["customTimeouts"]["delete"] == C.CLUSTER_DELETE_TIMEOUT
+    for switch in result.of_type(T_VSW):
+        role = switch.inputs["tags"]["ackstack:role"]
+        timeouts = switch.options.get("customTimeouts", {})
+        if role == "node":
+            assert "delete" not in timeouts
+        else:
+            assert timeouts["delete"] == C.POD_VSWITCH_DELETE_TIMEOUT
+    for group in result.of_type(T_SG):
+        assert group.options["customTimeouts"]["delete"] == C.SECURITY_GROUP_DELETE_TIMEOUT
+    assert _minutes(C.POD_VSWITCH_DELETE_TIMEOUT) > _minutes(C.VSWITCH_DEFAULT_DELETE_TIMEOUT)
+
+
+def _minutes(text: str) -> int:
+    assert text.endswith("m")
+    return int(text[:-1])
+
+
+# ---------------------------------------------------------------- add-on config after creation
+def addon_config(result, name: str) -> dict:
+    addon = next(a for a in result.of_type(T_ADDON) if a.inputs["name"] == name)
+    return json.loads(addon.inputs["config"])
+
+
+def test_terway_network_policy_change_reaches_the_kubernetes_addon():
+    before = ok_run(stack_config("dev"))
+    after = ok_run(with_value(stack_config("dev"), "ackstack:cni.networkPolicy", True))
+    assert addon_config(before, C.ADDON_TERWAY_ENIIP)[C.TERWAY_CONFIG_KEY_NETWORK_POLICY] == "false"
+    assert addon_config(after, C.ADDON_TERWAY_ENIIP)[C.TERWAY_CONFIG_KEY_NETWORK_POLICY] == "true"
+    # ACK merges add-on config server-side: a key left out is never reset, so every key is always sent.
+    assert set(addon_config(after, C.ADDON_TERWAY_ENIIP)) == set(C.TERWAY_ENIIP_TRUNK_CONFIG)
+    for result in (before, after):
+        assert "addons" in result.one(T_CLUSTER).options["ignoreChanges"]
+    assert before.one(T_CLUSTER).urn == after.one(T_CLUSTER).urn
+
+
+def test_ccm_backend_type_change_reaches_the_kubernetes_addon():
+    staging = stack_config("staging")
+    before = ok_run(staging, "staging")
+    after = ok_run(with_value(staging, "ackstack:cni.backendType", "Pod"), "staging")
+    assert addon_config(after, C.ADDON_CCM)[C.CCM_CONFIG_KEY_BACKEND_TYPE] == "Pod"
+    assert addon_config(before, C.ADDON_CCM)[C.CCM_CONFIG_KEY_BACKEND_TYPE] != "Pod"
+    assert set(addon_config(after, C.ADDON_CCM)) == {C.CCM_CONFIG_KEY_BACKEND_TYPE, C.CCM_CONFIG_KEY_ENABLE_CLOUD_ROUTES}
+    assert "addons" in after.one(T_CLUSTER).options["ignoreChanges"]
+
+
+def test_disabled_addons_get_no_kubernetes_addon_resource():
+    result = ok_run(stack_config("staging"), "staging")
+    names = {a.inputs["name"] for a in result.of_type(T_ADDON)}
+    assert C.ADDON_FLANNEL not in names
+    assert any(a.get("name") == C.ADDON_FLANNEL and a.get("disabled") for a in result.one(T_CLUSTER).inputs["addons"])
