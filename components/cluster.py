@@ -13,6 +13,19 @@ from components.network import Network
 from components.plan import NetworkPlan
 
 
+def kubernetes_access(
+    name: str, cluster_id: pulumi.Input[str], parent: pulumi.Resource
+) -> tuple[pulumi.Output[str], k8s.Provider]:
+    """The cluster's kubeconfig (a secret from birth, never a plain output) and a provider built on it."""
+    credential = alicloud.cs.get_cluster_credential_output(cluster_id=cluster_id)
+    kubeconfig = pulumi.Output.secret(credential.kube_config)
+    provider = k8s.Provider(
+        f"{name}-k8s", kubeconfig=kubeconfig, enable_server_side_apply=True,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return kubeconfig, provider
+
+
 class AckProCluster(pulumi.ComponentResource):
     """ManagedKubernetes + node pools + a secret kubeconfig + a Kubernetes provider built from it.
 
@@ -112,14 +125,7 @@ class AckProCluster(pulumi.ComponentResource):
             pool.name: self._node_pool(name, plan, network, pool, node_password, tags) for pool in spec.node_pools
         }
 
-        credential = alicloud.cs.get_cluster_credential_output(cluster_id=self.cluster.id)
-        self.kubeconfig = pulumi.Output.secret(credential.kube_config)
-        self.provider = k8s.Provider(
-            f"{name}-k8s",
-            kubeconfig=self.kubeconfig,
-            enable_server_side_apply=True,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self.kubeconfig, self.provider = kubernetes_access(name, self.cluster.id, parent=self)
         self.register_outputs(
             {
                 "clusterId": self.cluster_id,

@@ -24,6 +24,7 @@ import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
 
 from components import constants as C
+from components.cluster import kubernetes_access
 from components.plan import NetworkPlan
 
 
@@ -76,14 +77,7 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
         assert existing is not None, "ExistingTerwayCluster needs cluster.existing"
         self.cluster_id = pulumi.Output.from_input(existing.cluster_id)
 
-        credential = alicloud.cs.get_cluster_credential_output(cluster_id=existing.cluster_id)
-        self.kubeconfig = pulumi.Output.secret(credential.kube_config)
-        self.provider = k8s.Provider(
-            f"{name}-k8s",
-            kubeconfig=self.kubeconfig,
-            enable_server_side_apply=True,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self.kubeconfig, self.provider = kubernetes_access(name, existing.cluster_id, parent=self)
         k8s_opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
 
         text = eni_conf_text(merged_eni_conf(existing.eni_conf, existing.managed))
