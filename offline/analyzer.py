@@ -70,6 +70,10 @@ class PolicyPackError(RuntimeError):
     """The pack failed to start, answer, or the policy config is invalid."""
 
 
+class PolicyConfigError(PolicyPackError):
+    """The policy configuration (a `--policy-pack-config` file) is wrong: the user's input."""
+
+
 @dataclass
 class AnalyzedResource:
     urn: str
@@ -103,15 +107,15 @@ def load_policy_config(path: str | Path) -> dict:
     try:
         raw = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise PolicyPackError(f"policy pack config {p} does not exist") from e
+        raise PolicyConfigError(f"policy pack config {p} does not exist") from e
     except json.JSONDecodeError as e:
-        raise PolicyPackError(f"policy pack config {p} is not valid JSON: {e}") from e
+        raise PolicyConfigError(f"policy pack config {p} is not valid JSON: {e}") from e
     return normalize_policy_config(raw, source=str(p))
 
 
 def normalize_policy_config(raw: Any, *, source: str = "policy config") -> dict:
     if not isinstance(raw, Mapping):
-        raise PolicyPackError(f"{source}: expected a JSON object mapping policy names to config")
+        raise PolicyConfigError(f"{source}: expected a JSON object mapping policy names to config")
     result: dict[str, dict[str, Any]] = {}
     for name, value in raw.items():
         if isinstance(value, str):
@@ -119,14 +123,14 @@ def normalize_policy_config(raw: Any, *, source: str = "policy config") -> dict:
         elif isinstance(value, Mapping):
             entry = dict(value)
         else:
-            raise PolicyPackError(f"{source}: '{name}' must be an enforcement level string or an object")
+            raise PolicyConfigError(f"{source}: '{name}' must be an enforcement level string or an object")
         level = entry.get("enforcementLevel")
         if level is not None and level not in ENFORCEMENT_LEVELS:
-            raise PolicyPackError(
+            raise PolicyConfigError(
                 f"{source}: '{name}' has invalid enforcementLevel {level!r}; expected one of {', '.join(ENFORCEMENT_LEVELS)}"
             )
         if name == "all" and set(entry) - {"enforcementLevel"}:
-            raise PolicyPackError(f"{source}: 'all' may only set enforcementLevel")
+            raise PolicyConfigError(f"{source}: 'all' may only set enforcementLevel")
         result[name] = entry
     return result
 
@@ -152,7 +156,7 @@ def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str,
             if name == "all":
                 continue
             if name not in result:
-                raise PolicyPackError(f"policy config names unknown policy '{name}'")
+                raise PolicyConfigError(f"policy config names unknown policy '{name}'")
             if entry.get("enforcementLevel"):
                 result[name]["enforcementLevel"] = entry["enforcementLevel"]
             result[name]["properties"].update({k: v for k, v in entry.items() if k != "enforcementLevel"})
@@ -171,7 +175,7 @@ def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str,
         required = list(p.configSchema.required) if p.HasField("configSchema") else []
         errors += [f"{name}: {e}" for e in _validate_props(entry["properties"], schema, required)]
     if errors:
-        raise PolicyPackError("invalid policy pack config: " + "; ".join(errors))
+        raise PolicyConfigError("invalid policy pack config: " + "; ".join(errors))
     return result
 
 
@@ -397,6 +401,99 @@ def _finding(d: analyzer_pb2.AnalyzeDiagnostic, default_urn: str) -> dict | None
     }
 
 
+class PolicyPackSession:
+    """The pack subprocess and the Engine service it logs to, launched as the CLI launches it.
+
+    Starting is separate from analysing so a caller can launch the pack (about half a second of
+    Python start-up) while it is still computing the resources, then analyse; the preview does that.
+    Use as a context manager: the pack is always shut down.
+    """
+
+    def __init__(
+        self,
+        pack_dir: str | Path,
+        *,
+        stack: str,
+        project: str,
+        dry_run: bool = True,
+        config: dict[str, str] | None = None,
+        organization: str = "organization",
+    ) -> None:
+        self.pack = Path(pack_dir).resolve()
+        if not (self.pack / "PulumiPolicy.yaml").is_file():
+            raise PolicyPackError(f"{self.pack} has no PulumiPolicy.yaml")
+        self.stack, self.project, self.dry_run = stack, project, dry_run
+        self.config, self.organization = config, organization
+        self._engine = _Engine()
+        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(self._engine, self._server)
+        engine_port = self._server.add_insecure_port("127.0.0.1:0")
+        self._server.start()
+        self.engine_address = f"127.0.0.1:{engine_port}"
+        self._channel: grpc.Channel | None = None
+        self._proc: _PackProcess | None = None
+        try:
+            self._proc = _PackProcess(
+                pack_argv(self.engine_address),
+                self.pack,
+                pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run, config=config),
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> PolicyPackSession:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def analyze(
+        self, resources: Sequence[AnalyzedResource], *, policy_config: dict | None = None, timeout: float = 60
+    ) -> list[dict]:
+        """One finding dict per diagnostic (see :func:`run_policy_pack`)."""
+        deadline = time.monotonic() + timeout
+
+        def left() -> float:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise PolicyPackError(f"policy pack run exceeded {timeout:.0f}s")
+            return remaining
+
+        assert self._proc is not None, "session is closed"
+        port = self._proc.read_port(left())
+        self._channel = grpc.insecure_channel(
+            f"127.0.0.1:{port}",
+            options=[
+                ("grpc.max_receive_message_length", _MAX_MESSAGE),
+                ("grpc.max_send_message_length", _MAX_MESSAGE),
+            ],
+        )
+        grpc.channel_ready_future(self._channel).result(timeout=left())
+        client = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        try:
+            return _drive(client, resources, self.engine_address, str(self.pack), self.stack, self.project,
+                          self.organization, self.dry_run, self.config, policy_config, left)
+        except grpc.RpcError as e:
+            raise PolicyPackError(
+                f"policy pack RPC failed: {e.code().name}: {e.details()}{self._proc._tail()}"
+            ) from e
+
+    def close(self) -> None:
+        if self._channel is not None:
+            # pulumi_policy 1.21 does not implement Cancel (UNIMPLEMENTED); the CLI ignores that too.
+            with contextlib.suppress(grpc.RpcError):
+                analyzer_pb2_grpc.AnalyzerStub(self._channel).Cancel(empty_pb2.Empty(), timeout=2)
+            self._channel.close()
+            self._channel = None
+        if self._proc is not None:
+            self._proc.stop()
+            self._proc = None
+        if self._server is not None:
+            self._server.stop(grace=None).wait()
+            self._server = None
+
+
 def run_policy_pack(
     pack_dir: str | Path,
     resources: Sequence[AnalyzedResource],
@@ -415,68 +512,9 @@ def run_policy_pack(
     mandatory (and remediate, which the SDK downgrades to mandatory) -> error, advisory -> warning.
     ``policy_config`` uses the ``--policy-pack-config`` shape (see :func:`load_policy_config`).
     """
-    pack = Path(pack_dir).resolve()
-    if not (pack / "PulumiPolicy.yaml").is_file():
-        raise PolicyPackError(f"{pack} has no PulumiPolicy.yaml")
-    deadline = time.monotonic() + timeout
-
-    def left() -> float:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise PolicyPackError(f"policy pack run exceeded {timeout:.0f}s")
-        return remaining
-
-    engine = _Engine()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-    engine_pb2_grpc.add_EngineServicer_to_server(engine, server)
-    engine_port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    engine_address = f"127.0.0.1:{engine_port}"
-    proc: _PackProcess | None = None
-    channel: grpc.Channel | None = None
-    try:
-        proc = _PackProcess(
-            pack_argv(engine_address),
-            pack,
-            pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run, config=config),
-        )
-        port = proc.read_port(left())
-        channel = grpc.insecure_channel(
-            f"127.0.0.1:{port}",
-            options=[
-                ("grpc.max_receive_message_length", _MAX_MESSAGE),
-                ("grpc.max_send_message_length", _MAX_MESSAGE),
-            ],
-        )
-        grpc.channel_ready_future(channel).result(timeout=left())
-        client = analyzer_pb2_grpc.AnalyzerStub(channel)
-        try:
-            return _drive(
-                client,
-                resources,
-                engine_address,
-                str(pack),
-                stack,
-                project,
-                organization,
-                dry_run,
-                config,
-                policy_config,
-                left,
-            )
-        except grpc.RpcError as e:
-            raise PolicyPackError(
-                f"policy pack RPC failed: {e.code().name}: {e.details()}{proc._tail()}"
-            ) from e
-    finally:
-        if channel is not None:
-            # pulumi_policy 1.21 does not implement Cancel (UNIMPLEMENTED); the CLI ignores that too.
-            with contextlib.suppress(grpc.RpcError):
-                analyzer_pb2_grpc.AnalyzerStub(channel).Cancel(empty_pb2.Empty(), timeout=2)
-            channel.close()
-        if proc is not None:
-            proc.stop()
-        server.stop(grace=None).wait()
+    with PolicyPackSession(pack_dir, stack=stack, project=project, dry_run=dry_run, config=config,
+                           organization=organization) as session:
+        return session.analyze(resources, policy_config=policy_config, timeout=timeout)
 
 
 def _optional(call, request, timeout: float):
@@ -530,33 +568,54 @@ def _drive(
     client.Configure(request, timeout=left())
 
     by_urn = {r.urn: r for r in resources}
-    findings: list[dict] = []
-    for r in resources:
+    # Each resource's properties and each provider message are encoded once, not once per use (the
+    # provider's kubeconfig would otherwise be re-encoded for every Kubernetes object, twice).
+    encoded = [encode_properties(r.properties) for r in resources]
+    providers: dict[str | None, Any] = {}
+
+    def provider_of(r: AnalyzedResource):
+        if r.provider not in providers:
+            providers[r.provider] = _provider_message(r.provider, by_urn)
+        return providers[r.provider]
+
+    def analyze_request(i: int, r: AnalyzedResource):
         req = analyzer_pb2.AnalyzeRequest(
             type=r.type,
             urn=r.urn,
             name=r.name,
-            properties=encode_properties(r.properties),
+            properties=encoded[i],
             options=_options(r),
         )
-        provider = _provider_message(r.provider, by_urn)
+        provider = provider_of(r)
         if provider is not None:
             req.provider.CopyFrom(provider)
-        resp = client.Analyze(req, timeout=left())
-        findings += [f for d in resp.diagnostics if (f := _finding(d, r.urn))]
+        return req
+
+    # Analyze calls are pipelined (a bounded window of in-flight calls) instead of one blocking round
+    # trip each; responses are read in resource order, so findings keep exactly the same order.
+    findings: list[dict] = []
+    window = 32
+    pending: list[tuple[AnalyzedResource, Any]] = []
+    for i, r in enumerate(resources):
+        pending.append((r, client.Analyze.future(analyze_request(i, r), timeout=left())))
+        if len(pending) >= window:
+            done, fut = pending.pop(0)
+            findings += [f for d in fut.result().diagnostics if (f := _finding(d, done.urn))]
+    for done, fut in pending:
+        findings += [f for d in fut.result().diagnostics if (f := _finding(d, done.urn))]
 
     stack_req = analyzer_pb2.AnalyzeStackRequest()
-    for r in resources:
+    for i, r in enumerate(resources):
         item = stack_req.resources.add(
             type=r.type,
             urn=r.urn,
             name=r.name,
-            properties=encode_properties(r.properties),
+            properties=encoded[i],
             options=_options(r),
             parent=r.parent or "",
             dependencies=list(r.dependencies),
         )
-        provider = _provider_message(r.provider, by_urn)
+        provider = provider_of(r)
         if provider is not None:
             item.provider.CopyFrom(provider)
         for key, urns in r.property_dependencies.items():

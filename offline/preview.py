@@ -74,8 +74,19 @@ def run_preview(
     compare_file: str | None = None,
 ) -> PreviewResult:
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
-    run = run_program(PROGRAM, config=stack_file.config, stack=stack, secret_keys=stack_file.secret_keys,
-                      inventory=inventory)
+    policy_config = _load_policy_config(policy_config_file) if policy else None
+    # The pack starts (a Python process) on the other core while the program runs.
+    session = _start_policy_pack(stack) if policy else None
+    try:
+        run = run_program(PROGRAM, config=stack_file.config, stack=stack, secret_keys=stack_file.secret_keys,
+                          inventory=inventory)
+        return _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file)
+    finally:
+        if session is not None:
+            session.close()
+
+
+def _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file) -> PreviewResult:
     findings = _program_findings(run)
     resources = [_resource_dict(r) for r in run.registrations]
     outputs = {k: ("[secret]" if k in run.secret_outputs else mask_secrets(v)) for k, v in run.outputs.items()}
@@ -85,8 +96,8 @@ def run_preview(
         from offline.compare import compare_findings
 
         result.findings.extend(compare_findings(result, compare_file))
-    if policy and run.registrations:
-        result.findings.extend(_policy_findings(run, stack, policy_config_file))
+    if session is not None and run.registrations:
+        result.findings.extend(_policy_findings(run, session, policy_config))
     return result
 
 
@@ -122,19 +133,28 @@ def _attach_plan(result: PreviewResult, config: dict, inventory: Inventory) -> N
     result.capacity = capacity_report(result.plan)
 
 
-def _policy_findings(run: ProgramRun, stack: str, policy_config_file: str | None) -> list[dict]:
-    from offline.analyzer import AnalyzedResource, load_policy_config, run_policy_pack
+def _load_policy_config(path: str | None) -> dict | None:
+    from offline.analyzer import load_policy_config
 
-    policy_config = load_policy_config(policy_config_file) if policy_config_file else None
+    return load_policy_config(path) if path else None
+
+
+def _start_policy_pack(stack: str):
+    from offline.analyzer import PolicyPackSession
+
+    return PolicyPackSession(POLICY_PACK, stack=stack, project="ackstack", config={"ackstack:stack": stack})
+
+
+def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> list[dict]:
+    from offline.analyzer import AnalyzedResource
+
     resources = [
         AnalyzedResource(urn=r.urn, type=r.type, name=r.name, properties=r.inputs, parent=r.parent,
                          dependencies=r.dependencies, property_dependencies=r.property_dependencies,
                          custom=r.custom, provider=r.provider, protect=r.protect)
         for r in run.registrations
     ]
-    config = {"ackstack:stack": stack}
-    return run_policy_pack(POLICY_PACK, resources, stack=stack, project=run.project, policy_config=policy_config,
-                           config=config)
+    return session.analyze(resources, policy_config=policy_config)
 
 
 def _resource_dict(reg: Registration) -> dict:
@@ -227,11 +247,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--compare", help="a previous `--json` output: warn about replacements, refuse one-way "
                         "switches")
     args = parser.parse_args(argv)
+    from offline.analyzer import PolicyConfigError
+
     try:
         result = run_preview(args.stack, config_file=args.config_file, inventory_file=args.inventory,
                              policy=not args.no_policy, policy_config_file=args.policy_pack_config,
                              compare_file=args.compare)
     except InputError as exc:
+        print(f"ackstack: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except PolicyConfigError as exc:
         print(f"ackstack: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a bug in ackstack, not the user's input: still one readable line

@@ -27,6 +27,19 @@ def stack_file_path(root: Path, stack: str) -> Path:
     return root / f"Pulumi.{stack}.yaml"
 
 
+def _safe_load(text: str) -> Any:
+    """`yaml.safe_load`, with libyaml's parser when available (3x faster on large stack files; same
+    SafeConstructor, so the same values). On a syntax error the pure-Python parser re-reads the text, so
+    error messages and line/column marks are exactly those of `yaml.safe_load`."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            return yaml.load(text, Loader=loader)  # noqa: S506 - CSafeLoader is the safe loader
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
 def read_stack_file(path: Path) -> StackFile:
     try:
         text = path.read_text(encoding="utf-8")
@@ -35,7 +48,7 @@ def read_stack_file(path: Path) -> StackFile:
     except OSError as exc:
         raise StackFileError(f"cannot read stack file {path}: {exc.strerror}") from None
     try:
-        document = yaml.safe_load(text)
+        document = _safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

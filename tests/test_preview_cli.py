@@ -90,3 +90,37 @@ def test_out_dir_writes_preview_json_and_manifests(tmp_path):
     doc = json.loads((tmp_path / "preview.json").read_text())
     assert doc["stack"] == "dev"
     assert list((tmp_path / "manifests").glob("*.yaml"))
+
+
+def test_bad_policy_pack_config_exits_2_with_one_line(tmp_path):
+    bad = tmp_path / "policy.json"
+    bad.write_text('{"podnetworking-security-groups": {"maxSecurityGroups": 11}}')
+    proc = preview("dev", "--policy-pack-config", str(bad))
+    assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0
+    assert "maxSecurityGroups" in proc.stderr and "10" in proc.stderr
+    missing = preview("dev", "--policy-pack-config", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_policy_pack_is_shut_down_when_validation_stops_the_program(tmp_path):
+    """The pack is launched before the program runs; a config error must still close it."""
+    import os
+
+    from offline.preview import run_preview
+
+    config = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())
+    config["config"]["ackstack:cluster"]["clusterSpec"] = "ack.standard"
+    path = tmp_path / "Pulumi.x.yaml"
+    path.write_text(yaml.safe_dump(config))
+    result = run_preview("x", config_file=str(path))
+    assert result.blocked and result.resources == []
+    children = [p for p in os.listdir("/proc") if p.isdigit() and _parent_of(p) == os.getpid()]
+    assert children == []
+
+
+def _parent_of(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1

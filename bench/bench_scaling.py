@@ -1,0 +1,209 @@
+"""Scaling of the offline preview with the size of the estate (issue #7, items 2 and 3).
+
+    python bench/bench_scaling.py [--sizes 10,100,1000] [--reps 3] [--keep DIR]
+
+For 10, 100 and 1,000 PodNetworkings (node pools scaled along: n/20, at least 1; namespaces n/10;
+PodNetworking vSwitches and security groups n/100 per zone, at least 2), generates a VALID Terway
+Trunk ENI stack file (distinct `app` labels, so no selector overlap; vSwitches sized for the worst
+case) and measures, in the same run:
+
+- the FULL offline preview as a user runs it, as a subprocess:
+  `python -m offline preview bench --config <generated file> --json` (interpreter start, program,
+  validation, capacity report, policy pack over gRPC, JSON output);
+- in-process, fresh engine per repetition: the program run alone (`offline.engine.run_program`, which
+  includes validation), and the policy pack alone (`offline.analyzer.run_policy_pack` on the recorded
+  registrations, exactly what the preview sends): resources analysed per second and its share of the
+  full preview time.
+
+Targets: time(1000)/time(100) <= 12 (full preview), the 1,000 case under 15 s, policy pack under a
+third of the preview time. Exit 1 when a target is missed or a generated plan does not validate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import PROGRAM, ROOT, machine, timed  # noqa: E402
+
+ZONES = ["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"]
+TYPES = [["ecs.g7.xlarge", "ecs.g7.2xlarge"], ["ecs.g7.2xlarge", "ecs.g7.4xlarge"], ["ecs.r7.xlarge", "ecs.g7.xlarge"]]
+POLICY_SHARE_TARGET = 1 / 3
+RATIO_TARGET = 12.0
+BIG_TARGET_SECONDS = 15.0
+
+
+def make_config(n: int) -> dict:
+    """A valid Terway Trunk ENI config map with `n` PodNetworkings (see the module docstring)."""
+    pools_n = max(1, n // 20)
+    ns_n = max(1, n // 10)
+    pn_vsw = max(2, n // 100)  # PodNetworking vSwitches per zone
+    sg_n = max(2, n // 100)
+    vswitches = []
+    for z, zone in enumerate(ZONES):
+        vswitches.append({"name": f"node-{z}", "role": "node", "zoneId": zone, "cidr": f"10.{z}.0.0/18"})
+        vswitches.append({"name": f"pod-{z}", "role": "pod", "zoneId": zone, "cidr": f"10.{10 + z}.0.0/16"})
+        for k in range(pn_vsw):
+            vswitches.append({"name": f"pn-{z}-{k}", "role": "podnetworking", "zoneId": zone,
+                              "cidr": f"10.{32 + z * 16 + k // 8}.{(k % 8) * 32}.0/19"})
+    groups = [{"name": "cluster", "type": "enterprise"}] + [
+        {"name": f"pn-sg-{i}", "type": "enterprise",
+         "rules": [{"name": "from-vpc", "protocol": "tcp", "portRange": "8080/8080", "cidr": "10.0.0.0/8"}]}
+        for i in range(sg_n)]
+    pools = []
+    for i in range(pools_n):
+        zones = ZONES if i % 3 == 0 else [ZONES[i % 3], ZONES[(i + 1) % 3]]
+        pools.append({"name": f"pool-{i}", "instanceTypes": TYPES[i % 3], "zones": zones,
+                      "minSize": 1, "maxSize": 3, "desiredSize": 1, "labels": {"pool": f"pool-{i}"}})
+    namespaces = [{"name": f"team-{j}", "labels": {"team": f"team-{j}"}} for j in range(ns_n)]
+    pns = []
+    for i in range(n):
+        k = i % pn_vsw
+        entry = {
+            "name": f"app-{i}",
+            "selector": {"podSelector": {"matchLabels": {"app": f"app-{i}"}},
+                         "namespaceSelector": {"matchLabels": {"team": f"team-{i % ns_n}"}}},
+            "securityGroupIDs": [f"pn-sg-{i % sg_n}"],
+            "vSwitchOptions": [f"pn-{z}-{k}" for z in range(len(ZONES))],
+            "vSwitchSelectOptions": {"vSwitchSelectionPolicy": "most"},
+            "eniOptions": {"eniType": "Trunk"},
+        }
+        if i % 2:
+            entry["allocationType"] = {"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": "1h"}
+            entry["workloadKinds"] = ["StatefulSet"]
+        else:
+            entry["allocationType"] = {"type": "Elastic"}
+        pns.append(entry)
+    return {
+        "alicloud:region": "cn-hangzhou",
+        "ackstack:environment": {"name": "bench", "production": False, "tags": {"team": "platform"}},
+        "ackstack:network": {"vpc": {"cidr": "10.0.0.0/8"}, "vswitches": vswitches, "securityGroups": groups},
+        "ackstack:cluster": {"name": "bench-ack", "kubernetesVersion": "1.34.1-aliyun.1",
+                             "clusterSpec": "ack.pro.small", "serviceCidr": "192.168.0.0/16",
+                             "securityGroup": "cluster", "deletionProtection": False,
+                             "apiServer": {"public": False}, "nodePools": pools},
+        "ackstack:cni": {"mode": "terway-trunk", "trunking": True, "eniSecurityGroups": ["cluster"]},
+        "ackstack:podNetworkings": pns,
+        "ackstack:namespaces": namespaces,
+    }
+
+
+def write_stack_file(config: dict, path: Path) -> None:
+    import yaml
+
+    path.write_text("# generated by bench/bench_scaling.py\n" + yaml.safe_dump({"config": config}, sort_keys=False))
+
+
+def full_preview(path: Path) -> tuple[float, int, int]:
+    """Wall time of the preview subprocess; (seconds, exit status, bytes of JSON)."""
+    argv = [sys.executable, "-m", "offline", "preview", "bench", "--config", str(path), "--json"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"preview failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return elapsed, proc.returncode, len(proc.stdout)
+
+
+def analyzed(run):
+    from offline.analyzer import AnalyzedResource
+
+    return [AnalyzedResource(urn=r.urn, type=r.type, name=r.name, properties=r.inputs, parent=r.parent,
+                             dependencies=r.dependencies, property_dependencies=r.property_dependencies,
+                             custom=r.custom, provider=r.provider, protect=r.protect) for r in run.registrations]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--keep", help="write the generated stack files here (default: a temporary directory)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    from offline.analyzer import run_policy_pack
+    from offline.engine import run_program
+    from offline.preview import POLICY_PACK
+
+    print(machine())
+    out_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ackstack-bench-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    failed = False
+    run_program(PROGRAM, config=make_config(10), stack="bench")  # warm-up: imports, not timed
+    for n in sizes:
+        config = make_config(n)
+        path = out_dir / f"Pulumi.bench-{n}.yaml"
+        write_stack_file(config, path)
+
+        # In-process: the program alone (fresh engine each rep), then the policy pack alone.
+        prog_t, run = [], None
+        for _ in range(args.reps):
+            t, run = timed(run_program, PROGRAM, config=config, stack="bench")
+            prog_t.append(t)
+        if run.error is not None:
+            print(f"n={n}: the generated plan does not run: {type(run.error).__name__}: {str(run.error)[:2000]}")
+            return 1
+        errors = [m for lvl, m in run.logs if lvl == "warning" and m.startswith("ERROR")]
+        resources = analyzed(run)
+        pol_t, findings = [], []
+        for _ in range(args.reps):
+            t, findings = timed(run_policy_pack, POLICY_PACK, resources, stack="bench", project=run.project,
+                                config={"ackstack:stack": "bench"})
+            pol_t.append(t)
+        policy_errors = [f for f in findings if f["level"] == "error"]
+
+        full_t, status, size = [], 0, 0
+        for _ in range(args.reps):
+            t, status, size = full_preview(path)
+            full_t.append(t)
+        if status != 0 or errors or policy_errors:
+            failed = True
+            print(f"n={n}: preview exit {status}; validation errors {len(errors)}; policy errors {len(policy_errors)}")
+            for f in policy_errors[:5]:
+                print("   ", f["rule"], f["message"][:200])
+        row = {
+            "n": n, "pools": len(config["ackstack:cluster"]["nodePools"]), "resources": len(run.registrations),
+            "full": statistics.median(full_t), "full_min": min(full_t),
+            "program": statistics.median(prog_t), "program_min": min(prog_t),
+            "policy": statistics.median(pol_t), "policy_min": min(pol_t), "json_kb": size / 1024,
+        }
+        rows.append(row)
+
+    print(f"generated stack files: {out_dir}  (repetitions per figure: {args.reps}; figures are medians)")
+    print(f"{'PNs':>5} {'pools':>5} {'resources':>9} | {'full preview':>12} {'program only':>12} "
+          f"{'policy pack':>11} {'policy share':>12} {'policy res/s':>12}")
+    for r in rows:
+        print(f"{r['n']:>5} {r['pools']:>5} {r['resources']:>9} | {r['full']:>10.2f} s {r['program']:>10.2f} s "
+              f"{r['policy']:>9.2f} s {r['policy'] / r['full']:>11.1%} {r['resources'] / r['policy']:>12.0f}")
+    by_n = {r["n"]: r for r in rows}
+    verdicts = []
+    if 100 in by_n and 1000 in by_n:
+        big, small = by_n[1000], by_n[100]
+        ratio = big["full"] / small["full"]
+        verdicts.append((f"full preview time(1000)/time(100) = {ratio:.2f} (target <= {RATIO_TARGET:g})",
+                         ratio <= RATIO_TARGET))
+        print(f"program-only time(1000)/time(100) = {big['program'] / small['program']:.2f}; "
+              f"resources(1000)/resources(100) = {big['resources'] / small['resources']:.2f}")
+        if 10 in by_n:
+            print(f"full preview time(100)/time(10) = {small['full'] / by_n[10]['full']:.2f}")
+        verdicts.append((f"1,000 PodNetworkings full preview = {big['full']:.2f} s (target < {BIG_TARGET_SECONDS:g} s)",
+                         big["full"] < BIG_TARGET_SECONDS))
+        share = big["policy"] / big["full"]
+        verdicts.append((f"policy pack, 1,000 case: {big['resources']} resources in {big['policy']:.2f} s = "
+                         f"{big['resources'] / big['policy']:.0f} resources/s over gRPC; share of the preview "
+                         f"{share:.1%} (target < {POLICY_SHARE_TARGET:.1%})", share < POLICY_SHARE_TARGET))
+    for text, ok in verdicts:
+        print(f"{'MET    ' if ok else 'NOT MET'} {text}")
+    return 1 if failed or not all(ok for _, ok in verdicts) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
