@@ -1,8 +1,7 @@
 """Deploy-time model for bench_critical_path.py: creation times and TRUE data dependencies per type.
 
 Creation times: `components.constants.TYPICAL_CREATE_SECONDS` (each figure with its source there).
-Types that table does not list yet are in `EXTRA_CREATE_SECONDS` below, with their source; component
-resources (`custom == False`) take 0 s. A custom type found in neither table makes the bench fail.
+Component resources (`custom == False`) take 0 s. A custom type missing from the table makes the bench fail.
 
 How `pulumi up` serializes (what the PROGRAM graph contains):
 
@@ -45,24 +44,11 @@ DAEMONSET_PATCH = "kubernetes:apps/v1:DaemonSetPatch"
 PODNETWORKING = "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking"
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 
-# Types not (yet) in components/constants.py TYPICAL_CREATE_SECONDS.
-EXTRA_CREATE_SECONDS: dict[str, int] = {
-    # Source: (unverified: estimate; single server-side apply patch, like ConfigMapPatch in constants.py)
-    NAMESPACE_PATCH: 2,
-    # Source: (unverified: estimate; pulumi-kubernetes awaits the DaemonSet rollout after the template
-    # annotation changes: one node at a time under the default RollingUpdate maxUnavailable=1, ~30 s per
-    # Terway pod on a small cluster)
-    DAEMONSET_PATCH: 120,
-}
-
-
 def create_seconds(type_: str, custom: bool) -> float | None:
     if not custom:
         return 0.0
     if type_ in TYPICAL_CREATE_SECONDS:
         return float(TYPICAL_CREATE_SECONDS[type_])
-    if type_ in EXTRA_CREATE_SECONDS:
-        return float(EXTRA_CREATE_SECONDS[type_])
     return None
 
 

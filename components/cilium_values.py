@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import jinja2
 import yaml
 
 if TYPE_CHECKING:
@@ -31,7 +30,9 @@ def baseline_values() -> dict:
 
 
 @functools.cache
-def _overlay_template() -> jinja2.Template:
+def _overlay_template():
+    import jinja2  # only BYOCNI stacks render the overlay; Terway runs never pay for the import
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(CHART_DIR)),
         undefined=jinja2.StrictUndefined,  # a missing figure is a bug, not an empty string

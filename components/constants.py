@@ -362,6 +362,10 @@ TYPICAL_CREATE_SECONDS: dict[str, int] = {
     "kubernetes:core/v1:Namespace": 2,
     # Source: (unverified: estimate; single server-side apply patch)
     "kubernetes:core/v1:ConfigMapPatch": 2,
+    # Source: (unverified: estimate; single server-side apply patch, like ConfigMapPatch)
+    "kubernetes:core/v1:NamespacePatch": 2,
+    # Source: (unverified: estimate; pulumi-kubernetes awaits the DaemonSet rollout after the template annotation changes, one node at a time under RollingUpdate maxUnavailable=1, ~30 s per Terway pod on a small cluster)
+    "kubernetes:apps/v1:DaemonSetPatch": 120,
     # Source: (unverified: estimate; CR write, Ready status set by terway-controlplane asynchronously)
     "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking": 5,
     # Source: (unverified: estimate; provider configuration, no cloud call)

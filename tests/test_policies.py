@@ -302,3 +302,21 @@ def test_stack_matching_and_escalation():
     escalated = escalate_to_mandatory(report_violation)
     assert escalated("m") == EnforcementLevel.MANDATORY
     assert report_violation("m") == EnforcementLevel.ADVISORY  # original untouched
+
+
+def test_pack_speedup_memoises_property_conversion_per_message():
+    """The pack reuses the dict of the message being analysed instead of converting it once per policy."""
+    import pulumi_policy.policy as sdk
+    from ackstack_policies._speedups import _MemoJsonFormat, install
+    from google.protobuf import json_format
+
+    from offline.analyzer import encode_properties
+
+    if not isinstance(sdk.json_format, _MemoJsonFormat):
+        assert install() is True
+    memo = sdk.json_format
+    a, b = encode_properties({"spec": {"x": 1}}), encode_properties({"spec": {"x": 2}})
+    first = memo.MessageToDict(a)
+    assert memo.MessageToDict(a) is first and first == json_format.MessageToDict(a)
+    assert memo.MessageToDict(b) == {"spec": {"x": 2.0}} and memo.MessageToDict(a) is first
+    assert install() is False  # never wraps twice
