@@ -13,7 +13,7 @@ def test_pnw001_too_many_security_groups():
     cfg = dev((f"{PN}.securityGroupIDs", ["db-clients", "cluster"]),
               ("ackstack:capacity", {"maxSecurityGroupsPerEni": 1}))
     assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "mysql", "2 security groups",
-                   "db-clients, cluster", "limit is 1")
+                   "db-clients, cluster", "limit of 1")
     cfg = dev((f"{PN}.securityGroupIDs", ["db-clients", "cluster"]))
     assert not only(findings_for(cfg), "PNW001")
 
@@ -22,7 +22,7 @@ def test_pnw001_counts_defaulted_groups():
     cfg = dev((f"{PN}.securityGroupIDs", DELETE), ("ackstack:cni.eniSecurityGroups", ["cluster", "db-clients"]),
               ("ackstack:capacity", {"maxSecurityGroupsPerEni": 1}))
     assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "defaulted from cni.eniSecurityGroups",
-                   "limit is 1")
+                   "limit of 1")
 
 
 def test_pnw002_mixed_security_group_types():

@@ -40,5 +40,5 @@ def test_failing_stack_report_is_blocked_and_lists_the_violation(tmp_path):
     assert "**BLOCKED**" in report.splitlines()[0]
     assert "### Errors" in report
     assert "`PNW001`" in report and "`ackstack:podNetworkings[0].securityGroupIDs`" in report
-    assert "limit is 5" in report
+    assert "limit of 5" in report
     assert "Resource plan" not in report  # nothing would be created

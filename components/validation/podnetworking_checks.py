@@ -7,7 +7,7 @@ release-strategy verdict has one implementation and one rule id wherever it is r
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from components import constants as C
 
@@ -100,3 +100,14 @@ def overlap_message(name_a: str, name_b: str, example: Mapping[str, Mapping[str,
     return (f"PodNetworkings `{name_a}` and `{name_b}` can both match the same pod: e.g. a pod labelled "
             f"{labels(example['pod'])} in a namespace labelled {labels(example['namespace'])}; Terway would pick "
             f"one at random; make the selectors disjoint (e.g. a label In/NotIn split)")
+
+
+def security_group_count_problem(groups: Sequence[str], limit: int) -> str | None:
+    """PNW001/TWY001: one ENI takes every listed group; ECS allows `limit` (5 by default, 10 raised)."""
+    if len(groups) > limit:
+        return (f"{len(groups)} security groups ({', '.join(groups)}) exceed the limit of {limit} per ENI "
+                f"(capacity.maxSecurityGroupsPerEni; ECS default {C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT}, at most "
+                f"{C.MAX_SECURITY_GROUPS_PER_ENI_RAISED} after a quota raise)")
+    if not groups:
+        return "0 security groups; at least 1 is required"
+    return None

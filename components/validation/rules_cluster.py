@@ -13,10 +13,19 @@ from components.validation.findings import Finding, config_path, rule
       "BYOCNI and terway-controlplane on managed clusters are Pro features; ack.standard has no SLA.",
       "ACK docs: Create an ACK managed cluster (cluster_spec); seed byocni-custom-cni")
 def managed_pro(plan: NetworkPlan) -> Iterator[Finding]:
-    spec = plan.config.cluster.cluster_spec
+    problem = cluster_spec_problem(plan.config.cluster.cluster_spec)
+    if problem:
+        yield Finding("CLU001", "error", config_path("cluster", "clusterSpec"), problem)
+
+
+def cluster_spec_problem(spec: str | None) -> str | None:
+    """CLU001, shared with the `ack-managed-pro` policy: only `ack.pro.*` specs are managed Pro."""
+    if not spec:
+        return (f"clusterSpec is not set (the provider then creates ack.standard); use one of "
+                f"{', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}")
     if not spec.startswith(C.CLUSTER_SPEC_PRO_PREFIX):
-        yield Finding("CLU001", "error", config_path("cluster", "clusterSpec"),
-                      f"`{spec}` is not an ACK managed Pro spec; use one of {', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}")
+        return f"`{spec}` is not an ACK managed Pro spec; use one of {', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}"
+    return None
 
 
 @rule("CLU002", "warning", "Kubernetes version is one ACK currently offers",

@@ -19,6 +19,7 @@ from components.podnetworking import (
 from components.validation.findings import Finding, config_path, rule
 from components.validation.podnetworking_checks import (
     release_problems,
+    security_group_count_problem,
     zone_without_nodes_message,
     zones_without_nodes,
 )
@@ -40,17 +41,11 @@ def _p(index: int, *parts: str | int) -> str:
 def security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
     limit = plan.config.capacity.max_security_groups_per_eni
     for index, entry in _entries(plan):
-        groups = effective_security_groups(entry, plan)
-        source = "" if entry.security_group_ids else " (defaulted from cni.eniSecurityGroups)"
-        if len(groups) > limit:
+        problem = security_group_count_problem(effective_security_groups(entry, plan), limit)
+        if problem:
+            source = "" if entry.security_group_ids else " (defaulted from cni.eniSecurityGroups)"
             yield Finding("PNW001", "error", _p(index, "securityGroupIDs"),
-                          f"PodNetworking `{entry.name}` has {len(groups)} security groups{source} "
-                          f"({', '.join(groups)}); the limit is {limit} per ENI (capacity.maxSecurityGroupsPerEni; "
-                          f"ECS default {C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT}, at most "
-                          f"{C.MAX_SECURITY_GROUPS_PER_ENI_RAISED} after a quota raise)")
-        elif not groups:
-            yield Finding("PNW001", "error", _p(index, "securityGroupIDs"),
-                          f"PodNetworking `{entry.name}` has 0 security groups; at least 1 is required")
+                          f"PodNetworking `{entry.name}`{source}: {problem}")
 
 
 @rule("PNW002", "error", "PodNetworking security groups are all one type",

@@ -14,6 +14,7 @@ from components import constants as C
 from components.plan import NetworkPlan
 from components.podnetworking import worker_zones
 from components.validation.findings import Finding, config_path, rule
+from components.validation.podnetworking_checks import security_group_count_problem
 
 SEED = "ACK docs: Configure a static IP address, a separate vSwitch and security group for each pod (seed)"
 
@@ -29,16 +30,9 @@ def _version(text: str) -> tuple[int, ...] | None:
 def eni_security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return
-    groups = plan.eni_security_groups()
-    limit = plan.config.capacity.max_security_groups_per_eni
-    path = config_path("cni", "eniSecurityGroups")
-    if len(groups) > limit:
-        yield Finding("TWY001", "error", path,
-                      f"{len(groups)} security groups ({', '.join(groups)}) exceed the limit of {limit} per ENI "
-                      f"(capacity.maxSecurityGroupsPerEni; ECS default {C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT}, "
-                      f"at most {C.MAX_SECURITY_GROUPS_PER_ENI_RAISED} after a quota raise)")
-    elif not groups:
-        yield Finding("TWY001", "error", path, "0 security groups; at least 1 is required")
+    problem = security_group_count_problem(plan.eni_security_groups(), plan.config.capacity.max_security_groups_per_eni)
+    if problem:
+        yield Finding("TWY001", "error", config_path("cni", "eniSecurityGroups"), problem)
 
 
 @rule("TWY002", "error", "Cluster ENI security groups are all one type",

@@ -7,19 +7,18 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
+from components.validation.rules_cluster import cluster_spec_problem
+
 from ._common import AckResourcePolicy, get, skip_unknown
 from .types_ import MANAGED_KUBERNETES
 
 
 @skip_unknown
 def check_managed_pro(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
-    """clusterSpec must be an ack.pro.* spec; the provider default is ack.standard."""
+    """Rule CLU001 on the registered cluster: clusterSpec must be ack.pro.* (the provider default is not)."""
     spec = get(props, "clusterSpec")
-    if not spec:
-        return ["clusterSpec is not set (the provider defaults to ack.standard); set it to 'ack.pro.small'."]
-    if not str(spec).startswith("ack.pro."):
-        return [f"clusterSpec is '{spec}'; ackstack requires an ACK managed Pro spec ('ack.pro.*')."]
-    return []
+    problem = cluster_spec_problem(str(spec) if spec else None)
+    return [f"CLU001: clusterSpec: {problem}"] if problem else []
 
 
 ACK_MANAGED_PRO = AckResourcePolicy(

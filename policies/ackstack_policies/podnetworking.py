@@ -7,7 +7,11 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
-from components.validation.podnetworking_checks import parse_go_duration, release_problems
+from components.validation.podnetworking_checks import (
+    parse_go_duration,
+    release_problems,
+    security_group_count_problem,
+)
 
 from ._common import AckResourcePolicy, get, skip_unknown
 from .types_ import POD_NETWORKING
@@ -27,18 +31,14 @@ SECURITY_GROUPS_SCHEMA = PolicyConfigSchema(
 
 @skip_unknown
 def check_security_groups(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
-    """Trunk member ENIs take their security groups from the PodNetworking; too many are rejected."""
+    """Rule PNW001 on the emitted object: trunk member ENIs take every listed group, up to the ECS quota."""
     groups = get(props, "spec.securityGroupIDs")
-    limit = int(config.get("maxSecurityGroups", 5))
-    if not groups:
-        return ["spec.securityGroupIDs is empty or missing; pods would silently inherit the node's groups."]
+    if groups is None:
+        return ["PNW001: spec.securityGroupIDs is missing; pods would silently inherit the node's groups."]
     if not isinstance(groups, list):
-        return ["spec.securityGroupIDs must be a list of security group ids."]
-    if len(groups) > limit:
-        return [
-            f"spec.securityGroupIDs has {len(groups)} entries; at most {limit} (maxSecurityGroups) are allowed."
-        ]
-    return []
+        return ["PNW001: spec.securityGroupIDs must be a list of security group ids."]
+    problem = security_group_count_problem([str(g) for g in groups], int(config.get("maxSecurityGroups", 5)))
+    return [f"PNW001: spec.securityGroupIDs: {problem}"] if problem else []
 
 
 @skip_unknown
