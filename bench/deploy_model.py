@@ -27,6 +27,7 @@ program's critical path is longer than the lower bound, naming the extra edges o
 
 from __future__ import annotations
 
+from components import constants as C
 from components.constants import TYPICAL_CREATE_SECONDS
 
 VPC = "alicloud:vpc/network:Network"
@@ -79,7 +80,7 @@ TRUE_NEEDS: dict[str, list[tuple[str, str, dict]]] = {
     # PodNetworking: the API (provider), the CRD + webhooks served by terway-controlplane, and the
     # vSwitches / security groups named in its spec. NOT namespaces: the object is cluster-scoped and
     # its namespaceSelector is evaluated when pods are created, not when the PodNetworking is.
-    PODNETWORKING: [(K8S_PROVIDER, "provider", {}), (ADDON, "stack", {"name": "terway-controlplane"}),
+    PODNETWORKING: [(K8S_PROVIDER, "provider", {}), (ADDON, "stack", {"name": C.ADDON_TERWAY_CONTROLPLANE}),
                     (VSWITCH, "ref", {}), (SG, "ref", {})],
     # Cilium from its Helm chart: the API (provider) only -- NOT node pools (skip_await; nodes join
     # NotReady and become Ready when the agent runs).

@@ -222,7 +222,7 @@ class ClusterConfig(Model):
     api_server: ApiServerConfig = Field(default_factory=ApiServerConfig)
     rrsa: bool = True
     control_plane_logs: ControlPlaneLogsConfig = Field(default_factory=ControlPlaneLogsConfig)
-    proxy_mode: Literal["ipvs", "iptables"] = "ipvs"
+    proxy_mode: Literal[C.KUBE_PROXY_MODES] = C.KUBE_PROXY_MODE_DEFAULT
     secrets_encryption_kms_key_id: str | None = None
     node_pools: list[NodePoolConfig] = Field(default_factory=list)
 
@@ -293,7 +293,7 @@ class ByocniCiliumCni(Model):
     pod_cidr: Cidr
     node_cidr_mask: int = Field(default=C.NODE_CIDR_MASK_DEFAULT, ge=16, le=30)
     cloud_routes: bool = True
-    backend_type: Literal["NodePort", "Pod"] = "NodePort"
+    backend_type: Literal[C.CCM_BACKEND_TYPES] = C.CCM_BACKEND_TYPE_DEFAULT
     other_custom_routes: int = Field(default=0, ge=0)
     max_pods_per_node: int = Field(default=110, ge=8, le=1024)
     cilium: CiliumConfig = Field(default_factory=CiliumConfig)
@@ -337,19 +337,19 @@ class PodNetworkingSelector(Model):
 
 
 class AllocationType(Model):
-    type: Literal["Elastic", "Fixed"] = "Elastic"
-    release_strategy: Literal["TTL", "Never"] | None = None
+    type: Literal[C.PODNETWORKING_ALLOCATION_TYPES] = "Elastic"
+    release_strategy: Literal[C.PODNETWORKING_RELEASE_STRATEGIES] | None = None
     release_after: str | None = None
 
 
 class VSwitchSelectOptions(Model):
-    v_switch_selection_policy: Literal["ordered", "most", "random"] = Field(
+    v_switch_selection_policy: Literal[C.PODNETWORKING_VSWITCH_SELECTION_POLICIES] = Field(
         default="ordered", alias="vSwitchSelectionPolicy"
     )
 
 
 class EniOptions(Model):
-    eni_type: Literal["Default", "ENI", "Trunk"] = "Default"
+    eni_type: Literal[C.PODNETWORKING_ENI_TYPES] = "Default"
 
 
 class PodNetworkingConfig(Model):

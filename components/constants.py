@@ -32,10 +32,6 @@ CLUSTER_SPEC_PRO_PREFIX = "ack.pro."
 DEFAULT_CLUSTER_SPEC = "ack.pro.small"
 # Source: TF-managed cluster_spec validation (only Pro spec accepted by the provider is ack.pro.small)
 KNOWN_PRO_CLUSTER_SPECS: tuple[str, ...] = ("ack.pro.small",)
-# Source: TF-managed cluster_spec validation / CS-API cluster_spec ("ack.standard: Basic")
-CLUSTER_SPEC_BASIC = "ack.standard"
-# Source: CS-API profile ("Default" = ACK managed Basic/Pro); TF-managed create sets Profile "Default"
-CLUSTER_PROFILE_DEFAULT = "Default"
 
 # Source: CS-API addons ("[{\"Name\": \"terway-eniip\",\"Config\": \"\"}]" for Terway); terraform-provider-alicloud docs r/cs_managed_kubernetes ("addons with terway-eniip")
 ADDON_TERWAY_ENIIP = "terway-eniip"
@@ -91,12 +87,8 @@ ENI_CONF_TRUNKING_KEY = "enable_eni_trunking"
 ENI_CONF_CREDENTIAL_PATH_KEY = "credential_path"
 # Source: SEED-TRUNK (credential_path example value)
 ENI_CONF_MANAGED_CREDENTIAL_PATH = "/var/addon/token-config"
-# Source: SEED-TRUNK ("kubectl get secret -nkube-system addon.network.token")
-TERWAY_TOKEN_SECRET = "addon.network.token"
 # Source: SEED-TRUNK ("kubectl delete pod -n kube-system -l app=terway-eniip"); DaemonSet named after the add-on (unverified: DaemonSet name itself not shown in the seed)
 TERWAY_DAEMONSET_NAME = "terway-eniip"
-# Source: SEED-TRUNK ("kubectl delete pod -n kube-system -l app=terway-eniip")
-TERWAY_POD_LABEL: tuple[str, str] = ("app", "terway-eniip")
 
 # Source: SEED-TRUNK ("Secara default, fitur Trunk ENI diaktifkan untuk ACK managed cluster yang menjalankan Kubernetes 1.31 atau versi lebih baru")
 TRUNK_DEFAULT_FROM_K8S: tuple[int, int] = (1, 31)
@@ -119,21 +111,15 @@ TERWAY_MIN_VERSION_VSWITCH_SELECT_OPTIONS: tuple[int, int, int] = (1, 11, 0)
 TERWAY_MIN_VERSION_ENI_OPTIONS: tuple[int, int, int] = (1, 11, 0)
 # Source: SEED-TRUNK (releaseStrategy TTL: "Nilai minimum adalah 5 menit")
 RELEASE_AFTER_MIN_SECONDS = 300
-# Source: SEED-TRUNK (securityGroupIDs: "Anda dapat menentukan maksimal lima grup keamanan")
-PODNETWORKING_MAX_SECURITY_GROUPS = 5
 
 # Source: CS-API kubernetes_version ("Release notes on Kubernetes versions", format x.y.z-aliyun.n); 1.34.1-aliyun.1 and 1.33.3-aliyun.1 appear as kubernetes_version/example values in public ACK SDK models and configs (unverified: the current ACK creatable-patch list itself was not in the index; 1.35 was in grayscale per ACK "Support for Kubernetes versions", Feb 2026)
 KNOWN_ACK_K8S_VERSIONS: tuple[str, ...] = ("1.34.1-aliyun.1", "1.33.3-aliyun.1")
 # Source: ACK "Support for Kubernetes versions" (newest GA minor 1.34, released Sep 2025); see KNOWN_ACK_K8S_VERSIONS
 DEFAULT_K8S_VERSION = "1.34.1-aliyun.1"
-# Source: ACK "Support for Kubernetes versions" (https://www.alibabacloud.com/help/en/ack/product-overview/support-for-kubernetes-versions): clusters can be created on the three most recent minor versions
-ACK_CREATABLE_MINOR_VERSIONS_COUNT = 3
 # Source: TF-managed proxy_mode ValidateFunc {"iptables","ipvs"}, Default "ipvs"; CS-API proxy_mode default ipvs
 KUBE_PROXY_MODES: tuple[str, ...] = ("iptables", "ipvs")
 # Source: TF-managed proxy_mode Default "ipvs"
 KUBE_PROXY_MODE_DEFAULT = "ipvs"
-# Source: TF-managed ip_stack ValidateFunc {"ipv4","dual"}
-IP_STACKS: tuple[str, ...] = ("ipv4", "dual")
 
 # ---------------------------------------------------------------------------
 # Limits: security groups
@@ -145,8 +131,6 @@ MAX_SECURITY_GROUPS_PER_ENI_DEFAULT = 5
 MAX_SECURITY_GROUPS_PER_ENI_RAISED = 10
 # Source: ECS "Basic and advanced security groups" (https://www.alibabacloud.com/help/en/ecs/user-guide/basic-security-groups-and-advanced-security-groups, Apr 2026): basic SG in a VPC holds 6,000 private IPs (quota q_vpc-normal-security-group-ip-count); older revisions said 2,000 raisable to 6,000
 BASIC_SG_PRIVATE_IP_CAPACITY = 6000
-# Source: same page as BASIC_SG_PRIVATE_IP_CAPACITY (older revisions: default 2,000)
-BASIC_SG_PRIVATE_IP_CAPACITY_LEGACY_DEFAULT = 2000
 # Source: same page: advanced (enterprise) SG in a VPC: 65,536; usage counted per associated ENI, not per IP
 ENTERPRISE_SG_PRIVATE_IP_CAPACITY = 65536
 
@@ -156,8 +140,6 @@ ENTERPRISE_SG_PRIVATE_IP_CAPACITY = 65536
 
 # Source: VPC "VPCs and vSwitches" (https://www.alibabacloud.com/help/en/vpc/vpc-and-vswitch): use RFC 1918 ranges; ACK network planning: valid VPC CIDRs 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16
 VPC_ALLOWED_PRIVATE_RANGES: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-# Source: VPC "VPCs and vSwitches" ("You cannot use 100.64.0.0/10, 224.0.0.0/4, 127.0.0.0/8, or 169.254.0.0/16")
-VPC_FORBIDDEN_RANGES: tuple[str, ...] = ("100.64.0.0/10", "224.0.0.0/4", "127.0.0.0/8", "169.254.0.0/16")
 # Source: VPC doc-detail/100380 ("The size of the VPC CIDR block can range from /8 to /24"); current page recommends mask 16-28
 VPC_MIN_PREFIX = 8
 # Source: VPC "VPCs and vSwitches" (current: "network mask can be 16 to 28 bits"; older doc-detail/100380 said /24)
@@ -170,8 +152,6 @@ VSWITCH_MAX_PREFIX = 29
 VSWITCH_RESERVED_IPS = 4
 # Source: VPC API CreateRouteEntries (https://www.alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-createrouteentries): "A route table can contain a maximum of 200 custom routes" (raisable in Quota Center: capacity.routeTableQuota)
 ROUTE_TABLE_CUSTOM_ROUTE_QUOTA_DEFAULT = 200
-# Source: ACK "Plan your ACK managed cluster network" (doc-detail/86500): default quota 10 VPCs per region
-VPC_PER_REGION_QUOTA_DEFAULT = 10
 
 # ---------------------------------------------------------------------------
 # Limits: ACK pod / service CIDR and node CIDR mask
@@ -179,28 +159,18 @@ VPC_PER_REGION_QUOTA_DEFAULT = 10
 
 # Source: CS-API container_cidr ("You can specify 10.0.0.0/8, 172.16-31.0.0/12-16, 192.168.0.0/16, or their subnets as the CIDR block of pods")
 POD_CIDR_ALLOWED_RANGES: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-# Source: CS-API container_cidr (smallest prefix allowed inside each parent block: 10/8, 172.16-31/12, 192.168/16; any subnet of them is allowed)
-POD_CIDR_MIN_PREFIX_BY_RANGE: dict[str, int] = {"10.0.0.0/8": 8, "172.16.0.0/12": 12, "192.168.0.0/16": 16}
 # Source: CS-API service_cidr ("Valid values: 10.0.0.0/16-24, 172.16-31.0.0/16-24, and 192.168.0.0/16-24"); prefix limits in SERVICE_CIDR_MIN_PREFIX/SERVICE_CIDR_MAX_PREFIX
 SERVICE_CIDR_ALLOWED_RANGES: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 # Source: CS-API service_cidr ("prefix 16-24")
 SERVICE_CIDR_MIN_PREFIX = 16
 # Source: CS-API service_cidr ("prefix 16-24")
 SERVICE_CIDR_MAX_PREFIX = 24
-# Source: CS-API service_cidr ("By default, the CIDR block of Services is set to 172.19.0.0/20")
-SERVICE_CIDR_DEFAULT = "172.19.0.0/20"
 # Source: TF-managed node_cidr_mask ValidateFunc IntBetween(24, 28)
 NODE_CIDR_MASK_MIN = 24
 # Source: TF-managed node_cidr_mask ValidateFunc IntBetween(24, 28)
 NODE_CIDR_MASK_MAX = 28
 # Source: TF-managed node_cidr_mask Default KubernetesClusterNodeCIDRMasksByDefault = 24 (what pulumi-alicloud sends when unset)
 NODE_CIDR_MASK_DEFAULT = 24
-# Source: CS-API node_cidr_mask ("Default value: 26") -- the raw API default differs from the provider default
-NODE_CIDR_MASK_API_DEFAULT = 26
-# Source: ACK "Plan your ACK managed cluster network": pod vSwitch mask recommended no longer than /19 (CS-API pod_vswitch_ids)
-POD_VSWITCH_RECOMMENDED_MAX_PREFIX = 19
-# Source: ACK "Manage pod capacity on nodes" (https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/adjusting-the-number-of-node-pods): "A node can join a cluster only if the maximum number of pods per node is greater than 11"
-TERWAY_MIN_PODS_PER_NODE_EXCLUSIVE = 11
 
 # ---------------------------------------------------------------------------
 # Instance types (Terway density)
@@ -317,24 +287,12 @@ CILIUM_CHART_NAME = _CILIUM_PIN["chart"]
 CILIUM_CHART_VERSION = _CILIUM_PIN["version"]
 # Source: SEED-BYOCNI ("--namespace kube-system")
 CILIUM_NAMESPACE = "kube-system"
-# Source: Cilium docs "Masquerading" (cilium/cilium Documentation/network/concepts/masquerading.rst): "ipMasqAgent.enabled=true" -- the seed's "ipMasqAgent.enable" is a typo Helm silently ignores
-CILIUM_VALUE_IP_MASQ_AGENT_ENABLED = "ipMasqAgent.enabled"
-# Source: Cilium docs "Masquerading" ("--set ipMasqAgent.config.nonMasqueradeCIDRs='{...}'")
-CILIUM_VALUE_IP_MASQ_AGENT_NON_MASQ_CIDRS = "ipMasqAgent.config.nonMasqueradeCIDRs"
-# Source: cilium/cilium daemon/cmd (datapath init): "BPF ip-masq-agent requires (--enable-ipv4-masquerade="true" or --enable-ipv6-masquerade="true") and --enable-bpf-masquerade="true"" -- agent refuses to start otherwise
-CILIUM_IP_MASQ_AGENT_REQUIRED_VALUES: dict[str, bool] = {"enableIPv4Masquerade": True, "bpf.masquerade": True}
-# Source: cilium/cilium install/kubernetes/cilium/values.yaml ("bpf.masquerade: ~" documented default false)
-CILIUM_BPF_MASQUERADE_DEFAULT = False
 # Source: cilium/cilium daemon/cmd/daemon.go (v1.14-v1.17): "BPF masquerade requires NodePort (--enable-node-port=\"true\")"; the check is gone on main, kept here for the pinned 1.17 line (unverified for 1.17.4 itself: only pre- and post-1.17 sources were found)
 CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT = True
-# Source: cilium/cilium install/kubernetes/cilium/values.yaml ("routingMode ... Possible values: native, tunnel"; chart default tunnel)
-CILIUM_ROUTING_MODES: tuple[str, ...] = ("native", "tunnel")
 # Source: cilium/cilium install/kubernetes/cilium/values.yaml (`ipMasqAgent:` documents `config: nonMasqueradeCIDRs, masqLinkLocal, masqLinkLocalIPv6` only as comments, so these paths are absent from a parsed values.yaml; still comment-only in the 1.17.9 chart values.yaml, tests/data/cilium-1.17.9-value-paths.txt)
 CILIUM_IP_MASQ_AGENT_CONFIG_KEYS: tuple[str, ...] = ("nonMasqueradeCIDRs", "masqLinkLocal", "masqLinkLocalIPv6")
 # Source: cilium/cilium install/kubernetes/cilium/values.yaml ("#kubeProxyReplacement: \"false\"" is commented out; the templates read it with hasKey; valid "true"/"false"; still commented out in the 1.17.9 chart values.yaml)
 CILIUM_COMMENTED_VALUE_PATHS: tuple[str, ...] = ("kubeProxyReplacement",)
-# Source: SEED-BYOCNI ("Perhatian": with an overlay CNI the ACK managed Pro API server cannot reach any webhook, e.g. metrics-server)
-CILIUM_OVERLAY_BREAKS_WEBHOOKS = True
 
 # ---------------------------------------------------------------------------
 # Timing (deploy critical-path benchmark)
@@ -371,22 +329,11 @@ TYPICAL_CREATE_SECONDS: dict[str, int] = {
     # Source: (unverified: estimate; provider configuration, no cloud call)
     "pulumi:providers:kubernetes": 1,
 }
-# Source: TF-managed / TF-nodepool Timeouts: Create DefaultTimeout(90 * time.Minute)
-TERRAFORM_DEFAULT_CREATE_TIMEOUT_SECONDS: dict[str, int] = {
-    "alicloud:cs/managedKubernetes:ManagedKubernetes": 90 * 60,
-    "alicloud:cs/nodePool:NodePool": 90 * 60,
-}
 
 # Source: TF-managed Timeouts Create DefaultTimeout(90 * time.Minute) (Pulumi CustomTimeouts duration string)
 CLUSTER_CREATE_TIMEOUT = "90m"
 # Source: TF-managed Timeouts Delete DefaultTimeout(60 * time.Minute)
 CLUSTER_DELETE_TIMEOUT = "60m"
-# Source: TF-managed Timeouts Update DefaultTimeout(60 * time.Minute)
-CLUSTER_UPDATE_TIMEOUT = "60m"
-# Source: TF-nodepool Timeouts Create 90 min / Update 60 min / Delete 60 min
-NODEPOOL_CREATE_TIMEOUT = "90m"
-# Source: TF-nodepool Timeouts Delete DefaultTimeout(60 * time.Minute)
-NODEPOOL_DELETE_TIMEOUT = "60m"
 # Source: see VSWITCH_DEFAULT_DELETE_TIMEOUT (provider retries DeleteVSwitch until the delete timeout); 30m chosen to outlast asynchronous release of Terway ENIs after cluster deletion (unverified: how long Terway ENI release takes is not documented)
 POD_VSWITCH_DELETE_TIMEOUT = "30m"
 # Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_vswitch.go (Timeouts Delete DefaultTimeout(10 * time.Minute); DeleteVSwitch is retried on every error but NotFound/InvalidRegionId until d.Timeout(TimeoutDelete), so a longer custom delete timeout buys time for Terway to release ENIs)
@@ -394,8 +341,6 @@ VSWITCH_DEFAULT_DELETE_TIMEOUT = "10m"
 # Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_security_group.go (DeleteSecurityGroup retried while the error is DependencyViolation; stored revision retried a fixed 6 min, unverified whether 1.27x honours a custom delete timeout -- set anyway, Pulumi passes it to the provider)
 SECURITY_GROUP_DELETE_TIMEOUT = "30m"
 
-# Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_cs_kubernetes_addon.go + website/docs/r/cs_kubernetes_addon.html.markdown: Create on an add-on that is already installed skips (same version) or upgrades (other version) instead of failing; `config` is merged into the server-side config (a key removed from code is NOT reset); Delete uninstalls the add-on
-KUBERNETES_ADDON_CREATE_ADOPTS_INSTALLED = True
 # Source: same resource file (schema: cluster_id and name are ForceNew)
 KUBERNETES_ADDON_REPLACE_ON_CHANGE: tuple[str, ...] = ("clusterId", "name")
 # Source: ackstack design: removing one of these from a running cluster breaks pod networking or LoadBalancer
@@ -450,8 +395,6 @@ TERWAY_ROLL_ANNOTATION = "ackstack.io/eni-conf-sha256"
 PULUMI_PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
 # Source: AliyunContainerService/terway pkg/controller/webhook validate tests ("security group can not more than 10"; "vSwitchOptions is not set"; "security group is not set")
 TERWAY_WEBHOOK_MAX_SECURITY_GROUPS = 10
-# Source: AliyunContainerService/terway pod ENI GC (Fixed + TTL parses releaseAfter with time.ParseDuration; on a parse error it logs and keeps the IP, i.e. an empty releaseAfter never releases)
-RELEASE_AFTER_EMPTY_MEANS_NEVER = True
 # Source: SEED-TRUNK ("Secara default, StatefulSets dan pod tanpa ownerReferences didukung" for Fixed)
 FIXED_IP_WORKLOAD_KINDS: tuple[str, ...] = ("StatefulSet", "Pod")
 # Source: Go time.ParseDuration units (ns, us, µs, μs, ms, s, m, h)

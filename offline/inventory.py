@@ -51,6 +51,7 @@ class Inventory:
 
     def cloud_facts(self):
         """The facts `components.plan.read_cloud_facts` would read through invokes."""
+        from components import constants as C
         from components.plan import CloudFacts
 
         return CloudFacts(
@@ -59,7 +60,7 @@ class Inventory:
             security_groups={g["id"]: {"securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId")}
                              for g in self.security_groups},
             vpcs={v["id"]: {"cidrBlock": v.get("cidrBlock")} for v in self.vpcs},
-            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", "ack.pro.small"), "vpcId": c.get("vpcId")}
+            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId")}
                       for c in self.clusters},
         )
 

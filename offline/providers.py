@@ -6,12 +6,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import ipaddress
-import json
-from typing import Any
 
 import yaml
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 
+from components import constants as C
+from components.netmath import usable_vswitch_ips
 from offline.inventory import Inventory
 
 # Region-specific id infix, as seen in real ids (vpc-bp1..., sg-uf6...). Default for other regions.
@@ -242,7 +242,7 @@ class ProviderAnswers(Mocks):
     def _get_clusters(self, args: dict) -> dict:
         wanted = set(args.get("ids") or []) | ({args["clusterId"]} if args.get("clusterId") else set())
         rows = [{"id": c["id"], "clusterId": c["id"], "clusterName": c.get("name", c["id"]),
-                 "clusterSpec": c.get("clusterSpec", "ack.pro.small"), "clusterType": "ManagedKubernetes",
+                 "clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "clusterType": "ManagedKubernetes",
                  "currentVersion": c.get("version", ""), "vpcId": c.get("vpcId", ""),
                  "vswitchIds": c.get("vswitchIds", []), "state": "running", "regionId": self.region,
                  "securityGroupId": c.get("securityGroupId", ""), "podCidr": c.get("podCidr", ""),
@@ -260,8 +260,9 @@ def _handler_name(type_token: str) -> str:
 
 
 def _usable(cidr: str) -> int:
+    """What DescribeVSwitches reports as available on an empty vSwitch."""
     try:
-        return max(ipaddress.IPv4Network(cidr).num_addresses - 4, 0)
+        return usable_vswitch_ips(cidr, C.VSWITCH_RESERVED_IPS)
     except ValueError:
         return 0
 
@@ -284,5 +285,3 @@ def _pem_like(cluster_id: str, kind: str) -> str:
     return base64.b64encode(pem.encode()).decode()
 
 
-def to_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from components import constants as C
+
 from ._common import Unknown, get, is_true, is_unknown
 
 
@@ -27,7 +29,8 @@ def find_addon(addons: list[dict[str, Any]], name: str) -> dict[str, Any] | None
 
 
 def is_terway(addon: Mapping[str, Any]) -> bool:
-    return str(addon.get("name") or "").startswith("terway")
+    """The same Terway add-on names rule BYO002 refuses on BYOCNI."""
+    return addon.get("name") in C.TERWAY_ADDON_NAMES
 
 
 def is_disabled(addon: Mapping[str, Any]) -> bool:

@@ -7,6 +7,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
+from components import constants as C
+
 from ._common import AckResourcePolicy, get, skip_unknown
 from .addons import addon_list, find_addon, is_disabled, is_terway
 from .types_ import MANAGED_KUBERNETES
@@ -14,7 +16,7 @@ from .types_ import MANAGED_KUBERNETES
 
 def is_byocni(props: Mapping[str, Any]) -> bool:
     """BYOCNI is signalled by listing kube-flannel-ds with disabled=true (ACK's documented switch)."""
-    flannel = find_addon(addon_list(props), "kube-flannel-ds")
+    flannel = find_addon(addon_list(props), C.ADDON_FLANNEL)
     return flannel is not None and is_disabled(flannel)
 
 

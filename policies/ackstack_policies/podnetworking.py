@@ -7,6 +7,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
+from components import constants as C
 from components.validation.podnetworking_checks import (
     parse_go_duration,
     release_problems,
@@ -16,13 +17,15 @@ from components.validation.podnetworking_checks import (
 from ._common import AckResourcePolicy, get, skip_unknown
 from .types_ import POD_NETWORKING
 
+MIN_RELEASE_AFTER = f"{C.RELEASE_AFTER_MIN_SECONDS // 60}m"
+
 SECURITY_GROUPS_SCHEMA = PolicyConfigSchema(
     properties={
         "maxSecurityGroups": {
             "type": "integer",
             "minimum": 1,
-            "maximum": 10,
-            "default": 5,
+            "maximum": C.MAX_SECURITY_GROUPS_PER_ENI_RAISED,
+            "default": C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT,
             "description": "Most security groups one PodNetworking may attach (Terway allows up to 10).",
         }
     }
@@ -37,7 +40,7 @@ def check_security_groups(props: Mapping[str, Any], config: Mapping[str, Any]) -
         return ["PNW001: spec.securityGroupIDs is missing; pods would silently inherit the node's groups."]
     if not isinstance(groups, list):
         return ["PNW001: spec.securityGroupIDs must be a list of security group ids."]
-    problem = security_group_count_problem([str(g) for g in groups], int(config.get("maxSecurityGroups", 5)))
+    problem = security_group_count_problem([str(g) for g in groups], int(config.get("maxSecurityGroups", C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT)))
     return [f"PNW001: spec.securityGroupIDs: {problem}"] if problem else []
 
 
@@ -58,7 +61,7 @@ RELEASE_SCHEMA = PolicyConfigSchema(
     properties={
         "minReleaseAfter": {
             "type": "string",
-            "default": "5m",
+            "default": MIN_RELEASE_AFTER,
             "description": "Shortest allowed allocationType.releaseAfter (Go duration).",
         }
     }
@@ -74,7 +77,7 @@ def check_release_strategy(props: Mapping[str, Any], config: Mapping[str, Any]) 
     alloc = get(props, "spec.allocationType")
     if not isinstance(alloc, Mapping):
         return []
-    minimum = parse_go_duration(str(config.get("minReleaseAfter") or "5m"))
+    minimum = parse_go_duration(str(config.get("minReleaseAfter") or MIN_RELEASE_AFTER))
     problems = release_problems(
         get(props, "spec.allocationType.type"),
         get(props, "spec.allocationType.releaseStrategy"),

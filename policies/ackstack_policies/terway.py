@@ -8,6 +8,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
+from components import constants as C
+
 from ._common import AckResourcePolicy, get, is_unknown, skip_unknown
 from .addons import addon_list, find_addon, is_terway
 from .types_ import MANAGED_KUBERNETES
@@ -20,12 +22,12 @@ def check_terway_trunk(props: Mapping[str, Any], config: Mapping[str, Any]) -> l
     if not any(is_terway(a) for a in addons):
         return []
     problems: list[str] = []
-    eniip = find_addon(addons, "terway-eniip")
+    eniip = find_addon(addons, C.ADDON_TERWAY_ENIIP)
     if eniip is None:
         problems.append("addons: 'terway-eniip' is missing; Trunk ENI needs the terway-eniip add-on.")
     else:
         problems.extend(_eni_trunking_problems(eniip.get("config")))
-    if find_addon(addons, "terway-controlplane") is None:
+    if find_addon(addons, C.ADDON_TERWAY_CONTROLPLANE) is None:
         problems.append(
             "addons: 'terway-controlplane' is missing; Trunk ENI needs the terway-controlplane add-on."
         )
@@ -42,7 +44,7 @@ def _eni_trunking_problems(raw: Any) -> list[str]:
         cfg = json.loads(raw) if isinstance(raw, str) and raw.strip() else {}
     except ValueError:
         return ["addons['terway-eniip'].config is not valid JSON; it must set ENITrunking."]
-    value = cfg.get("ENITrunking") if isinstance(cfg, dict) else None
+    value = cfg.get(C.TERWAY_CONFIG_KEY_TRUNKING) if isinstance(cfg, dict) else None
     if is_unknown(value) or value == "true":
         return []
     return [f"addons['terway-eniip'].config ENITrunking is {value!r}; it must be the string \"true\"."]
