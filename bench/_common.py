@@ -64,13 +64,6 @@ def load_stack(stack: str, config_file: str | None = None):
     return stack_file.config, stack_file.secret_keys, inventory
 
 
-def run_real(stack: str, config: dict, secret_keys, inventory):
-    """The real `__main__.py` under the offline engine (fresh engine and contextvars per call)."""
-    from offline.engine import run_program
-
-    return run_program(PROGRAM, config=config, stack=stack, secret_keys=secret_keys, inventory=inventory)
-
-
 def timed(fn, *args, **kwargs):
     t0 = time.perf_counter()
     result = fn(*args, **kwargs)

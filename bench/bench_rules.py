@@ -131,7 +131,7 @@ def main() -> None:
     load(large)
     parse = time.perf_counter() - t0
     best, median, findings = timed(large)
-    small_best, small_median, small_findings = timed(small)
+    small_best, small_median, _ = timed(small)
     by_rule: dict[str, int] = {}
     for f in findings:
         by_rule[f.rule] = by_rule.get(f.rule, 0) + 1

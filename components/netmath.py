@@ -8,7 +8,7 @@ to property-test, so they live here with no Pulumi dependency.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from ipaddress import IPv4Network
 
 # alicloud_cs_managed_kubernetes `node_cidr_mask` (aliyun/terraform-provider-alicloud,
@@ -87,11 +87,3 @@ def within_any(net: NetLike, ranges: Iterable[NetLike]) -> bool:
     n = _net(net)
     return any(n.subnet_of(_net(r)) for r in ranges)
 
-
-def first_overlap(net: NetLike, others: Mapping[str, NetLike]) -> str | None:
-    """Name of the first entry in `others` (mapping order) overlapping `net`, else None."""
-    n = _net(net)
-    for name, other in others.items():
-        if n.overlaps(_net(other)):
-            return name
-    return None

@@ -7,7 +7,7 @@ registered (invokes register nothing), so validation can still stop the run clea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from components import constants as C
@@ -43,9 +43,6 @@ class CloudFacts:
     security_groups: dict[str, dict] = field(default_factory=dict)
     vpcs: dict[str, dict] = field(default_factory=dict)
     clusters: dict[str, dict] = field(default_factory=dict)
-
-
-Lookup = Callable[[list[str], list[str], list[str], list[str]], CloudFacts]
 
 
 @dataclass

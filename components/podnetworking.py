@@ -116,9 +116,6 @@ def podnetworking_manifest(entry: PodNetworkingConfig, plan: NetworkPlan, **reso
     }
 
 
-# ---------------------------------------------------------------- Go durations
-
-
 # ---------------------------------------------------------------- component
 class PodNetworking(pulumi.ComponentResource):
     """One PodNetworking, applied through the cluster's Kubernetes provider.
@@ -141,12 +138,13 @@ class PodNetworking(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("ackstack:terway:PodNetworking", entry.name, None, opts)
-        self.spec = podnetworking_spec(entry, plan, vswitch=network.vswitch, security_group=network.security_group)
+        manifest = podnetworking_manifest(entry, plan, vswitch=network.vswitch, security_group=network.security_group)
+        self.spec = manifest["spec"]
         self.resource = k8s.apiextensions.CustomResource(
             entry.name,
-            api_version=C.PODNETWORKING_API_VERSION,
-            kind=C.PODNETWORKING_KIND,
-            metadata={"name": entry.name},
+            api_version=manifest["apiVersion"],
+            kind=manifest["kind"],
+            metadata=manifest["metadata"],
             spec=self.spec,
             opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=list(depends_on)),
         )

@@ -230,12 +230,3 @@ def mask_secrets(value: Any) -> Any:
         return "[unknown]"
     return value
 
-
-def unwrap_secrets(value: Any) -> Any:
-    if is_secret(value):
-        return unwrap_secrets(value.get("value"))
-    if isinstance(value, dict):
-        return {k: unwrap_secrets(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unwrap_secrets(v) for v in value]
-    return value

@@ -183,9 +183,8 @@ def render_tree(result: PreviewResult) -> str:
 
     def walk(parent: str | None, depth: int) -> None:
         for res in children.get(parent, []):
-            mark = "+" if res["custom"] else "+"
             flags = " [protected]" if res["protect"] else ""
-            lines.append(f"{'    ' * depth}{mark} {res['type']}  {res['name']}{flags}")
+            lines.append(f"{'    ' * depth}+ {res['type']}  {res['name']}{flags}")
             walk(res["urn"], depth + 1)
 
     if result.resources:

@@ -78,22 +78,14 @@ def plan_for(config: dict[str, Any], inventory: Inventory | None = None) -> Netw
     return build_plan(loaded.config, (inventory or Inventory()).cloud_facts())
 
 
-def rule_ids(findings: list[Finding], level: str | None = None) -> set[str]:
-    return {f.rule for f in findings if level is None or f.level == level}
-
-
 def run(config: dict[str, Any], stack: str = "test", inventory: Inventory | None = None,
         secret_keys: tuple[str, ...] = ()) -> ProgramRun:
     """Run the real `__main__.py` under a fresh offline engine."""
     return run_program(PROGRAM, config=config, stack=stack, inventory=inventory, secret_keys=secret_keys)
 
 
-@pytest.fixture
-def example_config():
-    return stack_config
-
 
 @pytest.fixture
 def run_stack():
-    """`run_stack(config_map, stack="test", inventory=None)` -> ProgramRun."""
+    """`run_stack(config_map, stack="test", inventory=None)` -> ProgramRun, a fresh engine per call."""
     return run

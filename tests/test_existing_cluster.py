@@ -79,9 +79,9 @@ def test_outputs(existing_run):
     assert "alicloud:cs/getClusterCredential:getClusterCredential" in tokens
 
 
-def test_unknown_cluster_stops_before_anything_is_registered():
+def test_unknown_cluster_stops_before_anything_is_registered(run_stack):
     cfg = with_value(stack_config("existing"), "ackstack:cluster.existing.clusterId", "cdeadbeef000000000000")
-    result = run(cfg, stack="existing", inventory=stack_inventory("existing"))
+    result = run_stack(cfg, stack="existing", inventory=stack_inventory("existing"))
     assert isinstance(result.error, ValidationFailed)
     finding = result.error.findings[0]
     assert (finding.rule, finding.path) == ("NET015", "ackstack:cluster.existing.clusterId")
@@ -89,10 +89,10 @@ def test_unknown_cluster_stops_before_anything_is_registered():
     assert result.registrations == []
 
 
-def test_non_pro_cluster_is_refused_before_anything_is_registered():
+def test_non_pro_cluster_is_refused_before_anything_is_registered(run_stack):
     inv = stack_inventory("existing")
     inv.clusters[0] = {**inv.clusters[0], "clusterSpec": "ack.standard"}
-    result = run(stack_config("existing"), stack="existing", inventory=inv)
+    result = run_stack(stack_config("existing"), stack="existing", inventory=inv)
     assert isinstance(result.error, ValidationFailed)
     finding = result.error.findings[0]
     assert (finding.rule, finding.path) == ("TWY020", "ackstack:cluster.existing.clusterId")
@@ -100,10 +100,10 @@ def test_non_pro_cluster_is_refused_before_anything_is_registered():
     assert result.registrations == []
 
 
-def test_cluster_in_another_vpc_is_refused():
+def test_cluster_in_another_vpc_is_refused(run_stack):
     inv = stack_inventory("existing")
     inv.clusters[0] = {**inv.clusters[0], "vpcId": "vpc-elsewhere"}
-    result = run(stack_config("existing"), stack="existing", inventory=inv)
+    result = run_stack(stack_config("existing"), stack="existing", inventory=inv)
     assert isinstance(result.error, ValidationFailed)
     assert "vpc-elsewhere" in result.error.findings[0].message
     assert result.registrations == []

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from components.netmath import (
     DEFAULT_NODE_CIDR_RESERVED,
-    first_overlap,
     nodes_in_pod_cidr,
     overlaps,
     parse_ipv4_network,
@@ -135,10 +134,6 @@ def test_relation_examples():
     assert within_any("192.168.1.0/24", ["10.0.0.0/8", "192.168.0.0/16"])
     assert not within_any("192.168.0.0/15", ["192.168.0.0/16", "192.169.0.0/16"])
     assert not within_any("10.0.0.0/8", [])
-    others = {"vpc": "172.16.0.0/12", "svc": "192.168.0.0/16", "pods": "10.0.0.0/8"}
-    assert first_overlap("192.168.4.0/24", others) == "svc"
-    assert first_overlap("10.0.0.0/7", others) == "pods"
-    assert first_overlap("100.64.0.0/10", others) is None
 
 
 def test_relations_reject_bad_input():
@@ -171,11 +166,7 @@ def test_within_is_subset(inner, outer):
 
 @FAST
 @given(networks(8), st.lists(networks(8), max_size=5))
-def test_first_overlap_is_first(net, others):
-    named = {f"n{i}": o for i, o in enumerate(others)}
-    got = first_overlap(net, named)
-    hits = [name for name, o in named.items() if o.overlaps(net)]
-    assert got == (hits[0] if hits else None)
+def test_within_any_matches_subnet_of_any(net, others):
     assert within_any(net, others) == any(net.subnet_of(o) for o in others)
     # Strings and networks are interchangeable.
-    assert first_overlap(str(net), {k: str(v) for k, v in named.items()}) == got
+    assert within_any(str(net), [str(o) for o in others]) == within_any(net, others)
