@@ -127,7 +127,7 @@ KUBE_PROXY_MODE_DEFAULT = "ipvs"
 
 # Source: ECS FAQ "security group limits" (https://www.alibabacloud.com/help/faq-detail/87018.htm): "by default every ENI ... can be associated with a maximum of five security groups"; SEED-TRUNK (PodNetworking max five)
 MAX_SECURITY_GROUPS_PER_ENI_DEFAULT = 5
-# Source: ECS "Limits" security groups per ENI adjustable via Quota Center (unverified: raised maximum of 10 not found in ECS docs in the index; consistent with TERWAY_WEBHOOK_MAX_SECURITY_GROUPS = 10 in Terway's PodNetworking webhook)
+# Source: ECS "Limits" security groups per ENI adjustable via Quota Center (unverified: raised maximum of 10 not found in ECS docs in the index; consistent with Terway's PodNetworking webhook, AliyunContainerService/terway pkg/controller/webhook: "security group can not more than 10")
 MAX_SECURITY_GROUPS_PER_ENI_RAISED = 10
 # Source: ECS "Basic and advanced security groups" (https://www.alibabacloud.com/help/en/ecs/user-guide/basic-security-groups-and-advanced-security-groups, Apr 2026): basic SG in a VPC holds 6,000 private IPs (quota q_vpc-normal-security-group-ip-count); older revisions said 2,000 raisable to 6,000
 BASIC_SG_PRIVATE_IP_CAPACITY = 6000
@@ -393,8 +393,6 @@ VPC_REPLACE_ON_CHANGE: tuple[str, ...] = ("cidrBlock",)
 TERWAY_ROLL_ANNOTATION = "ackstack.io/eni-conf-sha256"
 # Source: pulumi-kubernetes docs "Server-side apply" (annotation `pulumi.com/patchForce: "true"` makes a Patch resource take ownership of conflicting fields)
 PULUMI_PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
-# Source: AliyunContainerService/terway pkg/controller/webhook validate tests ("security group can not more than 10"; "vSwitchOptions is not set"; "security group is not set")
-TERWAY_WEBHOOK_MAX_SECURITY_GROUPS = 10
 # Source: SEED-TRUNK ("Secara default, StatefulSets dan pod tanpa ownerReferences didukung" for Fixed)
 FIXED_IP_WORKLOAD_KINDS: tuple[str, ...] = ("StatefulSet", "Pod")
 # Source: Go time.ParseDuration units (ns, us, µs, μs, ms, s, m, h)
