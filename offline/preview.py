@@ -8,7 +8,6 @@ Exit status: 0 no error finding, 1 an error finding, 2 unreadable input.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
 POLICY_PACK = ROOT / "policies"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-_FINDING_LINE = re.compile(r"^(ERROR|WARNING)\s+(\S+)\s+(\S+): (.*)$", re.S)
-
 
 class InputError(Exception):
     """Input that cannot be read (exit 2)."""
@@ -102,7 +98,7 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
 
 
 def _program_findings(run: ProgramRun) -> list[dict]:
-    from components.validation.findings import ValidationFailed
+    from components.validation.findings import Finding, ValidationFailed
 
     if isinstance(run.error, ValidationFailed):
         return [f.as_dict() for f in run.error.findings]
@@ -112,10 +108,9 @@ def _program_findings(run: ProgramRun) -> list[dict]:
     for level, message in run.logs:
         if level != "warning":
             continue
-        match = _FINDING_LINE.match(message)
-        if match:
-            findings.append({"source": "validation", "rule": match[2], "level": match[1].lower(),
-                             "path": match[3], "urn": "", "message": match[4]})
+        finding = Finding.from_line(message)
+        if finding is not None:
+            findings.append(finding.as_dict())
     return findings
 
 

@@ -87,3 +87,12 @@ def test_node_password_is_kept_apart_as_a_secret():
     loaded = load(cfg)
     assert loaded.secrets == {"nodePassword": "S3cret-Pass!"}
     assert "S3cret-Pass!" not in loaded.config.model_dump_json()
+
+
+def test_a_finding_survives_the_program_log_round_trip():
+    """The program logs warnings with `Finding.line()`; the offline preview reads them back."""
+    from components.validation.findings import Finding
+
+    finding = Finding("PNW010", "warning", "ackstack:podNetworkings[0].vSwitchOptions", "no vSwitch in zone j: a b")
+    assert Finding.from_line(finding.line()) == finding
+    assert Finding.from_line("registering resource: ty=x") is None

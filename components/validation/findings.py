@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -10,6 +11,7 @@ import pulumi
 
 Level = Literal["error", "warning"]
 CONFIG_NAMESPACE = "ackstack"
+_LINE = re.compile(r"^(ERROR|WARNING)\s+(\S+)\s+(\S+): (.*)$", re.S)
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,17 @@ class Finding:
         return asdict(self)
 
     def line(self) -> str:
+        """How the program logs a finding (`pulumi.log.warn`); `from_line` reads it back."""
         where = self.path or self.urn or "stack"
         return f"{self.level.upper():7} {self.rule}  {where}: {self.message}"
+
+    @classmethod
+    def from_line(cls, text: str) -> Finding | None:
+        match = _LINE.match(text)
+        if match is None:
+            return None
+        where = "" if match[3] == "stack" else match[3]
+        return cls(match[2], match[1].lower(), where, match[4])
 
 
 @dataclass(frozen=True)
