@@ -124,3 +124,15 @@ def _parent_of(pid: str) -> int:
             return int(stat.read().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return -1
+
+
+def test_program_warnings_reach_the_json_findings(tmp_path):
+    config = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text())
+    config["config"]["ackstack:cluster"]["apiServer"] = {"public": True}
+    path = tmp_path / "Pulumi.w.yaml"
+    path.write_text(yaml.safe_dump(config))
+    proc = preview("w", "--config", str(path), "--no-policy", "--json")
+    assert proc.returncode == 0, proc.stderr  # a warning does not block
+    findings = json.loads(proc.stdout)["findings"]
+    assert {"source": "validation", "rule": "CLU006", "level": "warning", "path": "ackstack:cluster.apiServer.public",
+            "urn": "", "message": "the API server gets a public endpoint in a production environment"} in findings
