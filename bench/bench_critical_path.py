@@ -125,7 +125,7 @@ def analyse(stack: str, regs) -> tuple[bool, list[str]]:
         d = create_seconds(r.type, r.custom)
         if d is None:
             fatal.append(f"no typical creation time for custom type {r.type} (add it to "
-                         f"components/constants.py TYPICAL_CREATE_SECONDS or bench/deploy_model.py)")
+                         f"policies/ackstack_core/constants.py TYPICAL_CREATE_SECONDS or bench/deploy_model.py)")
             d = 0.0
         duration[r.urn] = d
     children: dict[str, list[str]] = defaultdict(list)

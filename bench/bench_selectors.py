@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components.validation.selectors import find_overlaps, podnetworking_overlap  # noqa: E402
+from ackstack_core.selectors import find_overlaps, podnetworking_overlap  # noqa: E402
 
 N = 1000
 REPEATS = 5

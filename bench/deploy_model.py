@@ -1,6 +1,6 @@
 """Deploy-time model for bench_critical_path.py: creation times and TRUE data dependencies per type.
 
-Creation times: `components.constants.TYPICAL_CREATE_SECONDS` (each figure with its source there).
+Creation times: `ackstack_core.constants.TYPICAL_CREATE_SECONDS` (each figure with its source there).
 Component resources (`custom == False`) take 0 s. A custom type missing from the table makes the bench fail.
 
 How `pulumi up` serializes (what the PROGRAM graph contains):
@@ -27,8 +27,8 @@ program's critical path is longer than the lower bound, naming the extra edges o
 
 from __future__ import annotations
 
-from components import constants as C
-from components.constants import TYPICAL_CREATE_SECONDS
+from ackstack_core import constants as C
+from ackstack_core.constants import TYPICAL_CREATE_SECONDS
 
 VPC = "alicloud:vpc/network:Network"
 VSWITCH = "alicloud:vpc/switch:Switch"

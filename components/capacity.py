@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from components import constants as C
+from ackstack_core import constants as C
 from components import netmath
 from components.plan import NetworkPlan
 from components.validation.findings import config_path

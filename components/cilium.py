@@ -9,7 +9,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.cilium_values import cilium_values, deep_merge, flatten, lookup, parse_api_server
 from components.plan import NetworkPlan
 

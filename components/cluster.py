@@ -6,7 +6,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.cni import CniStrategy
 from components.config import NodePoolConfig
 from components.network import Network

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from components import constants as C
+from ackstack_core import constants as C
 
 # Kubernetes object names (RFC 1123 subdomain / label); checked again with messages in validation.
 _NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
@@ -261,7 +261,7 @@ class TerwayTrunkCni(Model):
 
 
 class CiliumConfig(Model):
-    """The Cilium Helm release; chart pin from charts/cilium/chart.yaml unless overridden per stack.
+    """The Cilium Helm release; chart pin from the facts module (CILIUM_CHART_*) unless overridden per stack.
 
     `values` is merged last over the ACK baseline and the plan's overlay (docs/cilium.md); rules
     CIL0xx check the merged result, so an overlay cannot silently break routing or masquerading.

@@ -23,7 +23,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.cluster import kubernetes_access
 from components.plan import NetworkPlan
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_alicloud as alicloud
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.plan import NetworkPlan
 
 _ECS_SG_TYPE = {"enterprise": "enterprise", "basic": "normal"}  # the ECS API calls basic groups `normal`

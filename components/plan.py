@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.config import StackConfig
 from components.validation.findings import Finding, config_path
 

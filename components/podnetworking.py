@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.config import LabelSelector, PodNetworkingConfig
 from components.plan import NetworkPlan
 

@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.config import LabelSelector, NamespaceConfig
 from components.plan import NetworkPlan
 from components.podnetworking import PodNetworking

@@ -10,7 +10,7 @@ the previous file's `resources`), matched by URN. Findings:
 - REP003 (warning): a cluster, VPC or vSwitch of the previous preview is gone (renamed or removed), so
   `pulumi up` would delete it.
 
-Replace-forcing fields come from `components.constants` (each with its source); see docs/operations.md.
+Replace-forcing fields come from `ackstack_core.constants` (each with its source); see docs/operations.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from components import constants as C
+from ackstack_core import constants as C
 from offline.preview import InputError
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"

@@ -51,7 +51,7 @@ class Inventory:
 
     def cloud_facts(self):
         """The facts `components.plan.read_cloud_facts` would read through invokes."""
-        from components import constants as C
+        from ackstack_core import constants as C
         from components.plan import CloudFacts
 
         return CloudFacts(

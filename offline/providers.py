@@ -10,7 +10,7 @@ import ipaddress
 import yaml
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.netmath import usable_vswitch_ips
 from offline.inventory import Inventory
 

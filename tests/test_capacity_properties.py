@@ -7,7 +7,7 @@ import ipaddress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components import constants as C
+from ackstack_core import constants as C
 from components import netmath
 from components.capacity import RouteCapacity, capacity_model
 from offline.testing import DELETE, plan_for, stack_config, with_value

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ackstack_core.podnetworking_checks import parse_go_duration
 from components.config import LabelSelector
 from components.podnetworking import podnetworking_manifest, podnetworking_spec
 from components.terway import selector_matches
-from components.validation.podnetworking_checks import parse_go_duration
 from offline.testing import plan_for, stack_config, with_value
 
 

@@ -12,6 +12,7 @@ from pulumi_policy import EnforcementLevel
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "policies"))
 
+from ackstack_core.podnetworking_checks import parse_go_duration  # noqa: E402
 from ackstack_policies import ALL_POLICIES, POLICIES_BY_NAME  # noqa: E402
 from ackstack_policies._common import (  # noqa: E402
     UNKNOWN_STRING,
@@ -20,8 +21,6 @@ from ackstack_policies._common import (  # noqa: E402
     plain,
     stack_matches,
 )
-
-from components.validation.podnetworking_checks import parse_go_duration  # noqa: E402
 
 U = UNKNOWN_STRING
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -307,9 +306,9 @@ def test_stack_matching_and_escalation():
 def test_pack_speedup_memoises_property_conversion_per_message():
     """The pack reuses the dict of the message being analysed instead of converting it once per policy."""
     import pulumi_policy.policy as sdk
-    from ackstack_policies._speedups import _MemoJsonFormat, install
     from google.protobuf import json_format
 
+    from ackstack_policies._speedups import _MemoJsonFormat, install
     from offline.analyzer import encode_properties
 
     if not isinstance(sdk.json_format, _MemoJsonFormat):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components import constants as C
+from ackstack_core import constants as C
 from offline.testing import run, stack_config, stack_inventory, with_value
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.validation.selectors import (
+from ackstack_core.selectors import (
     NAMESPACE_NAME_LABEL,
     find_overlaps,
     podnetworking_overlap,

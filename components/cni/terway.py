@@ -6,7 +6,7 @@ import json
 
 import pulumi
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.plan import NetworkPlan
 
 

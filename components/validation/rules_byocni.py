@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
-from components import constants as C
+from ackstack_core import constants as C
 from components import netmath
 from components.cilium_values import cilium_values, lookup
 from components.plan import NetworkPlan

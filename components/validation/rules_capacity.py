@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.capacity import VSwitchLoad, capacity_model
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule

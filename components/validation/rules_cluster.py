@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from components import constants as C
+from ackstack_core import constants as C
+from ackstack_core.cluster_checks import cluster_spec_problem
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 
@@ -16,16 +17,6 @@ def managed_pro(plan: NetworkPlan) -> Iterator[Finding]:
     problem = cluster_spec_problem(plan.config.cluster.cluster_spec)
     if problem:
         yield Finding("CLU001", "error", config_path("cluster", "clusterSpec"), problem)
-
-
-def cluster_spec_problem(spec: str | None) -> str | None:
-    """CLU001, shared with the `ack-managed-pro` policy: only `ack.pro.*` specs are managed Pro."""
-    if not spec:
-        return (f"clusterSpec is not set (the provider then creates ack.standard); use one of "
-                f"{', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}")
-    if not spec.startswith(C.CLUSTER_SPEC_PRO_PREFIX):
-        return f"`{spec}` is not an ACK managed Pro spec; use one of {', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}"
-    return None
 
 
 @rule("CLU002", "warning", "Kubernetes version is one ACK currently offers",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.config import LabelSelector
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule

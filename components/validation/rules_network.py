@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from components import constants as C
+from ackstack_core import constants as C
 from components import netmath
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule

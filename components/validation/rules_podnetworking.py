@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from components import constants as C
+from ackstack_core import constants as C
+from ackstack_core.podnetworking_checks import (
+    release_problems,
+    security_group_count_problem,
+    zone_without_nodes_message,
+    zones_without_nodes,
+)
 from components.config import PodNetworkingConfig
 from components.plan import NetworkPlan
 from components.podnetworking import (
@@ -17,12 +23,6 @@ from components.podnetworking import (
     worker_zones,
 )
 from components.validation.findings import Finding, config_path, rule
-from components.validation.podnetworking_checks import (
-    release_problems,
-    security_group_count_problem,
-    zone_without_nodes_message,
-    zones_without_nodes,
-)
 from components.validation.rules_terway import SEED, mixed_types
 
 

@@ -2,17 +2,17 @@
 
 Why: when a pod matches several PodNetworkings, Terway uses one of them at random (seed
 terway-trunk-eni-podnetworking), so the pod's vSwitch and security groups become a coin toss. The
-exact, indexed overlap test lives in `components.validation.selectors`; this rule only names the pair.
+exact, indexed overlap test lives in `ackstack_core.selectors`; this rule only names the pair.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ackstack_core.podnetworking_checks import overlap_message
+from ackstack_core.selectors import find_overlaps
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
-from components.validation.podnetworking_checks import overlap_message
-from components.validation.selectors import find_overlaps
 
 
 @rule("SEL001", "error", "No pod can match two PodNetworkings",

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from components import constants as C
+from ackstack_core import constants as C
+from ackstack_core.podnetworking_checks import security_group_count_problem
 from components.plan import NetworkPlan
 from components.podnetworking import worker_zones
 from components.validation.findings import Finding, config_path, rule
-from components.validation.podnetworking_checks import security_group_count_problem
 
 SEED = "ACK docs: Configure a static IP address, a separate vSwitch and security group for each pod (seed)"
 
@@ -107,7 +107,7 @@ def trunk_support(plan: NetworkPlan, instance_type: str) -> bool | None:
 
 @rule("TWY005", "error", "Node pool instance types support Trunk ENI",
       "Pods matched by a PodNetworking need a trunk ENI on their node; other types leave them Pending.",
-      "ECS DescribeInstanceTypes EniTrunkSupported; " + SEED + "; table in components/constants.py")
+      "ECS DescribeInstanceTypes EniTrunkSupported; " + SEED + "; table in policies/ackstack_core/constants.py")
 def trunk_unsupported_types(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return
@@ -122,7 +122,7 @@ def trunk_unsupported_types(plan: NetworkPlan) -> Iterator[Finding]:
 
 @rule("TWY006", "warning", "Node pool instance types with unknown Trunk ENI support",
       "No invoke tells trunk support; ackstack keeps a table and cannot vouch for types outside it.",
-      "ECS DescribeInstanceTypes EniTrunkSupported; table in components/constants.py")
+      "ECS DescribeInstanceTypes EniTrunkSupported; table in policies/ackstack_core/constants.py")
 def trunk_unknown_types(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return

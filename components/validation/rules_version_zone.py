@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from components import constants as C
+from ackstack_core import constants as C
 from components.capacity import effective_vswitch_refs
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule

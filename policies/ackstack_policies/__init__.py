@@ -1,18 +1,10 @@
 """ackstack CrossGuard policies. ALL_POLICIES is what policies/__main__.py packs.
 
-The CLI runs the pack with the pack directory as cwd and on sys.path (runpy.run_path).
-The repository root is appended (not prepended) to sys.path so future policies can reuse
-`components.validation` without shadowing installed packages.
+The CLI runs the pack with the pack directory as cwd and on sys.path, so the shared facts and checks
+(`ackstack_core`, beside this package) travel with the pack when it is copied or published alone.
 """
 
-import sys
-from pathlib import Path
-
-_REPO_ROOT = Path(__file__).resolve().parents[2]
-if (_REPO_ROOT / "components").is_dir() and str(_REPO_ROOT) not in sys.path:
-    sys.path.append(str(_REPO_ROOT))
-
-from . import byocni, cilium, cluster, hygiene, podnetworking, stack, terway  # noqa: E402
+from . import byocni, cilium, cluster, hygiene, podnetworking, stack, terway
 
 RESOURCE_POLICIES = [
     *cluster.POLICIES,

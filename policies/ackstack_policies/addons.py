@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from components import constants as C
+from ackstack_core import constants as C
 
 from ._common import Unknown, get, is_true, is_unknown
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
-from components import constants as C
+from ackstack_core import constants as C
 
 from ._common import AckResourcePolicy, get, skip_unknown
 from .addons import addon_list, find_addon, is_disabled, is_terway

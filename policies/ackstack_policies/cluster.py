@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
-from components.validation.rules_cluster import cluster_spec_problem
+from ackstack_core.cluster_checks import cluster_spec_problem
 
 from ._common import AckResourcePolicy, get, skip_unknown
 from .types_ import MANAGED_KUBERNETES

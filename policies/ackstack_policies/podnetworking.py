@@ -7,8 +7,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
-from components import constants as C
-from components.validation.podnetworking_checks import (
+from ackstack_core import constants as C
+from ackstack_core.podnetworking_checks import (
     parse_go_duration,
     release_problems,
     security_group_count_problem,

@@ -11,12 +11,12 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
-from components.validation.podnetworking_checks import (
+from ackstack_core.podnetworking_checks import (
     overlap_message,
     zone_without_nodes_message,
     zones_without_nodes,
 )
-from components.validation.selectors import find_overlaps
+from ackstack_core.selectors import find_overlaps
 
 from ._common import AckStackPolicy, StackResource, contains_unknown, is_unknown
 from .types_ import NODE_POOL, POD_NETWORKING, VSWITCH

@@ -8,7 +8,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
-from components import constants as C
+from ackstack_core import constants as C
 
 from ._common import AckResourcePolicy, get, is_unknown, skip_unknown
 from .addons import addon_list, find_addon, is_terway

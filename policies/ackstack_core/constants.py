@@ -268,23 +268,12 @@ TRUNK_UNSUPPORTED_FAMILIES: tuple[str, ...] = ("t5", "t6", "sn1ne", "sn2ne", "g5
 # ---------------------------------------------------------------------------
 
 
-def _cilium_chart_pin() -> dict[str, str]:
-    """The chart pin lives in one reviewable file, charts/cilium/chart.yaml; read it, never copy it."""
-    from pathlib import Path
-
-    import yaml
-
-    pin = yaml.safe_load((Path(__file__).resolve().parent.parent / "charts" / "cilium" / "chart.yaml").read_text())
-    return {key: str(pin[key]) for key in ("repository", "chart", "version")}
-
-
-_CILIUM_PIN = _cilium_chart_pin()
-# Source: SEED-BYOCNI ("helm repo add cilium https://helm.cilium.io/"), pinned in charts/cilium/chart.yaml
-CILIUM_CHART_REPO = _CILIUM_PIN["repository"]
-# Source: SEED-BYOCNI ("cilium cilium/cilium --version 1.17.4"), pinned in charts/cilium/chart.yaml
-CILIUM_CHART_NAME = _CILIUM_PIN["chart"]
-# Source: SEED-BYOCNI ("--version 1.17.4"); pinned to the later 1.17.9 patch in charts/cilium/chart.yaml (docs/cilium.md)
-CILIUM_CHART_VERSION = _CILIUM_PIN["version"]
+# Source: SEED-BYOCNI ("helm repo add cilium https://helm.cilium.io/")
+CILIUM_CHART_REPO = "https://helm.cilium.io/"
+# Source: SEED-BYOCNI ("cilium cilium/cilium --version 1.17.4")
+CILIUM_CHART_NAME = "cilium"
+# Source: SEED-BYOCNI ("--version 1.17.4"); pinned to the later 1.17.9 patch (docs/cilium.md, "Chart pin")
+CILIUM_CHART_VERSION = "1.17.9"
 # Source: SEED-BYOCNI ("--namespace kube-system")
 CILIUM_NAMESPACE = "kube-system"
 # Source: cilium/cilium daemon/cmd/daemon.go (v1.14-v1.17): "BPF masquerade requires NodePort (--enable-node-port=\"true\")"; the check is gone on main, kept here for the pinned 1.17 line (unverified for 1.17.4 itself: only pre- and post-1.17 sources were found)
