@@ -165,7 +165,8 @@ class AckProCluster(pulumi.ComponentResource):
             password=pulumi.Output.secret(password) if password is not None and pool.key_name is None else None,
             image_type=pool.image_type,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self),
+            # Stateful (its nodes and their local data): protected in production like the cluster.
+            opts=pulumi.ResourceOptions(parent=self, protect=plan.config.environment.production),
         )
 
 

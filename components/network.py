@@ -89,8 +89,10 @@ class Network(pulumi.ComponentResource):
                 tags=tags,
                 # Terway ENIs (trunk members of PodNetworking pods) keep the group busy after the cluster is
                 # gone; the provider retries DependencyViolation while the delete timeout lasts.
+                # Protected in production: ENIs and instances reference the group; a rename would delete it.
                 opts=pulumi.ResourceOptions(
-                    parent=self, custom_timeouts=pulumi.CustomTimeouts(delete=C.SECURITY_GROUP_DELETE_TIMEOUT)
+                    parent=self, protect=protect,
+                    custom_timeouts=pulumi.CustomTimeouts(delete=C.SECURITY_GROUP_DELETE_TIMEOUT),
                 ),
             )
             self.security_group_ids[sg.name] = group.id

@@ -146,7 +146,9 @@ class PodNetworking(pulumi.ComponentResource):
             kind=manifest["kind"],
             metadata=manifest["metadata"],
             spec=self.spec,
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=list(depends_on)),
+            # Protected in production: deleting a Fixed-IP PodNetworking releases its pods' static IPs.
+            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=list(depends_on),
+                                        protect=plan.config.environment.production),
         )
         self.register_outputs({"name": entry.name})
 

@@ -418,6 +418,7 @@ class PolicyPackSession:
         dry_run: bool = True,
         config: dict[str, str] | None = None,
         organization: str = "organization",
+        python: str | None = None,
     ) -> None:
         self.pack = Path(pack_dir).resolve()
         if not (self.pack / "PulumiPolicy.yaml").is_file():
@@ -434,7 +435,7 @@ class PolicyPackSession:
         self._proc: _PackProcess | None = None
         try:
             self._proc = _PackProcess(
-                pack_argv(self.engine_address),
+                pack_argv(self.engine_address, python),
                 self.pack,
                 pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run, config=config),
             )
@@ -505,15 +506,17 @@ def run_policy_pack(
     config: dict[str, str] | None = None,
     timeout: float = 60,
     organization: str = "organization",
+    python: str | None = None,
 ) -> list[dict]:
     """Run the pack at ``pack_dir`` over ``resources`` and return one finding dict per diagnostic.
 
     Findings: ``{"source": "policy", "rule", "level": "error"|"warning", "path": "", "urn", "message"}``;
     mandatory (and remediate, which the SDK downgrades to mandatory) -> error, advisory -> warning.
     ``policy_config`` uses the ``--policy-pack-config`` shape (see :func:`load_policy_config`).
+    ``python``: the interpreter of the pack's own virtualenv (default: this one).
     """
     with PolicyPackSession(pack_dir, stack=stack, project=project, dry_run=dry_run, config=config,
-                           organization=organization) as session:
+                           organization=organization, python=python) as session:
         return session.analyze(resources, policy_config=policy_config, timeout=timeout)
 
 

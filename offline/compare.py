@@ -1,21 +1,28 @@
-"""`--compare PREVIOUS.json`: what this preview would replace, or refuse, relative to a previous preview.
+"""`--compare BASE`: what this preview changes against what is deployed (or against a base preview).
 
-Both sides are `python -m offline preview --json` documents (this run's `PreviewResult.resources` and
-the previous file's `resources`), matched by URN. Findings:
+BASE is either `pulumi stack export` output (deployment version 3: `deployment.resources[]` with `urn`,
+`type`, `id`, `inputs`, `outputs`, `protect`, `parent`, `dependencies`) or an earlier
+`python -m offline preview --json` document (e.g. of the base branch). Resources are matched by URN;
+a file of another stack or project is refused (InputError, exit 2). Result: per resource create /
+update / replace / delete with the fields that differ (old and new, secrets masked), and findings:
 
 - REP001 (warning): an input that forces replacement in pulumi-alicloud changed; the message names the
   resource that would be REPLACED, the field, the old and the new value.
 - REP002 (error): a one-way switch: Terway Trunk ENI turned off after it was on, or the cluster's CNI mode
   changing in place (Terway <-> BYOCNI). ACK cannot do either on a running cluster.
-- REP003 (warning): a cluster, VPC or vSwitch of the previous preview is gone (renamed or removed), so
-  `pulumi up` would delete it.
+- REP003 (error): a stateful resource (STATEFUL_TYPES) of the base is gone (renamed or removed), so
+  `pulumi up` would DELETE it and what it holds.
+- REP015 (error): a protected resource would be replaced or deleted: `pulumi up` refuses.
 
-Replace-forcing fields come from `ackstack_core.constants` (each with its source); see docs/operations.md.
+How one field's change is classified (update in place / replace / ignored) is decided by ONE function,
+`classify_field`; today it reads the replace-forcing fields of `ackstack_core.constants` (each with its
+source); see docs/operations.md.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +35,8 @@ T_VSWITCH = "alicloud:vpc/switch:Switch"
 T_VPC = "alicloud:vpc/network:Network"
 T_SG = "alicloud:ecs/securityGroup:SecurityGroup"
 T_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
+T_POD_NETWORKING = "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking"
+T_STACK = "pulumi:pulumi:Stack"
 
 REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     T_CLUSTER: C.CLUSTER_REPLACE_ON_CHANGE,
@@ -37,16 +46,41 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     T_SG: C.SECURITY_GROUP_REPLACE_ON_CHANGE,
     T_ADDON: C.KUBERNETES_ADDON_REPLACE_ON_CHANGE,
 }
-_DELETION_WATCHED = (T_CLUSTER, T_VPC, T_VSWITCH)
+# Resources that hold state a deletion loses (addresses, nodes, ENI attachments, Fixed-IP allocations):
+# protected in production stacks, and their deletion is an error (REP003).
+STATEFUL_TYPES: tuple[str, ...] = (T_VPC, T_VSWITCH, T_SG, T_CLUSTER, T_NODEPOOL, T_POD_NETWORKING)
 _UNKNOWN = ("[unknown]", "[secret]")  # not comparable offline
 _EMPTY = (None, "", [], {})
+_ABSENT = None
 _LABEL = {T_CLUSTER: "cluster", T_NODEPOOL: "node pool", T_VSWITCH: "vSwitch", T_VPC: "VPC", T_SG: "security group",
-          T_ADDON: "add-on"}
+          T_ADDON: "add-on", T_POD_NETWORKING: "PodNetworking"}
+ACTIONS = ("create", "update", "replace", "delete")
 
 
-def load_previous(path: str | Path) -> list[dict]:
-    """The `resources` of a previous `--json` document; InputError (exit 2) when it cannot be read."""
-    path = Path(path)
+# ---------------------------------------------------------------- field classification (the one hook)
+def classify_field(resource_type: str, path: str) -> str:
+    """How pulumi-alicloud / pulumi-kubernetes apply a change of input `path` (dotted) of `resource_type`:
+    "replace" (ForceNew), "update" (in place) or "ignore" (a change the provider never acts on)."""
+    top = path.split(".", 1)[0]
+    return "replace" if top in REPLACE_ON_CHANGE.get(resource_type, ()) else "update"
+
+
+def normalise_inputs(resource_type: str, inputs: dict) -> dict:
+    """Inputs as both sides can be compared: engine bookkeeping keys (`__defaults`, `__meta`) dropped."""
+    return {k: v for k, v in inputs.items() if not k.startswith("__")}
+
+
+# ---------------------------------------------------------------- reading the base
+@dataclass
+class Baseline:
+    """The base to compare with: resources by URN, already masked, and where they came from."""
+
+    source: str  # "pulumi stack export" | "offline preview"
+    path: str
+    resources: dict[str, dict] = field(default_factory=dict)
+
+
+def _read_json(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -54,43 +88,187 @@ def load_previous(path: str | Path) -> list[dict]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read --compare file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"--compare file {path} is not JSON (line {exc.lineno}: {exc.msg})") from None
-    resources = document.get("resources") if isinstance(document, dict) else None
-    if not isinstance(resources, list) or not all(
-        isinstance(r, dict) and isinstance(r.get("urn"), str) and isinstance(r.get("type"), str) for r in resources
+
+
+def _mask_export(value: Any) -> Any:
+    """`pulumi stack export` secrets ({sig: secret, ciphertext|plaintext}) become the preview's mask."""
+    if isinstance(value, dict):
+        if value.get(C.PULUMI_SIG_KEY) == C.PULUMI_SECRET_SIG:
+            return "[secret]"
+        return {k: _mask_export(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_export(v) for v in value]
+    return value
+
+
+def _urn_parts(urn: str) -> tuple[str, str, str] | None:
+    """(stack, project, name) of `urn:pulumi:<stack>::<project>::<type>::<name>`."""
+    parts = urn.split("::")
+    if len(parts) < 4 or not parts[0].startswith("urn:pulumi:"):
+        return None
+    return parts[0][len("urn:pulumi:"):], parts[1], parts[-1]
+
+
+def load_baseline(path: str | Path, *, stack: str, project: str = "ackstack") -> Baseline:
+    """The base resources of `path`; InputError (exit 2) when unreadable or of another stack/project."""
+    path = Path(path)
+    document = _read_json(path)
+    if isinstance(document, dict) and "deployment" in document:
+        if document.get("version") != C.PULUMI_DEPLOYMENT_VERSION:
+            raise InputError(f"--compare file {path} is a stack export of version {document.get('version')!r}; "
+                             f"only version {C.PULUMI_DEPLOYMENT_VERSION} (`pulumi stack export`) is read")
+        deployment = document.get("deployment") or {}
+        raw = deployment.get("resources") if isinstance(deployment, dict) else None
+        raw = [] if raw is None else raw
+        source = "pulumi stack export"
+    else:
+        raw = document.get("resources") if isinstance(document, dict) else None
+        source = "offline preview"
+    if not isinstance(raw, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("urn"), str) and isinstance(r.get("type"), str) for r in raw
     ):
-        raise InputError(f"--compare file {path} is not a `python -m offline preview --json` document "
-                         "(no `resources` list of objects with `urn` and `type`)")
-    return resources
+        raise InputError(f"--compare file {path} is neither `pulumi stack export` output nor a "
+                         "`python -m offline preview --json` document (no `resources` list of objects with "
+                         "`urn` and `type`)")
+    baseline = Baseline(source=source, path=str(path))
+    for res in raw:
+        parts = _urn_parts(res["urn"])
+        if parts is None:
+            raise InputError(f"--compare file {path}: `{res['urn']}` is not a Pulumi URN")
+        if parts[:2] != (stack, project):
+            raise InputError(f"--compare file {path} describes stack `{parts[0]}` of project `{parts[1]}`, not "
+                             f"stack `{stack}` of project `{project}`: refusing to compare")
+        if res["type"] == T_STACK or (res["type"].startswith("pulumi:providers:") and parts[2].startswith("default")):
+            continue  # the CLI's own root and default providers: the program registers neither
+        baseline.resources[res["urn"]] = {
+            "urn": res["urn"], "type": res["type"], "name": res.get("name") or parts[2],
+            "id": res.get("id") or "", "parent": res.get("parent"),
+            "inputs": _mask_export(res.get("inputs") or {}), "protect": bool(res.get("protect")),
+        }
+    return baseline
+
+
+# ---------------------------------------------------------------- the change
+@dataclass
+class Comparison:
+    changes: dict
+    findings: list[dict]
+
+
+def _id_tokens(resources: list[dict], baseline: Baseline, run: Any) -> dict[str, str]:
+    """Each side's resource ids -> a token naming the URN, so ids the cloud gave (export) and the offline
+    engine's fake ids compare equal when they belong to the same resource."""
+    tokens: dict[str, str] = {}
+    for res in baseline.resources.values():
+        if res["id"]:
+            tokens[res["id"]] = f"<id of {res['urn']}>"
+    for reg in getattr(run, "registrations", None) or []:
+        if getattr(reg, "id", ""):
+            tokens[reg.id] = f"<id of {reg.urn}>"
+    for res in resources:
+        if res.get("id"):
+            tokens[res["id"]] = f"<id of {res['urn']}>"
+    return tokens
+
+
+def _tokenise(value: Any, tokens: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return tokens.get(value, value)
+    if isinstance(value, dict):
+        return {k: _tokenise(v, tokens) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tokenise(v, tokens) for v in value]
+    return value
+
+
+def field_diffs(old: dict, new: dict, prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """(dotted path, old, new) of every input that differs; maps are descended into, lists compared whole."""
+    out: list[tuple[str, Any, Any]] = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key, _ABSENT), new.get(key, _ABSENT)
+        path = f"{prefix}{key}"
+        if isinstance(before, dict) and isinstance(after, dict):
+            out += field_diffs(before, after, path + ".")
+        elif _changed(before, after):
+            out.append((path, before, after))
+    return out
+
+
+def resource_change(before: dict | None, now: dict | None, tokens: dict[str, str]) -> dict:
+    """One resource's action and field diffs."""
+    res = now or before or {}
+    entry = {"urn": res["urn"], "type": res["type"], "name": res.get("name", ""),
+             "protect": bool((before or {}).get("protect") or (now or {}).get("protect")), "fields": []}
+    if before is None:
+        return {**entry, "action": "create"}
+    if now is None:
+        return {**entry, "action": "delete"}
+    ignored = set((now.get("options") or {}).get("ignoreChanges") or [])
+    old = _tokenise(normalise_inputs(res["type"], before.get("inputs") or {}), tokens)
+    new = _tokenise(normalise_inputs(res["type"], now.get("inputs") or {}), tokens)
+    kinds = set()
+    for path, a, b in field_diffs(old, new):
+        kind = "ignore" if path.split(".", 1)[0] in ignored else classify_field(res["type"], path)
+        if kind == "ignore":
+            continue
+        kinds.add(kind)
+        entry["fields"].append({"field": path, "old": a, "new": b, "replaces": kind == "replace"})
+    action = "replace" if "replace" in kinds else "update" if kinds else "same"
+    return {**entry, "action": action}
+
+
+def compare(result: Any, path: str | Path) -> Comparison:
+    """Changes and findings of `result` (a PreviewResult) against the base at `path`."""
+    baseline = load_baseline(path, stack=result.stack, project=getattr(result.run, "project", None) or "ackstack")
+    previous = baseline.resources
+    current = {r["urn"]: r for r in result.resources}
+    tokens = _id_tokens(result.resources, baseline, result.run)
+    blocked_before_registration = not result.resources  # nothing registered: no deletion to speak of
+    entries = [resource_change(previous.get(urn), now, tokens) for urn, now in current.items()]
+    if not blocked_before_registration:
+        entries += [resource_change(before, None, tokens) for urn, before in previous.items() if urn not in current]
+    summary = {action: sum(1 for e in entries if e["action"] == action) for action in (*ACTIONS, "same")}
+    changes = {"against": baseline.path, "source": baseline.source, "summary": summary,
+               "resources": [e for e in entries if e["action"] != "same"]}
+    paths = _ConfigPaths(getattr(result, "config", None))
+    findings = _change_findings(changes["resources"], current, paths)
+    findings += _one_way_switches(previous, current, paths)
+    return Comparison(changes=changes, findings=findings)
 
 
 def compare_findings(result: Any, previous_json_path: str | Path) -> list[dict]:
-    """Findings for `result` (a PreviewResult) against the previous preview JSON at `previous_json_path`."""
-    previous = {r["urn"]: r for r in load_previous(previous_json_path)}
-    current = {r["urn"]: r for r in result.resources}
-    paths = _ConfigPaths(getattr(result, "config", None))
+    """Findings for `result` (a PreviewResult) against the base at `previous_json_path`."""
+    return compare(result, previous_json_path).findings
+
+
+def _change_findings(entries: list[dict], current: dict[str, dict], paths: _ConfigPaths) -> list[dict]:
     findings: list[dict] = []
-    for urn, now in current.items():
-        before = previous.get(urn)
-        if before is None or now["type"] not in REPLACE_ON_CHANGE:
-            continue
-        old_inputs, new_inputs = before.get("inputs") or {}, now.get("inputs") or {}
-        for field in REPLACE_ON_CHANGE[now["type"]]:
-            old, new = old_inputs.get(field), new_inputs.get(field)
-            if not _changed(old, new):
-                continue
-            findings.append(_finding("REP001", "warning", paths.path(now, field), urn,
-                                     f"{_LABEL[now['type']]} `{now['name']}` would be REPLACED: `{field}` changes "
-                                     f"from {_show(old)} to {_show(new)} (pulumi-alicloud cannot update it in place)"))
-    findings += _one_way_switches(previous, current, paths)
-    if result.resources:  # a blocked preview registers nothing: no deletion to warn about
-        for urn, before in previous.items():
-            if before.get("type") in _DELETION_WATCHED and urn not in current:
-                findings.append(_finding("REP003", "warning", "", urn,
-                                         f"{_LABEL[before['type']]} `{before.get('name', '')}` of the previous preview "
-                                         "is gone: `pulumi up` would DELETE it (renamed or removed in config)"))
+    for entry in entries:
+        label = _LABEL.get(entry["type"], entry["type"])
+        name, urn = entry["name"], entry["urn"]
+        replaced = [f for f in entry["fields"] if f["replaces"]]
+        if entry["action"] == "replace" and entry["protect"]:
+            what = ", ".join(f"`{f['field']}` {_show(f['old'])} -> {_show(f['new'])}" for f in replaced)
+            findings.append(_finding("REP015", "error", paths.path(current[urn], replaced[0]["field"]), urn,
+                                     f"{label} `{name}` is protected but would be REPLACED ({what}): `pulumi up` "
+                                     "refuses; keep the field, or unprotect and migrate (docs/operations.md)"))
+        elif entry["action"] == "replace":
+            for f in replaced:
+                findings.append(_finding("REP001", "warning", paths.path(current[urn], f["field"]), urn,
+                                         f"{label} `{name}` would be REPLACED: `{f['field']}` changes from "
+                                         f"{_show(f['old'])} to {_show(f['new'])} (pulumi-alicloud cannot update it "
+                                         "in place)"))
+        elif entry["action"] == "delete" and entry["protect"]:
+            findings.append(_finding("REP015", "error", "", urn,
+                                     f"{label} `{name}` is protected but would be DELETED (renamed or removed in "
+                                     "config): `pulumi up` refuses; restore its config entry and name"))
+        elif entry["action"] == "delete" and entry["type"] in STATEFUL_TYPES:
+            findings.append(_finding("REP003", "error", "", urn,
+                                     f"{label} `{name}` of the base is gone: `pulumi up` would DELETE it and what "
+                                     "it holds (renamed or removed in config); restore its config entry and name"))
     return findings
 
 
@@ -222,6 +400,8 @@ class _ConfigPaths:
 def _changed(old: Any, new: Any) -> bool:
     if old in _UNKNOWN or new in _UNKNOWN or old == new or (old in _EMPTY and new in _EMPTY):
         return False
+    if isinstance(old, str) and isinstance(new, str) and _json_object(old) is not None:
+        return _json_object(old) != _json_object(new)  # JSON config strings: key order is not a change
     if isinstance(old, list) and isinstance(new, list):  # same members, other order: not a replacement
         try:
             return sorted(map(_canon, old)) != sorted(map(_canon, new))

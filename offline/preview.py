@@ -36,14 +36,18 @@ class PreviewResult:
     capacity: dict = field(default_factory=dict)
     config: Any = None  # the parsed StackConfig, when it parsed
     plan: Any = None
+    changes: dict | None = None  # with --compare: offline.compare.Comparison.changes
 
     @property
     def blocked(self) -> bool:
         return any(f["level"] == "error" for f in self.findings)
 
     def document(self) -> dict:
-        return {"stack": self.stack, "resources": self.resources, "findings": self.findings,
-                "outputs": self.outputs, "capacity": self.capacity}
+        doc = {"stack": self.stack, "resources": self.resources, "findings": self.findings,
+               "outputs": self.outputs, "capacity": self.capacity}
+        if self.changes is not None:
+            doc["changes"] = self.changes
+        return doc
 
 
 def load_inputs(stack: str, config_file: str | None, inventory_file: str | None):
@@ -89,9 +93,11 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
     result = PreviewResult(stack, run, findings, resources, outputs)
     _attach_plan(result, stack_file.config, inventory)
     if compare_file:
-        from offline.compare import compare_findings
+        from offline.compare import compare
 
-        result.findings.extend(compare_findings(result, compare_file))
+        comparison = compare(result, compare_file)
+        result.changes = comparison.changes
+        result.findings.extend(comparison.findings)
     if session is not None and run.registrations:
         result.findings.extend(_policy_findings(run, session, policy_config))
     return result
@@ -155,6 +161,7 @@ def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> li
 def _resource_dict(reg: Registration) -> dict:
     return {
         "urn": reg.urn,
+        "id": reg.id,
         "type": reg.type,
         "name": reg.name,
         "parent": reg.parent,
@@ -188,6 +195,8 @@ def render_tree(result: PreviewResult) -> str:
     else:
         lines.append("Resources to create: none (validation stopped the program before registration)")
     lines.append("")
+    if result.changes is not None:
+        lines += render_changes_text(result.changes) + [""]
     if result.capacity:
         from components.capacity import render_capacity_text
 
@@ -208,6 +217,30 @@ def render_tree(result: PreviewResult) -> str:
     lines.append("")
     lines.append("Result: " + ("BLOCKED (error findings)" if result.blocked else "OK"))
     return "\n".join(lines)
+
+
+def change_summary(changes: dict) -> str:
+    """`2 to create, 1 to update, ...` or `no change`, against the base."""
+    counts = changes["summary"]
+    parts = [f"{counts[a]} to {a}" for a in ("create", "update", "replace", "delete") if counts.get(a)]
+    return ", ".join(parts) if parts else "no change"
+
+
+def render_changes_text(changes: dict) -> list[str]:
+    marks = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
+    lines = [f"Changes against {changes['against']} ({changes['source']}): {change_summary(changes)}"]
+    for entry in changes["resources"]:
+        flags = " [protected]" if entry["protect"] else ""
+        lines.append(f"  {marks[entry['action']]:2} {entry['action']:7} {entry['type']}  {entry['name']}{flags}")
+        for f in entry["fields"]:
+            why = "  (forces replacement)" if f["replaces"] else ""
+            lines.append(f"        {f['field']}: {_short(f['old'])} => {_short(f['new'])}{why}")
+    return lines
+
+
+def _short(value: Any) -> str:
+    text = "(unset)" if value is None else json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
@@ -238,8 +271,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-policy", action="store_true", help="skip the CrossGuard policy pack")
     parser.add_argument("--policy-pack-config", help="policy configuration JSON, as `pulumi preview "
                         "--policy-pack-config` takes it")
-    parser.add_argument("--compare", help="a previous `--json` output: warn about replacements, refuse one-way "
-                        "switches")
+    parser.add_argument("--compare", metavar="BASE.json",
+                        help="the deployed state (`pulumi stack export` output) or an earlier `--json` preview "
+                        "(e.g. of the base branch): show what changes, warn about replacements, refuse one-way "
+                        "switches, protected replacements and deletions of stateful resources")
     args = parser.parse_args(argv)
     from offline.analyzer import PolicyConfigError
 

@@ -394,3 +394,16 @@ K8S_DNS_SUBDOMAIN_MAX = 253
 K8S_DNS_LABEL_MAX = 63
 # Source: Kubernetes docs "Labels and Selectors" (label name segment and value: at most 63 characters)
 K8S_LABEL_NAME_MAX = 63
+
+# ---------------------------------------------------------------------------
+# PR review: deployed-state comparison, InfraGuard parity, report limits (issue #14)
+# ---------------------------------------------------------------------------
+
+# Source: pulumi/pulumi v3.272.0 sdk/python/lib/pulumi/runtime/rpc.py:65 (`_special_sig_key`, also sdk/go/common/resource/sig/sig.go Key)
+PULUMI_SIG_KEY = "4dabf18193072939515e22adb298388d"
+# Source: pulumi/pulumi v3.272.0 sdk/python/lib/pulumi/runtime/rpc.py:83 (`_special_secret_sig`; `pulumi stack export` writes secrets as {sig: this, "ciphertext": ...})
+PULUMI_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+# Source: pulumi/pulumi sdk/go/common/apitype/core.go (DeploymentSchemaVersionCurrent = 3: `pulumi stack export` writes {"version": 3, "deployment": {"manifest", "resources": [...]}})
+PULUMI_DEPLOYMENT_VERSION = 3
+# Source: GitHub REST API docs "Create an issue comment" (body longer than 65536 characters is rejected: "Body is too long (maximum is 65536 characters)")
+GITHUB_COMMENT_MAX_CHARS = 65536
