@@ -7,6 +7,7 @@ import json
 import pytest
 
 from ackstack_core import constants as C
+from offline.compare import STATEFUL_TYPES
 from offline.testing import run, stack_config, stack_inventory, with_value
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -37,6 +38,18 @@ def test_production_protects_cluster_vpc_and_vswitches(source):
     assert result.one(T_VPC).protect
     switches = result.of_type(T_VSW)
     assert switches and all(s.protect for s in switches)
+
+
+@pytest.fixture(scope="module")
+def production_runs():
+    return [ok_run(production_dev()), ok_run(stack_config("prod"), "prod")]
+
+
+@pytest.mark.parametrize("stateful_type", STATEFUL_TYPES)
+def test_production_protects_every_stateful_resource(production_runs, stateful_type):
+    found = [r for result in production_runs for r in result.of_type(stateful_type)]
+    assert found, f"no {stateful_type} in the production stacks"
+    assert [r.name for r in found if not r.protect] == []
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging"])

@@ -1,0 +1,214 @@
+"""`--compare` against the deployed state (`pulumi stack export`, deployment v3) and a base-branch preview:
+create, update (field diff), replace, delete, protected replace/delete (errors), no change, another
+stack's or project's file refused (exit 2), secrets never shown.
+
+The export is written the way the CLI writes one: cloud ids (not the offline engine's), secrets as
+signed ciphertext objects, the root Stack and a default provider that the program never registers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ackstack_core import constants as C
+from offline.compare import STATEFUL_TYPES, classify_field, load_baseline
+from offline.preview import InputError, render_tree, run_preview
+from offline.testing import stack_config, with_value
+
+ROOT = Path(__file__).resolve().parent.parent
+CIPHERTEXT = "v1:Zm9vYmFyYmF6cXV4:secret-ciphertext-never-shown"
+
+
+def preview(tmp_path: Path, config: dict, name: str, compare: Path | None = None, stack: str = "dev"):
+    path = tmp_path / f"Pulumi.{name}.yaml"
+    path.write_text(yaml.safe_dump({"config": config}, sort_keys=False))
+    return run_preview(stack, config_file=str(path), policy=False, compare_file=str(compare) if compare else None)
+
+
+def _secretise(value):
+    if value == "[secret]":
+        return {C.PULUMI_SIG_KEY: C.PULUMI_SECRET_SIG, "ciphertext": CIPHERTEXT}
+    if isinstance(value, dict):
+        return {k: _secretise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_secretise(v) for v in value]
+    return value
+
+
+def _rename_ids(value, ids: dict[str, str]):
+    if isinstance(value, str):
+        return ids.get(value, value)
+    if isinstance(value, dict):
+        return {k: _rename_ids(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rename_ids(v, ids) for v in value]
+    return value
+
+
+def stack_export(result, path: Path, *, protect_all: bool = False, stack: str | None = None,
+                 project: str = "ackstack") -> Path:
+    """`pulumi stack export` of what `result` would have deployed."""
+    stack = stack or result.stack
+    ids = {r["id"]: f"{r['id'].split('-')[0]}-cloud{i:04d}" for i, r in enumerate(result.resources) if r["id"]}
+    root = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
+    resources = [
+        {"urn": root, "custom": False, "type": "pulumi:pulumi:Stack", "outputs": {}},
+        {"urn": f"urn:pulumi:{stack}::{project}::pulumi:providers:alicloud::default_4_0_0", "custom": True,
+         "id": "0b5a", "type": "pulumi:providers:alicloud", "inputs": {"version": "4.0.0"}, "outputs": {}},
+    ]
+    for r in result.resources:
+        urn = r["urn"].replace(f"urn:pulumi:{result.stack}::ackstack::", f"urn:pulumi:{stack}::{project}::")
+        inputs = _secretise(_rename_ids(r["inputs"], ids))
+        resources.append({
+            "urn": urn, "custom": r["custom"], "id": ids.get(r["id"], ""), "type": r["type"],
+            "inputs": {**inputs, "__defaults": []} if r["custom"] else inputs,
+            "outputs": {**inputs, "id": ids.get(r["id"], "")}, "parent": r["parent"] or root,
+            "protect": protect_all or r["protect"], "dependencies": r["dependencies"],
+        })
+    document = {"version": 3, "deployment": {"manifest": {"time": "2026-11-30T10:00:00Z", "version": "v3.272.0"},
+                                             "secrets_providers": {"type": "passphrase"}, "resources": resources}}
+    path.write_text(json.dumps(document, indent=2))
+    return path
+
+
+@pytest.fixture(scope="module")
+def dev_base(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("base")
+    base = preview(tmp, stack_config("dev"), "base")
+    assert not base.blocked, base.findings
+    preview_json = tmp / "base.json"
+    preview_json.write_text(json.dumps(base.document()))
+    return {"export": stack_export(base, tmp / "export.json"), "preview": preview_json,
+            "protected": stack_export(base, tmp / "protected.json", protect_all=True), "tmp": tmp}
+
+
+def entries(result, action: str) -> list[dict]:
+    return [e for e in result.changes["resources"] if e["action"] == action]
+
+
+def compare_rules(result) -> list[tuple[str, str]]:
+    return sorted((f["rule"], f["level"]) for f in result.findings if f["source"] == "compare")
+
+
+@pytest.mark.parametrize("base", ["export", "preview"])
+def test_no_change_is_said(tmp_path, dev_base, base):
+    result = preview(tmp_path, stack_config("dev"), "same", dev_base[base])
+    assert result.changes["resources"] == []
+    assert result.changes["summary"]["same"] == len(result.resources)
+    assert compare_rules(result) == []
+    assert "no change" in render_tree(result)
+
+
+@pytest.mark.parametrize("base", ["export", "preview"])
+def test_update_in_place_shows_the_field_old_and_new(tmp_path, dev_base, base):
+    result = preview(tmp_path, with_value(stack_config("dev"), "ackstack:cluster.nodePools[0].desiredSize", 3), "upd",
+                     dev_base[base])
+    updated = entries(result, "update")
+    assert [e["name"] for e in updated] == ["dev-ack-np-general"]
+    fields = {f["field"]: (f["old"], f["new"]) for f in updated[0]["fields"]}
+    assert fields == {"desiredSize": ("2", "3")}, fields
+    assert all(not f["replaces"] for f in updated[0]["fields"])
+    assert result.changes["summary"]["update"] == 1 and compare_rules(result) == []
+
+
+def test_create_of_a_new_node_pool(tmp_path, dev_base):
+    config = stack_config("dev")
+    pools = config["ackstack:cluster"]["nodePools"]
+    pools.append({**pools[0], "name": "batch"})
+    result = preview(tmp_path, config, "create", dev_base["export"])
+    assert [e["name"] for e in entries(result, "create")] == ["dev-ack-np-batch"]
+    assert "+  create" in render_tree(result)
+
+
+@pytest.mark.parametrize("base", ["export", "preview"])
+def test_replace_names_the_forcing_field(tmp_path, dev_base, base):
+    result = preview(tmp_path, with_value(stack_config("dev"), "ackstack:cluster.serviceCidr", "172.21.0.0/20"),
+                     "rep", dev_base[base])
+    replaced = entries(result, "replace")
+    assert [e["name"] for e in replaced] == ["dev-ack"]
+    forcing = [f for f in replaced[0]["fields"] if f["replaces"]]
+    assert [(f["field"], f["new"]) for f in forcing] == [("serviceCidr", "172.21.0.0/20")]
+    assert compare_rules(result) == [("REP001", "warning")]
+
+
+@pytest.mark.parametrize("stateful", ["node pool", "security group", "vSwitch"])
+def test_deleting_a_stateful_resource_is_an_error(tmp_path, dev_base, stateful):
+    config = stack_config("dev")
+    if stateful == "node pool":
+        config = with_value(config, "ackstack:cluster.nodePools[0].name", "general2")
+        gone = "dev-ack-np-general"
+    elif stateful == "security group":
+        config = with_value(config, "ackstack:network.securityGroups[1].name", "db-clients2")
+        config = json.loads(json.dumps(config).replace('"db-clients"', '"db-clients2"'))
+        gone = "dev-sg-db-clients"
+    else:
+        config = with_value(config, "ackstack:network.vswitches[4].name", "db-h2")
+        config = with_value(config, "ackstack:podNetworkings[0].vSwitchOptions", ["db-h2", "db-i"])
+        gone = "dev-vsw-db-h"
+    result = preview(tmp_path, config, "del", dev_base["export"])
+    assert gone in [e["name"] for e in entries(result, "delete")]
+    rep = [f for f in result.findings if f["rule"] == "REP003"]
+    assert [f["urn"].rsplit("::", 1)[1] for f in rep] == [gone]
+    assert rep[0]["level"] == "error" and "DELETE" in rep[0]["message"] and result.blocked
+
+
+def test_protected_replace_and_delete_are_errors(tmp_path, dev_base):
+    config = with_value(stack_config("dev"), "ackstack:cluster.serviceCidr", "172.21.0.0/20")
+    config = with_value(config, "ackstack:cluster.nodePools[0].name", "general2")
+    result = preview(tmp_path, config, "prot", dev_base["protected"])
+    errors = {f["urn"].rsplit("::", 1)[1]: f for f in result.findings if f["rule"] == "REP015"}
+    assert set(errors) == {"dev-ack", "dev-ack-np-general"}
+    assert "REPLACED" in errors["dev-ack"]["message"] and "serviceCidr" in errors["dev-ack"]["message"]
+    assert errors["dev-ack"]["path"] == "ackstack:cluster.serviceCidr"
+    assert "DELETED" in errors["dev-ack-np-general"]["message"]
+    assert all(f["level"] == "error" for f in errors.values()) and result.blocked
+    assert not [f for f in result.findings if f["rule"] in ("REP001", "REP003")]
+
+
+def test_secrets_are_masked_in_changes(tmp_path, dev_base):
+    result = preview(tmp_path, with_value(stack_config("dev"), "ackstack:cluster.nodePools[0].desiredSize", 3), "sec",
+                     dev_base["export"])
+    text = json.dumps(result.document()) + render_tree(result)
+    assert CIPHERTEXT not in text
+    baseline = load_baseline(dev_base["export"], stack="dev")
+    provider = next(r for r in baseline.resources.values() if r["type"] == "pulumi:providers:kubernetes")
+    assert provider["inputs"]["kubeconfig"] == "[secret]"
+
+
+@pytest.mark.parametrize(("stack", "project"), [("prod", "ackstack"), ("dev", "other-project")])
+def test_another_stack_or_project_is_refused(tmp_path, stack, project):
+    base = preview(tmp_path, stack_config("dev"), "base")
+    export = stack_export(base, tmp_path / "other.json", stack=stack, project=project)
+    with pytest.raises(InputError) as info:
+        load_baseline(export, stack="dev")
+    assert "refusing to compare" in str(info.value) and f"`{stack}`" in str(info.value)
+    proc = subprocess.run([sys.executable, "-m", "offline", "preview", "dev", "--no-policy", "--compare", str(export)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "refusing to compare" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_export_of_another_version_is_refused(tmp_path):
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps({"version": 2, "deployment": {"resources": []}}))
+    with pytest.raises(InputError, match="version 2"):
+        load_baseline(path, stack="dev")
+
+
+def test_empty_deployed_stack_creates_everything(tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps({"version": 3, "deployment": {"manifest": {}, "resources": None}}))
+    result = preview(tmp_path, stack_config("dev"), "fresh", path)
+    assert result.changes["summary"]["create"] == len(result.resources)
+
+
+def test_field_classification_is_one_function_over_the_replace_constants():
+    assert classify_field("alicloud:cs/managedKubernetes:ManagedKubernetes", "serviceCidr") == "replace"
+    assert classify_field("alicloud:vpc/switch:Switch", "cidrBlock") == "replace"
+    assert classify_field("alicloud:cs/nodePool:NodePool", "scalingConfig.maxSize") == "update"
+    assert "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking" in STATEFUL_TYPES
