@@ -77,6 +77,7 @@ class Baseline:
 
     source: str  # "pulumi stack export" | "offline preview"
     path: str
+    time: str = ""  # the export's `deployment.manifest.time`: when that state was written
     resources: dict[str, dict] = field(default_factory=dict)
 
 
@@ -124,16 +125,19 @@ def load_baseline(path: str | Path, *, stack: str, project: str = "ackstack") ->
         raw = deployment.get("resources") if isinstance(deployment, dict) else None
         raw = [] if raw is None else raw
         source = "pulumi stack export"
+        manifest = deployment.get("manifest") if isinstance(deployment, dict) else None
+        base_time = str(manifest.get("time") or "") if isinstance(manifest, dict) else ""
     else:
         raw = document.get("resources") if isinstance(document, dict) else None
         source = "offline preview"
+        base_time = ""
     if not isinstance(raw, list) or not all(
         isinstance(r, dict) and isinstance(r.get("urn"), str) and isinstance(r.get("type"), str) for r in raw
     ):
         raise InputError(f"--compare file {path} is neither `pulumi stack export` output nor a "
                          "`python -m offline preview --json` document (no `resources` list of objects with "
                          "`urn` and `type`)")
-    baseline = Baseline(source=source, path=str(path))
+    baseline = Baseline(source=source, path=str(path), time=base_time)
     for res in raw:
         parts = _urn_parts(res["urn"])
         if parts is None:
@@ -231,7 +235,7 @@ def compare(result: Any, path: str | Path) -> Comparison:
     if not blocked_before_registration:
         entries += [resource_change(before, None, tokens) for urn, before in previous.items() if urn not in current]
     summary = {action: sum(1 for e in entries if e["action"] == action) for action in (*ACTIONS, "same")}
-    changes = {"against": baseline.path, "source": baseline.source, "summary": summary,
+    changes = {"against": baseline.path, "source": baseline.source, "baseTime": baseline.time, "summary": summary,
                "resources": [e for e in entries if e["action"] != "same"]}
     paths = _ConfigPaths(getattr(result, "config", None))
     findings = _change_findings(changes["resources"], current, paths)

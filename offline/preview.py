@@ -88,7 +88,8 @@ def run_preview(
 
 def _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file) -> PreviewResult:
     findings = _program_findings(run)
-    resources = [_resource_dict(r) for r in run.registrations]
+    # Same inputs, same bytes: the engine sees registrations in completion order, which varies run to run.
+    resources = sorted((_resource_dict(r) for r in run.registrations), key=lambda r: r["urn"])
     outputs = {k: ("[secret]" if k in run.secret_outputs else mask_secrets(v)) for k, v in run.outputs.items()}
     result = PreviewResult(stack, run, findings, resources, outputs)
     _attach_plan(result, stack_file.config, inventory)
@@ -155,7 +156,8 @@ def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> li
                          custom=r.custom, provider=r.provider, protect=r.protect)
         for r in run.registrations
     ]
-    return session.analyze(resources, policy_config=policy_config)
+    findings = session.analyze(resources, policy_config=policy_config)
+    return sorted(findings, key=lambda f: (f["rule"], f["urn"], f["message"]))
 
 
 def _resource_dict(reg: Registration) -> dict:
@@ -167,7 +169,7 @@ def _resource_dict(reg: Registration) -> dict:
         "parent": reg.parent,
         "custom": reg.custom,
         "inputs": mask_secrets(reg.inputs),
-        "dependencies": reg.dependencies,
+        "dependencies": sorted(reg.dependencies),
         "protect": reg.protect,
         "provider": reg.provider,
         "options": reg.options,
@@ -250,7 +252,7 @@ def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = write_manifests(result, out)
     preview_json = out / "preview.json"
-    preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     written.append(preview_json)
     from offline.report import write_report
 
@@ -293,7 +295,7 @@ def main(argv: list[str]) -> int:
               file=sys.stderr)
         return EXIT_INTERNAL
     if args.json:
-        print(json.dumps(result.document(), indent=2))
+        print(json.dumps(result.document(), indent=2, sort_keys=True))
     else:
         print(render_tree(result))
     if args.out:

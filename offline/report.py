@@ -1,83 +1,94 @@
-"""`report.md`: the reviewer's view of a preview, written to read well as a PR comment (GitHub/GitLab
-render the Mermaid block as a diagram)."""
+"""`report.md`: the reviewer's view of a preview, written to read well as a PR comment.
+
+The first screen is the verdict, the change against the base (with `--compare`) and the errors;
+details (changes, warnings, network summary, diagram, capacity, resource plan) follow. The report
+always fits a GitHub comment (GITHUB_COMMENT_MAX_CHARS): tables are cut to fewer rows, then the
+diagram is summarised further, and the full report is kept beside it (`report-full.md`). Every user
+string goes through `offline.markdown` (the template's finalize escapes whatever is not Raw), and the
+same inputs give the same bytes (no wall-clock time: the commit and its time are described).
+"""
 
 from __future__ import annotations
 
-import re
+import subprocess
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ackstack_core import constants as C
+from offline.markdown import Raw, code, md
+from offline.network_view import network_diagram, podnetworking_rows, zone_rows
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+FULL_REPORT = "report-full.md"
+# Row caps tried in turn until the report fits (None: every row).
+_ROW_CAPS: tuple[int | None, ...] = (None, 100, 25, 5)
+_DIAGRAM_LEVELS = ("vswitches", "zones", "none")
 
 
-def _cell(text: str) -> str:
-    """Markdown table cells: no pipes or newlines from user data."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _where(finding: dict) -> str:
+def _where(finding: dict) -> Raw:
     parts = []
     if finding.get("path"):
-        parts.append(f"`{finding['path']}`")
+        parts.append(code(finding["path"]))
     if finding.get("urn"):
-        parts.append(f"`{finding['urn'].split('::')[-1]}`")
-    return " ".join(parts) or "stack"
+        parts.append(code(finding["urn"].split("::")[-1]))
+    return Raw(" ".join(parts) or "stack")
 
 
 def _pct(value) -> str:
     return "n/a" if value is None else f"{value * 100:.0f}%"
 
 
-def _node_id(prefix: str, key: str) -> str:
-    return prefix + "_" + re.sub(r"[^A-Za-z0-9]", "_", key)
+def _short(value, limit: int = 80) -> Raw:
+    import json
+
+    text = "(unset)" if value is None else json.dumps(value, sort_keys=True, default=str)
+    return code(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
-def _label(text: str) -> str:
-    return str(text).replace('"', "'")
+def _more(rows: int | None):
+    """The table row that says how many rows were cut, or nothing."""
+    def more(items, columns: int) -> Raw:
+        if rows is None or len(items) <= rows:
+            return Raw("")
+        return Raw(f"| … and {len(items) - rows} more: see `{FULL_REPORT}` |" + " |" * (columns - 1))
+    return more
 
 
-def network_diagram(plan) -> str:
-    """Mermaid flowchart: VPC > zones > vSwitches (with CIDRs); node pools and PodNetworkings linked
-    to the vSwitches and security groups they use."""
-    if plan is None:
+def _finalize(value):
+    """Every `{{ }}` of the template: user text escaped unless already built as Raw."""
+    if value is None:
         return ""
-    config = plan.config
-    vpc = config.network.vpc
-    lines = ["flowchart LR", f'  VPC["VPC {_label(vpc.cidr or vpc.id or "")}"]']
-    zones: dict[str, list] = {}
-    for fact in plan.vswitches.values():
-        zones.setdefault(fact.zone_id or "unknown zone", []).append(fact)
-    for zone, facts in sorted(zones.items()):
-        zid = _node_id("Z", zone)
-        lines.append(f'  subgraph {zid}["{_label(zone)}"]')
-        for fact in facts:
-            lines.append(f'    {_node_id("VSW", fact.key)}["{_label(fact.key)}<br/>{fact.role} {fact.cidr or fact.id or ""}"]')
-        lines.append("  end")
-        lines.append(f"  VPC --- {zid}")
-    for group in plan.security_groups.values():
-        lines.append(f'  {_node_id("SG", group.key)}{{{{"SG {_label(group.key)}<br/>{group.type}"}}}}')
-    for pool in config.cluster.node_pools:
-        pid = _node_id("NP", pool.name)
-        lines.append(f'  {pid}(["node pool {_label(pool.name)}<br/>{pool.min_size}..{pool.max_size} x '
-                     f'{_label(pool.instance_types[0])}"])')
-        for fact in plan.node_vswitches_in(pool.zones):
-            lines.append(f"  {pid} --> {_node_id('VSW', fact.key)}")
-    for pn in config.pod_networkings:
-        pnid = _node_id("PN", pn.name)
-        lines.append(f'  {pnid}[/"PodNetworking {_label(pn.name)}<br/>{pn.allocation_type.type}"/]')
-        for ref in pn.v_switch_options:
-            fact = plan.vswitch(ref)
-            if fact is not None:
-                lines.append(f"  {pnid} -.-> {_node_id('VSW', fact.key)}")
-        for ref in pn.security_group_ids:
-            group = plan.security_group(ref)
-            if group is not None:
-                lines.append(f"  {pnid} -.- {_node_id('SG', group.key)}")
-    if config.is_byocni:
-        lines.append(f'  POD(("pod CIDR {_label(config.cni.pod_cidr)}<br/>/{config.cni.node_cidr_mask} per node"))')
-        lines.append("  VPC -. routes .- POD")
-    return "\n".join(lines)
+    if isinstance(value, Raw):
+        return value
+    if isinstance(value, bool | int | float):
+        return str(value)
+    return md(value)
+
+
+def describe_source(root: Path = ROOT) -> dict:
+    """The commit the preview describes and its commit time (deterministic, unlike the wall clock)."""
+    def git(*args: str) -> str:
+        try:
+            proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return {"commit": "", "time": "", "dirty": False}
+    return {"commit": commit, "time": git("show", "-s", "--format=%cI", "HEAD"),
+            "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, autoescape=False,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize)
+    env.filters["code"] = code
+    env.filters["short"] = _short
+    return env
 
 
 def _blank_lines_around_blocks(markdown: str) -> str:
@@ -88,7 +99,7 @@ def _blank_lines_around_blocks(markdown: str) -> str:
     for index, line in enumerate(lines):
         nxt = lines[index + 1] if index + 1 < len(lines) else ""
         table_header = line.startswith("|") and nxt.startswith("| ---")
-        block = table_header or line.startswith(("### ", "```mermaid", "<details>", "</details>", "<sub>"))
+        block = table_header or line.startswith(("### ", "```mermaid", "<details>", "</details>", "<sub>", "> "))
         if block and out and out[-1] != "":
             out.append("")
         out.append(line)
@@ -97,20 +108,52 @@ def _blank_lines_around_blocks(markdown: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_report(result) -> str:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, autoescape=False,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["cell"] = _cell
-    template = env.get_template("report.md.j2")
+def _render(result, *, rows: int | None, diagram_level: str, source: dict, cut: bool) -> str:
+    from offline.preview import change_summary
+
+    template = _environment().get_template("report.md.j2")
     mode = result.config.cni.mode if result.config is not None else None
+    diagram = network_diagram(result.plan, diagram_level) if diagram_level != "none" else ""
+    errors = [f for f in result.findings if f["level"] == "error"]
+    warnings = [f for f in result.findings if f["level"] != "error"]
+    changes = result.changes
     return _blank_lines_around_blocks(template.render(
-        stack=result.stack, blocked=result.blocked, findings=result.findings, resources=result.resources,
-        capacity=result.capacity or {}, diagram=network_diagram(result.plan), mode=mode,
-        where=_where, pct=_pct,
+        stack=code(result.stack), blocked=result.blocked, errors=errors, warnings=warnings,
+        resources=result.resources, changes=changes, summary=change_summary(changes) if changes else "",
+        capacity=result.capacity or {}, diagram=Raw(diagram), mode=code(mode) if mode else "",
+        zones=zone_rows(result.plan), podnetworkings=podnetworking_rows(result.plan),
+        rows=rows, source=source, cut=cut, full_report=FULL_REPORT, where=_where, pct=_pct, more=_more(rows),
+        stack_name=result.stack,
     ))
 
 
+def render_reports(result, source: dict | None = None) -> tuple[str, str]:
+    """(report that fits a PR comment, full report); equal when nothing had to be cut."""
+    source = describe_source() if source is None else source
+    full = _render(result, rows=None, diagram_level="vswitches", source=source, cut=False)
+    if len(full) <= C.GITHUB_COMMENT_MAX_CHARS:
+        return full, full
+    for level in _DIAGRAM_LEVELS:
+        for rows in _ROW_CAPS[1:]:
+            text = _render(result, rows=rows, diagram_level=level, source=source, cut=True)
+            if len(text) <= C.GITHUB_COMMENT_MAX_CHARS:
+                return text, full
+    note = f"\n\n> Cut at {C.GITHUB_COMMENT_MAX_CHARS} characters: the full report is `{FULL_REPORT}`.\n"
+    return text[: C.GITHUB_COMMENT_MAX_CHARS - len(note)].rsplit("\n", 1)[0] + note, full
+
+
+def render_report(result, source: dict | None = None) -> str:
+    return render_reports(result, source)[0]
+
+
 def write_report(result, out: Path) -> Path:
+    """`report.md` (always a valid comment) and, when it had to be cut, `report-full.md` beside it."""
+    short, full = render_reports(result)
     path = out / "report.md"
-    path.write_text(render_report(result), encoding="utf-8")
+    path.write_text(short, encoding="utf-8")
+    full_path = out / FULL_REPORT
+    if short != full:
+        full_path.write_text(full, encoding="utf-8")
+    elif full_path.exists():
+        full_path.unlink()
     return path

@@ -22,7 +22,8 @@ def test_prod_report_passes_with_diagram_and_capacity(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert report.startswith("## ackstack preview: `prod`") and "**PASS**" in report.splitlines()[0]
     assert "```mermaid\nflowchart LR" in report
-    for expected in ('VPC["VPC 10.0.0.0/8"]', "cn-hangzhou-j", "PodNetworking mysql", "node pool general"):
+    for expected in ('VPC["VPC 10.0.0.0/8"]', "cn-hangzhou-j", "PodNetworking payments", "2 PodNetworkings<br/>mysql, redis",
+                     "| `mysql` | Fixed (TTL 2h45m) | app=mysql | tier=data |", "node pool general"):
         assert expected in report
     assert "| zone | vSwitch | role | CIDR | usable IPs |" in report
     assert "| security group | type | capacity |" in report

@@ -407,3 +407,7 @@ PULUMI_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 PULUMI_DEPLOYMENT_VERSION = 3
 # Source: GitHub REST API docs "Create an issue comment" (body longer than 65536 characters is rejected: "Body is too long (maximum is 65536 characters)")
 GITHUB_COMMENT_MAX_CHARS = 65536
+# Source: mermaid-js/mermaid 11.17.2 (npm dist/mermaid.core.mjs:1059 `MAX_TEXTLENGTH = 5e4`: longer diagrams are refused with "Maximum text size in diagram exceeded")
+MERMAID_MAX_TEXT_SIZE = 50_000
+# Source: mermaid-js/mermaid 11.17.2 (config schema default `maxEdges: 500`; flowchart db refuses more links: "Edge limit exceeded")
+MERMAID_MAX_EDGES = 500
