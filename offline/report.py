@@ -25,6 +25,8 @@ FULL_REPORT = "report-full.md"
 # Row caps tried in turn until the report fits (None: every row).
 _ROW_CAPS: tuple[int | None, ...] = (None, 100, 25, 5)
 _DIAGRAM_LEVELS = ("vswitches", "zones", "none")
+# Room the comment workflow adds (docs/ci/pr-comment.yml: a marker line and a footer with the run link).
+BUDGET = C.GITHUB_COMMENT_MAX_CHARS - 1024
 
 
 def _where(finding: dict) -> Raw:
@@ -131,15 +133,15 @@ def render_reports(result, source: dict | None = None) -> tuple[str, str]:
     """(report that fits a PR comment, full report); equal when nothing had to be cut."""
     source = describe_source() if source is None else source
     full = _render(result, rows=None, diagram_level="vswitches", source=source, cut=False)
-    if len(full) <= C.GITHUB_COMMENT_MAX_CHARS:
+    if len(full) <= BUDGET:
         return full, full
     for level in _DIAGRAM_LEVELS:
         for rows in _ROW_CAPS[1:]:
             text = _render(result, rows=rows, diagram_level=level, source=source, cut=True)
-            if len(text) <= C.GITHUB_COMMENT_MAX_CHARS:
+            if len(text) <= BUDGET:
                 return text, full
-    note = f"\n\n> Cut at {C.GITHUB_COMMENT_MAX_CHARS} characters: the full report is `{FULL_REPORT}`.\n"
-    return text[: C.GITHUB_COMMENT_MAX_CHARS - len(note)].rsplit("\n", 1)[0] + note, full
+    note = f"\n\n> Cut at {BUDGET} characters: the full report is `{FULL_REPORT}`.\n"
+    return text[: BUDGET - len(note)].rsplit("\n", 1)[0] + note, full
 
 
 def render_report(result, source: dict | None = None) -> str:
