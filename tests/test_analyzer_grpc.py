@@ -39,9 +39,12 @@ def resources(stack: str, *, compliant: bool) -> list[AnalyzedResource]:
     if compliant:
         cluster = {
             "clusterSpec": "ack.pro.small",
+            "version": "1.34.1-aliyun.1",
+            "encryptionProviderKey": "key-hzz6example0001",
             "addons": [
                 {"name": "terway-eniip", "config": json.dumps({"ENITrunking": "true"})},
                 {"name": "terway-controlplane"},
+                {"name": "logtail-ds"},
             ],
             "podVswitchIds": [UNKNOWN],
             "deletionProtection": True,
@@ -161,13 +164,17 @@ def test_non_compliant_stack_exact_diagnostics(spawned):
     findings = run_policy_pack(PACK, resources(stack, compliant=False), stack=stack, project="ackstack")
     assert by_rule(findings) == [
         ("ack-deletion-protection", "warning"),
+        ("ack-log-service-addon", "warning"),
         ("ack-managed-pro", "error"),
         ("ack-private-api-server", "warning"),
+        ("ack-supported-kubernetes-version", "warning"),
         ("nodepool-encrypted-system-disk", "warning"),
         ("podnetworking-release-strategy", "error"),
         ("podnetworking-security-groups", "error"),
         ("podnetworking-vswitch-known", "error"),
+        ("sg-no-internet-ingress", "warning"),
         ("sg-no-open-admin-ports", "warning"),
+        ("sg-no-risky-ports", "warning"),
         ("terway-trunk-addons", "error"),
         ("terway-trunk-addons", "error"),
         ("terway-trunk-addons", "error"),
@@ -203,12 +210,16 @@ def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
     )
     assert by_rule(findings) == [
         ("ack-deletion-protection", "error"),  # hygiene is mandatory on prod (default mandatoryEnvironments)
+        ("ack-log-service-addon", "warning"),  # advisory everywhere
         ("ack-managed-pro", "warning"),  # enforcement override
         ("ack-private-api-server", "error"),
+        ("ack-supported-kubernetes-version", "error"),
         ("nodepool-encrypted-system-disk", "error"),
         ("podnetworking-release-strategy", "error"),
         ("podnetworking-vswitch-known", "error"),
+        ("sg-no-internet-ingress", "error"),
         ("sg-no-open-admin-ports", "warning"),  # prod removed from its mandatoryEnvironments
+        ("sg-no-risky-ports", "error"),
     ]  # 6 security groups pass with maxSecurityGroups=6; terway-trunk-addons disabled
 
 

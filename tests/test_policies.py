@@ -21,6 +21,7 @@ from ackstack_policies._common import (  # noqa: E402
     plain,
     stack_matches,
 )
+from tests.test_policies_infraguard import CASES as INFRAGUARD_CASES  # noqa: E402
 
 U = UNKNOWN_STRING
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -143,6 +144,9 @@ CASES = {
         {**SG_OK, "cidrIp": U},
     ),
 }
+
+
+CASES.update(INFRAGUARD_CASES)  # IGD001-IGD010 (tests/test_policies_infraguard.py) get the same generic tests
 
 
 def test_every_resource_policy_has_cases():

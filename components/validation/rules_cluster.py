@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ackstack_core import constants as C
-from ackstack_core.cluster_checks import cluster_spec_problem
+from ackstack_core.cluster_checks import cluster_spec_problem, kubernetes_version_problem
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 
@@ -24,10 +23,9 @@ def managed_pro(plan: NetworkPlan) -> Iterator[Finding]:
       "ACK docs: Kubernetes release notes / version support")
 def known_version(plan: NetworkPlan) -> Iterator[Finding]:
     spec = plan.config.cluster
-    if spec.existing is None and spec.kubernetes_version not in C.KNOWN_ACK_K8S_VERSIONS:
-        yield Finding("CLU002", "warning", config_path("cluster", "kubernetesVersion"),
-                      f"`{spec.kubernetes_version}` is not in the versions ackstack knows ACK offers "
-                      f"({', '.join(C.KNOWN_ACK_K8S_VERSIONS)}); check `aliyun cs DescribeKubernetesVersionMetadata`")
+    problem = kubernetes_version_problem(spec.kubernetes_version) if spec.existing is None else None
+    if problem:
+        yield Finding("CLU002", "warning", config_path("cluster", "kubernetesVersion"), problem)
 
 
 @rule("CLU003", "error", "Every node pool zone has a node vSwitch",

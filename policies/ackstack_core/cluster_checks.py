@@ -13,3 +13,13 @@ def cluster_spec_problem(spec: str | None) -> str | None:
     if not spec.startswith(C.CLUSTER_SPEC_PRO_PREFIX):
         return f"`{spec}` is not an ACK managed Pro spec; use one of {', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}"
     return None
+
+
+def kubernetes_version_problem(version: str | None) -> str | None:
+    """CLU002, shared with the `ack-supported-kubernetes-version` policy (InfraGuard
+    ack-cluster-supported-version): a version ACK offers (KNOWN_ACK_K8S_VERSIONS)."""
+    if version and version in C.KNOWN_ACK_K8S_VERSIONS:
+        return None
+    shown = f"`{version}`" if version else "(unset: the provider picks ACK's default)"
+    return (f"{shown} is not in the versions ackstack knows ACK offers ({', '.join(C.KNOWN_ACK_K8S_VERSIONS)}); "
+            "check `aliyun cs DescribeKubernetesVersionMetadata`")

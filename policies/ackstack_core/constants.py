@@ -411,3 +411,21 @@ GITHUB_COMMENT_MAX_CHARS = 65536
 MERMAID_MAX_TEXT_SIZE = 50_000
 # Source: mermaid-js/mermaid 11.17.2 (config schema default `maxEdges: 500`; flowchart db refuses more links: "Edge limit exceeded")
 MERMAID_MAX_EDGES = 500
+
+# InfraGuard parity (Alibaba Cloud's policy-as-code rules), all read at aliyun/infraguard commit
+# 6d3cbefa4879fd5ab4d4a28d52f4ff19d7302105 (tag v0.6.0 line), policies/aliyun/...; docs/policies.md maps each rule.
+INFRAGUARD_COMMIT = "6d3cbefa4879fd5ab4d4a28d52f4ff19d7302105"
+# Source: aliyun/infraguard@6d3cbef policies/aliyun/rules/ros/ack-cluster-node-multi-zone.rego:52 (count(VSwitchIds) >= 3: nodes across 3 or more zones)
+MIN_NODE_ZONES = 3
+# Source: aliyun/infraguard@6d3cbef policies/aliyun/rules/terraform/ack-cluster-log-plugin-installed.rego:55 (addon.name == "logtail-ds": the Log Service add-on)
+ADDON_LOG_SERVICE = "logtail-ds"
+# Source: aliyun/infraguard@6d3cbef policies/aliyun/rules/ros/sg-risky-ports-check.rego:53-63 (risky port list; "0/65535" is covered by the all-ports policy)
+RISKY_PORTS: tuple[int, ...] = (22, 23, 3389, 3306, 1433, 5432, 27017, 6379)
+# Source: aliyun/infraguard@6d3cbef policies/aliyun/lib/helpers.rego:50-57 (private_cidrs: RFC 1918, loopback, link-local, RFC 6598 carrier-grade NAT); a source outside them is "the internet"
+NON_INTERNET_CIDRS: tuple[str, ...] = (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10",
+)
+# Source: aliyun/infraguard@6d3cbef policies/aliyun/rules/ros/ecs-security-group-not-open-all-port.rego:52 (PortRange "-1/-1" with accept) and ecs-security-group-not-open-all-protocol.rego:52 (IpProtocol "all"); pulumi-alicloud SecurityGroupRule port_range "-1/-1" = all ports
+ALL_PORTS_RANGES: tuple[str, ...] = ("-1/-1", "1/65535", "0/65535")
+# Source: aliyun/infraguard@6d3cbef policies/aliyun/rules/ros/ecs-security-group-type-not-normal.rego:52 (SecurityGroupType == "enterprise" is compliant)
+ENTERPRISE_SECURITY_GROUP_TYPE = "enterprise"

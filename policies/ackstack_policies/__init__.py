@@ -4,7 +4,7 @@ The CLI runs the pack with the pack directory as cwd and on sys.path, so the sha
 (`ackstack_core`, beside this package) travel with the pack when it is copied or published alone.
 """
 
-from . import byocni, cilium, cluster, hygiene, podnetworking, stack, terway
+from . import byocni, cilium, cluster, hygiene, infraguard, podnetworking, stack, terway
 
 RESOURCE_POLICIES = [
     *cluster.POLICIES,
@@ -13,8 +13,9 @@ RESOURCE_POLICIES = [
     *podnetworking.POLICIES,
     *cilium.POLICIES,
     *hygiene.POLICIES,
+    *infraguard.RESOURCE_POLICIES,
 ]
-STACK_POLICIES = [*stack.POLICIES]
+STACK_POLICIES = [*stack.POLICIES, *infraguard.STACK_POLICIES]
 ALL_POLICIES = [*RESOURCE_POLICIES, *STACK_POLICIES]
 POLICIES_BY_NAME = {p.name: p for p in ALL_POLICIES}
 
