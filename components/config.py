@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from ackstack_core import constants as C
@@ -39,13 +39,30 @@ def _cidr(value: str) -> str:
 Cidr = Annotated[str, Field(min_length=9, max_length=18)]
 
 
+def _scalar_text(value: object) -> object:
+    """`pulumi config set --path 'ackstack:environment.tags.costCenter' 4711` stores a number (and `true` a
+    boolean): tag and label values take them as the text the user typed."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+# A tag or label value: a string, or a number/boolean as `pulumi config set --path` writes it.
+ScalarText = Annotated[str, BeforeValidator(_scalar_text),
+                       WithJsonSchema({"type": ["string", "number", "boolean"]}, mode="validation")]
+
+
 # ---------------------------------------------------------------- environment
 class EnvironmentConfig(Model):
     """Who this stack is for; `production` turns on resource protection."""
 
     name: str = Field(pattern=_NAME, max_length=40)
     production: bool = False
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, ScalarText] = Field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- network
@@ -152,7 +169,7 @@ class NodePoolConfig(Model):
     max_size: int = Field(ge=0, le=1000)
     desired_size: int | None = Field(default=None, ge=0, le=1000)
     autoscaling: bool = False
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, ScalarText] = Field(default_factory=dict)
     taints: list[Taint] = Field(default_factory=list)
     system_disk: SystemDisk = Field(default_factory=SystemDisk)
     auto_repair: bool = True
@@ -369,7 +386,7 @@ class NamespaceConfig(Model):
     """A namespace to create, or an existing one to label, for PodNetworking namespace selectors."""
 
     name: str = Field(min_length=1, max_length=63)
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, ScalarText] = Field(default_factory=dict)
     create: bool = True
 
 

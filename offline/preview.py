@@ -26,6 +26,23 @@ class InputError(Exception):
     """Input that cannot be read (exit 2)."""
 
 
+class Progress:
+    """Stage lines on stderr (`ackstack: [3.1s] ...`), so a long run (1,000 PodNetworkings) shows it is
+    alive; off unless asked for or stderr is a terminal, so pipes and CI logs stay quiet."""
+
+    def __init__(self, enabled: bool) -> None:
+        import time
+
+        self.enabled, self._clock, self._start = enabled, time.perf_counter, time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            print(f"ackstack: [{self._clock() - self._start:5.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+_QUIET = Progress(False)
+
+
 @dataclass
 class PreviewResult:
     stack: str
@@ -72,21 +89,25 @@ def run_preview(
     policy: bool = True,
     policy_config_file: str | None = None,
     compare_file: str | None = None,
+    progress: Progress = _QUIET,
 ) -> PreviewResult:
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
     policy_config = _load_policy_config(policy_config_file) if policy else None
     # The pack starts (a Python process) on the other core while the program runs.
     session = _start_policy_pack(stack) if policy else None
     try:
+        progress(f"running the program for stack `{stack}` (validation first, then registration)")
         run = run_program(PROGRAM, config=stack_file.config, stack=stack, secret_keys=stack_file.secret_keys,
                           inventory=inventory)
-        return _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file)
+        progress(f"{len(run.registrations)} resource(s) registered")
+        return _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file, progress)
     finally:
         if session is not None:
             session.close()
 
 
-def _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file) -> PreviewResult:
+def _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file,
+                    progress: Progress = _QUIET) -> PreviewResult:
     findings = _program_findings(run)
     # Same inputs, same bytes: the engine sees registrations in completion order, which varies run to run.
     resources = sorted((_resource_dict(r) for r in run.registrations), key=lambda r: r["urn"])
@@ -96,10 +117,12 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
     if compare_file:
         from offline.compare import compare
 
+        progress(f"comparing with {compare_file}")
         comparison = compare(result, compare_file)
         result.changes = comparison.changes
         result.findings.extend(comparison.findings)
     if session is not None and run.registrations:
+        progress(f"policy pack analysing {len(run.registrations)} resource(s) over gRPC")
         result.findings.extend(_policy_findings(run, session, policy_config))
     return result
 
@@ -273,6 +296,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-policy", action="store_true", help="skip the CrossGuard policy pack")
     parser.add_argument("--policy-pack-config", help="policy configuration JSON, as `pulumi preview "
                         "--policy-pack-config` takes it")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="stage lines on stderr (default: when stderr is a terminal)")
     parser.add_argument("--compare", metavar="BASE.json",
                         help="the deployed state (`pulumi stack export` output) or an earlier `--json` preview "
                         "(e.g. of the base branch): show what changes, warn about replacements, refuse one-way "
@@ -280,10 +305,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from offline.analyzer import PolicyConfigError
 
+    progress = Progress(sys.stderr.isatty() if args.progress is None else args.progress)
     try:
         result = run_preview(args.stack, config_file=args.config_file, inventory_file=args.inventory,
                              policy=not args.no_policy, policy_config_file=args.policy_pack_config,
-                             compare_file=args.compare)
+                             compare_file=args.compare, progress=progress)
     except InputError as exc:
         print(f"ackstack: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -299,5 +325,7 @@ def main(argv: list[str]) -> int:
     else:
         print(render_tree(result))
     if args.out:
+        progress(f"writing {args.out}")
         write_out(result, args.out)
+    progress("done")
     return EXIT_FINDINGS if result.blocked else EXIT_OK
