@@ -135,25 +135,29 @@ def preview_of_stack(stack: str):
     return run_preview(stack, policy=False)
 
 
-CRAFTED_ZONE = "cn-hangzhou-h\n## :white_check_mark: **PASS** <img src=x onerror=alert(1)> | [ok](https://x)"
-CRAFTED_PN = 'evil`|"]\n```\n## PASS'
+CRAFTED_ZONE = "h\n## PASS <img src=x> | [a](https://x)"  # short enough to parse: reaches every table
+CRAFTED_LABEL = 'evil`|"]\n```\n## :white_check_mark: **PASS**'
 
 
 def test_markdown_and_mermaid_injection_is_escaped(tmp_path):
     config = with_value(stack_config("dev"), "ackstack:network.vswitches[0].zoneId", CRAFTED_ZONE)
-    config = with_value(config, "ackstack:podNetworkings[0].name", CRAFTED_PN)
+    config = with_value(config, "ackstack:podNetworkings[0].selector.podSelector.matchLabels", {"app": CRAFTED_LABEL})
     result = preview_of(tmp_path, config)
+    assert result.plan is not None  # the crafted values reach the zone and PodNetworking tables and the diagram
     report, _ = render_reports(result, SOURCE)
+    assert "| h \\#\\# PASS &lt;img src=x\\> \\| \\[a\\](https://x) |" in report  # the zone row, escaped
     lines = report.splitlines()
     assert [ln for ln in lines if ln.startswith("#") and not ln.startswith("### ")] == [lines[0]]
     assert "**BLOCKED**" in lines[0]
-    assert "<img" not in report and "](https://x)" not in report
+    markdown = re.sub(r"```mermaid\n.*?\n```", "", report, flags=re.S)  # Mermaid labels are text, not Markdown
+    assert "<img" not in markdown and not re.search(r"(?<!\\)\]\(https://x\)", markdown)
     assert report.count("```") == (2 if "```mermaid" in report else 0)
     # every table row keeps its column count: no pipe from user text splits a cell
     for block in re.findall(r"(?m)^(\| .+ \|\n\| ---.*\|\n(?:\|.*\|\n)*)", report):
         rows = block.splitlines()
         cells = len(re.split(r"(?<!\\)\|", rows[0]))
         assert all(len(re.split(r"(?<!\\)\|", r.replace("&#124;", ""))) == cells for r in rows), block
+    assert mermaid_parse([diagram_of(report)])[0]["ok"]
 
 
 def test_injection_in_a_diagram_still_parses(tmp_path):
