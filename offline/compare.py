@@ -131,6 +131,10 @@ def load_baseline(path: str | Path, *, stack: str, project: str = "ackstack") ->
         raw = document.get("resources") if isinstance(document, dict) else None
         source = "offline preview"
         base_time = ""
+        named = document.get("stack") if isinstance(document, dict) else None
+        if isinstance(named, str) and named != stack:  # says so even when it registered nothing
+            raise InputError(f"--compare file {path} is a preview of stack `{named}`, not stack `{stack}`: "
+                             "refusing to compare")
     if not isinstance(raw, list) or not all(
         isinstance(r, dict) and isinstance(r.get("urn"), str) and isinstance(r.get("type"), str) for r in raw
     ):

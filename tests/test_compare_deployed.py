@@ -212,3 +212,10 @@ def test_field_classification_is_one_function_over_the_replace_constants():
     assert classify_field("alicloud:vpc/switch:Switch", "cidrBlock") == "replace"
     assert classify_field("alicloud:cs/nodePool:NodePool", "scalingConfig.maxSize") == "update"
     assert "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking" in STATEFUL_TYPES
+
+
+def test_preview_of_another_stack_is_refused_even_when_empty(tmp_path):
+    path = tmp_path / "blocked.json"
+    path.write_text(json.dumps({"stack": "staging", "resources": [], "findings": []}))
+    with pytest.raises(InputError, match="stack `staging`, not stack `dev`"):
+        load_baseline(path, stack="dev")
