@@ -215,7 +215,8 @@ def render_tree(result: PreviewResult) -> str:
             walk(res["urn"], depth + 1)
 
     if result.resources:
-        lines.append(f"Resources to create: {len(result.resources)}")
+        lines.append(f"Resources planned: {len(result.resources)} (the change against the base is below)"
+                     if result.changes is not None else f"Resources to create: {len(result.resources)}")
         walk(None, 1)
     else:
         lines.append("Resources to create: none (validation stopped the program before registration)")
