@@ -228,9 +228,10 @@ def resource_change(before: dict | None, now: dict | None, tokens: dict[str, str
     return {**entry, "action": action}
 
 
-def compare(result: Any, path: str | Path) -> Comparison:
-    """Changes and findings of `result` (a PreviewResult) against the base at `path`."""
-    baseline = load_baseline(path, stack=result.stack, project=getattr(result.run, "project", None) or "ackstack")
+def compare(result: Any, base: str | Path | Baseline) -> Comparison:
+    """Changes and findings of `result` (a PreviewResult) against `base` (a Baseline or its file)."""
+    baseline = base if isinstance(base, Baseline) else load_baseline(
+        base, stack=result.stack, project=getattr(result.run, "project", None) or "ackstack")
     previous = baseline.resources
     current = {r["urn"]: r for r in result.resources}
     tokens = _id_tokens(result.resources, baseline, result.run)

@@ -88,11 +88,15 @@ def run_preview(
     inventory_file: str | None = None,
     policy: bool = True,
     policy_config_file: str | None = None,
-    compare_file: str | None = None,
+    compare_file: str | None = None,  # the base: `pulumi stack export` output or a `--json` preview
     progress: Progress = _QUIET,
 ) -> PreviewResult:
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
     policy_config = _load_policy_config(policy_config_file) if policy else None
+    if compare_file:  # an unreadable or foreign base is refused before anything runs
+        from offline.compare import load_baseline
+
+        compare_file = load_baseline(compare_file, stack=stack)
     # The pack starts (a Python process) on the other core while the program runs.
     session = _start_policy_pack(stack) if policy else None
     try:
@@ -117,7 +121,7 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
     if compare_file:
         from offline.compare import compare
 
-        progress(f"comparing with {compare_file}")
+        progress(f"comparing with {compare_file.path}")
         comparison = compare(result, compare_file)
         result.changes = comparison.changes
         result.findings.extend(comparison.findings)

@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -182,8 +183,9 @@ def test_secrets_are_masked_in_changes(tmp_path, dev_base):
 
 
 @pytest.mark.parametrize(("stack", "project"), [("prod", "ackstack"), ("dev", "other-project")])
-def test_another_stack_or_project_is_refused(tmp_path, stack, project):
-    base = preview(tmp_path, stack_config("dev"), "base")
+def test_another_stack_or_project_is_refused(tmp_path, dev_base, stack, project):
+    document = json.loads(dev_base["preview"].read_text())
+    base = SimpleNamespace(stack="dev", resources=document["resources"])
     export = stack_export(base, tmp_path / "other.json", stack=stack, project=project)
     with pytest.raises(InputError) as info:
         load_baseline(export, stack="dev")
