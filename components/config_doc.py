@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from components.config import StackConfig
+from components.config import ScalarText, StackConfig
 
 HEADER = """# Configuration reference
 
@@ -32,6 +32,8 @@ it is passed to node pools only as a Pulumi secret and is never printed.
 def _type_name(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if annotation is ScalarText:
+        return "str (a number or boolean is taken as text)"
     if origin is typing.Annotated:
         return _type_name(args[0])
     if origin is Literal:
