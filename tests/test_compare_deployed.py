@@ -221,3 +221,22 @@ def test_preview_of_another_stack_is_refused_even_when_empty(tmp_path):
     path.write_text(json.dumps({"stack": "staging", "resources": [], "findings": []}))
     with pytest.raises(InputError, match="stack `staging`, not stack `dev`"):
         load_baseline(path, stack="dev")
+
+
+def test_against_a_base_branch_preview_protected_replace_delete_and_create(tmp_path):
+    """The base-branch path of the PR workflow: a production base preview, a head that renames a node pool
+    (delete + create) and changes a replace-forcing field of the protected cluster."""
+    production = with_value(with_value(stack_config("dev"), "ackstack:environment.production", True),
+                            "ackstack:cluster.deletionProtection", True)
+    base = preview(tmp_path, production, "prodbase")
+    assert not base.blocked, base.findings
+    (tmp_path / "base.json").write_text(json.dumps(base.document()))
+    head = with_value(with_value(production, "ackstack:cluster.serviceCidr", "172.21.0.0/20"),
+                      "ackstack:cluster.nodePools[0].name", "general2")
+    result = preview(tmp_path, head, "prodhead", tmp_path / "base.json")
+    actions = {e["name"]: e["action"] for e in result.changes["resources"]}
+    assert actions["dev-ack"] == "replace" and actions["dev-ack-np-general"] == "delete"
+    assert actions["dev-ack-np-general2"] == "create"
+    assert sorted(f["urn"].rsplit("::", 1)[1] for f in result.findings if f["rule"] == "REP015") == [
+        "dev-ack", "dev-ack-np-general"]
+    assert result.blocked
