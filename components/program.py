@@ -6,20 +6,27 @@ a half-created stack behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pulumi
 
 from components.config_loader import load, read_runtime_config
-from components.plan import NetworkPlan, build_plan, read_cloud_facts, referenced_ids
+from components.plan import CloudFacts, NetworkPlan, build_plan, read_cloud_facts, referenced_ids
 from components.validation.catalog import run_rules
 from components.validation.findings import Finding, ValidationFailed, has_errors
 
 
-def validate(raw_config: dict) -> tuple[NetworkPlan | None, list[Finding], dict[str, str]]:
-    """Parse and check a config map; returns the plan only when there is no error."""
+def validate(raw_config: dict, read_facts: Callable[..., CloudFacts] = read_cloud_facts,
+             ) -> tuple[NetworkPlan | None, list[Finding], dict[str, str]]:
+    """Parse and check a config map; returns the plan only when there is no error.
+
+    `read_facts(vswitch_ids, sg_ids, vpc_ids, cluster_ids)` reads adopted objects: invokes in the
+    program, the inventory for `python -m offline verify`.
+    """
     loaded = load(raw_config)
     if loaded.config is None:
         return None, loaded.findings, loaded.secrets
-    plan = build_plan(loaded.config, read_cloud_facts(*referenced_ids(loaded.config)))
+    plan = build_plan(loaded.config, read_facts(*referenced_ids(loaded.config)))
     findings = run_rules(plan)
     return (None if has_errors(findings) else plan), findings, loaded.secrets
 

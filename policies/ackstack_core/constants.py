@@ -394,3 +394,55 @@ K8S_DNS_SUBDOMAIN_MAX = 253
 K8S_DNS_LABEL_MAX = 63
 # Source: Kubernetes docs "Labels and Selectors" (label name segment and value: at most 63 characters)
 K8S_LABEL_NAME_MAX = 63
+
+# ---------------------------------------------------------------------------
+# Day 2: `verify` a live cluster against the plan, terway-controlplane migration (issue #16)
+# TERWAY-1175 = AliyunContainerService/terway tag v1.17.5 (commit 23a85fc39a18a12abdf8ee28b3504d6ecd9a6002)
+# CILIUM-1179 = official chart cilium-1.17.9.tgz (shared/reference/cilium), cilium/templates/...
+# ---------------------------------------------------------------------------
+
+# Source: TERWAY-1175 pkg/apis/crds/network.alibabacloud.com_podnetworkings.yaml:13 (plural), :15 (scope: Cluster)
+PODNETWORKING_PLURAL = "podnetworkings"
+# Source: TERWAY-1175 pkg/apis/crds/network.alibabacloud.com_podnetworkings.yaml:201,207 (status.status);
+# pkg/apis/network.alibabacloud.com/v1beta1/types.go:276 (NetworkingStatusReady = "Ready"); SEED-TRUNK example "status: Ready"
+PODNETWORKING_STATUS_READY = "Ready"
+# Source: TERWAY-1175 pkg/apis/crds/network.alibabacloud.com_podenis.yaml:11,13,15 (kind PodENI, plural podenis, Namespaced)
+PODENI_KIND = "PodENI"
+# Source: same CRD file as PODENI_KIND
+PODENI_PLURAL = "podenis"
+# Source: TERWAY-1175 pkg/apis/network.alibabacloud.com/v1beta1/types.go:146 (ENIPhaseBind = "Bind"); CRD podenis.yaml:158
+# (status.phase); SEED-TRUNK FAQ PodENI example "phase: Bind"
+PODENI_PHASE_BIND = "Bind"
+# Source: TERWAY-1175 types/k8s.go:28,38 (AnnotationPrefix + "pod-networking"); SEED-TRUNK FAQ ("k8s.aliyun.com/pod-networking")
+POD_NETWORKING_ANNOTATION = "k8s.aliyun.com/pod-networking"
+# Source: SEED-TRUNK ("kubectl scale deploy -nkube-system terway-controlplane --replicas 0")
+TERWAY_CONTROLPLANE_NAMESPACE = "kube-system"
+# Source: TERWAY-1175 charts/terway/templates/terway-controlplane/deployment.yaml:4; SEED-TRUNK migration section
+TERWAY_CONTROLPLANE_DEPLOYMENT = "terway-controlplane"
+# Source: TERWAY-1175 charts/terway/templates/terway-controlplane/webhook.yaml:4 (MutatingWebhookConfiguration) and :38
+# (ValidatingWebhookConfiguration); SEED-TRUNK ("kubectl get mutatingwebhookconfigurations... terway-controlplane")
+TERWAY_CONTROLPLANE_WEBHOOK = "terway-controlplane"
+# Source: SEED-TRUNK ("kubectl scale deploy -nkube-system terway-controlplane --replicas 1" when the migration failed)
+TERWAY_CONTROLPLANE_RESTORE_REPLICAS = 1
+# Source: Kubernetes API reference (admissionregistration.k8s.io/v1 mutating/validatingwebhookconfigurations, cluster-scoped)
+WEBHOOK_CONFIGURATION_API_VERSION = "admissionregistration.k8s.io/v1"
+# Source: Kubernetes docs "Well-Known Labels" (node-role.kubernetes.io/master on control-plane nodes); a dedicated ACK
+# cluster lists its masters as nodes, a managed one does not (unverified: inferred, not stated in the seed)
+NODE_ROLE_MASTER_LABELS: tuple[str, ...] = ("node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane")
+# Source: SEED-TRUNK step 4 StatefulSet example image (the canary pod's default image)
+CANARY_IMAGE = "anolis-registry.cn-zhangjiakou.cr.aliyuncs.com/openanolis/nginx:1.14.1-8.6"
+# Source: CILIUM-1179 cilium/templates/cilium-agent/daemonset.yaml:18 (DaemonSet "cilium", in the release namespace)
+CILIUM_DAEMONSET_NAME = "cilium"
+# Source: CILIUM-1179 cilium/templates/cilium-configmap.yaml:93
+CILIUM_CONFIGMAP_NAME = "cilium-config"
+# Source: CILIUM-1179 cilium/templates/cilium-configmap.yaml:511 (routing-mode), :1044 (ipam), :701
+# (ipv4-native-routing-cidr), :605 (enable-ipv4-masquerade), :619 (enable-bpf-masquerade), :628 (enable-ip-masq-agent,
+# written only when enabled); values are quoted, so booleans read "true"/"false"
+CILIUM_CONFIG_KEYS: dict[str, str] = {
+    "routingMode": "routing-mode",
+    "ipam.mode": "ipam",
+    "ipv4NativeRoutingCIDR": "ipv4-native-routing-cidr",
+    "enableIPv4Masquerade": "enable-ipv4-masquerade",
+    "bpf.masquerade": "enable-bpf-masquerade",
+    "ipMasqAgent.enabled": "enable-ip-masq-agent",
+}
