@@ -241,3 +241,59 @@ def test_unreadable_kubeconfig_exits_2(tmp_path, capsys):
 def test_stack_that_creates_its_vswitches_needs_outputs(terway, tmp_path, capsys):
     code, _, err = run(terway, "dev", capsys=capsys)
     assert code == 2 and "pass --outputs FILE" in err
+
+
+def test_ctrl_c_during_a_real_run_deletes_the_canary(terway):
+    """The CLI in its own process, interrupted with SIGINT while it waits for the canary's PodENI."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    terway.sim.bind = False  # the PodENI never binds: the command waits until interrupted
+    proc = subprocess.Popen([sys.executable, "-m", "offline", "verify", "existing", "--kubeconfig",
+                             str(terway.kubeconfig), "--canary", "--canary-timeout", "60"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 20
+        while not terway.sim.created and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert terway.sim.created, "the canary StatefulSet was never created"
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "ok   canary deleted" in err
+    assert_no_canary(terway)
+
+
+def test_created_vswitches_and_groups_resolve_through_stack_outputs(tmp_path, capsys):
+    """A stack that creates its vSwitches: `pulumi stack output --json` gives the ids the cluster shows."""
+    from offline.stackfile import read_stack_file
+
+    config = read_stack_file(ROOT / "Pulumi.dev.yaml").config
+    network = config["ackstack:network"]
+    network = json.loads(network) if isinstance(network, str) else network
+    outputs = {"vswitchIds": {v["name"]: f"vsw-dev{i:020d}" for i, v in enumerate(network["vswitches"])},
+               "securityGroupIds": {g["name"]: f"sg-dev{i:019d}" for i, g in enumerate(network["securityGroups"])},
+               "kubeconfig": "[secret]"}
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(outputs), encoding="utf-8")
+    expected = expected_state("dev", outputs_file=str(outputs_file))
+    assert expected.podnetworkings
+    for planned in expected.podnetworkings:
+        spec = planned.manifest["spec"]
+        assert set(spec["vSwitchOptions"]) <= set(outputs["vswitchIds"].values())
+        assert set(spec["securityGroupIDs"]) <= set(outputs["securityGroupIds"].values())
+    with FakeKube(max_seconds=30) as kube:
+        put_terway_cluster(kube, expected, {})
+        kube.kubeconfig = kube.write_kubeconfig(tmp_path / "kubeconfig")
+        code, doc, err = run(kube, "dev", "--outputs", str(outputs_file), capsys=capsys)
+    assert code == 0, err
+    assert any(c["check"] == "PodNetworking spec.vSwitchOptions" for c in doc["checks"])
