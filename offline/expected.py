@@ -12,9 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from components.plan import NetworkPlan, VSwitchFact
 from components.validation.findings import Finding
+
+if TYPE_CHECKING:
+    from components.config import PodNetworkingConfig
 
 
 class PlanInputError(Exception):
@@ -31,7 +35,7 @@ class PlannedPodNetworking:
     manifest: dict  # as kubectl would apply it, with live ids
     vswitches: dict[str, VSwitchFact]  # live vSwitch id -> plan fact (zone, CIDR)
     security_groups: list[str]  # live ids
-    entry: object  # the PodNetworkingConfig
+    entry: PodNetworkingConfig
 
 
 @dataclass

@@ -100,7 +100,7 @@ def check_byocni(kube: Kube, expected: Expected) -> Iterator[CheckResult]:
             continue
         want = str(planned).lower() if isinstance(planned, bool) else str(planned)
         if key == "enable-ip-masq-agent" and want == "false":
-            continue  # the chart writes the key only when enabled
+            want = "unset"  # the chart writes the key only when enabled
         yield result(f"cilium-config {key} (values {value_path})", obj, want, data.get(key, "unset"))
 
 
