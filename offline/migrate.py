@@ -220,13 +220,8 @@ def main(argv: list[str]) -> int:
     try:
         with Kube(args.kubeconfig) as kube:
             action(kube, Path(args.backup_dir), args.apply, say)
-    except Refused as exc:
-        print(f"ackstack: refused: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except ApiError as exc:
-        print(f"ackstack: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except ClusterUnreachable as exc:
-        print(f"ackstack: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+    except (Refused, ApiError, ClusterUnreachable) as exc:
+        prefix = "refused: " if isinstance(exc, Refused) else ""
+        print(f"ackstack: {prefix}{exc}", file=sys.stderr)
+        return EXIT_UNREADABLE if isinstance(exc, ClusterUnreachable) else EXIT_REFUSED
     return EXIT_OK

@@ -78,23 +78,29 @@ def main(argv: list[str], canary_options=None) -> int:
                                   outputs_file=args.outputs)
         with Kube(args.kubeconfig) as kube:
             run_checks(kube, expected, emit, canary=args.canary, canary_options=options)
-    except PlanInputError as exc:
-        for finding in exc.findings:
+    except (PlanInputError, ClusterUnreachable) as exc:
+        for finding in getattr(exc, "findings", ()):
             print(f"ackstack: {finding.line()}", file=sys.stderr)
         print(f"ackstack: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    except ClusterUnreachable as exc:
-        print(f"ackstack: {exc}", file=sys.stderr)
+        if args.json:  # machines get a document whatever happened
+            _print_json(args.stack, results, error=str(exc))
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("ackstack: interrupted (any canary was deleted)", file=sys.stderr)
         return EXIT_INTERRUPTED
     failed = [r for r in results if not r.ok]
     if args.json:
-        print(json.dumps({"stack": args.stack, "ok": not failed, "checks": [r.as_dict() for r in results]},
-                         indent=2))
+        _print_json(args.stack, results)
     else:
         print(f"verify {args.stack}: {len(results)} checks, {len(failed)} failed")
         for check in failed:
             print(f"  {check.line()}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _print_json(stack: str, results: list[CheckResult], error: str | None = None) -> None:
+    document = {"stack": stack, "ok": error is None and all(r.ok for r in results),
+                "checks": [r.as_dict() for r in results]}
+    if error is not None:
+        document["error"] = error
+    print(json.dumps(document, indent=2))

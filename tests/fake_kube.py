@@ -168,6 +168,12 @@ def _handler(kube: FakeKube):
             length = int(self.headers.get("Content-Length") or 0)
             return json.loads(self.rfile.read(length) or b"{}")
 
+        def _missing(self, key: Key) -> bool:
+            if key in kube.objects:
+                return False
+            self._send(404, _status(404, "NotFound", f'{key[2]} "{key[3]}" not found'))
+            return True
+
         def _route(self):
             path = urlsplit(self.path).path
             kube.requests.append((self.command, path))
@@ -182,11 +188,8 @@ def _handler(kube: FakeKube):
             if key is None:
                 return
             if key[3]:
-                raw = kube.objects.get(key)
-                if raw is None:
-                    self._send(404, _status(404, "NotFound", f'{key[2]} "{key[3]}" not found'))
-                else:
-                    self._send(200, raw)
+                if not self._missing(key):
+                    self._send(200, kube.objects[key])
                 return
             with kube._lock:
                 items = [json.loads(v) for k, v in sorted(kube.objects.items(), key=lambda kv: (kv[0][1] or '', kv[0][3]))
@@ -213,8 +216,7 @@ def _handler(kube: FakeKube):
             key, _ = self._route()
             if key is None:
                 return
-            if key not in kube.objects:
-                self._send(404, _status(404, "NotFound", f'{key[2]} "{key[3]}" not found'))
+            if self._missing(key):
                 return
             obj = self._body()
             obj.setdefault("metadata", {})["resourceVersion"] = str(next(kube._versions))
@@ -225,8 +227,7 @@ def _handler(kube: FakeKube):
             key, _sub = self._route()
             if key is None:
                 return
-            if key not in kube.objects:
-                self._send(404, _status(404, "NotFound", f'{key[2]} "{key[3]}" not found'))
+            if self._missing(key):
                 return
             obj = _merge_patch(json.loads(kube.objects[key]), self._body())
             kube.objects[key] = json.dumps(obj, indent=2).encode()
@@ -237,10 +238,9 @@ def _handler(kube: FakeKube):
             if key is None:
                 return
             self._body()
-            raw = kube.objects.get(key)
-            if raw is None:
-                self._send(404, _status(404, "NotFound", f'{key[2]} "{key[3]}" not found'))
+            if self._missing(key):
                 return
+            raw = kube.objects[key]
             kube.delete(key)
             for hook in kube.on_delete.get(key[2], []):
                 hook(kube, key, json.loads(raw))

@@ -225,7 +225,7 @@ def test_unreachable_cluster_exits_2(tmp_path, capsys):
         kubeconfig = kube.write_kubeconfig(tmp_path / "kubeconfig")
     kube.kubeconfig = kubeconfig  # the server is stopped: connection refused
     code, doc, err = run(kube, "existing", capsys=capsys)
-    assert code == 2 and doc is None
+    assert code == 2 and doc["ok"] is False and "cannot reach the API server" in doc["error"]
     assert "cannot reach the API server" in err and "fake-token" not in err
 
 
@@ -297,3 +297,13 @@ def test_created_vswitches_and_groups_resolve_through_stack_outputs(tmp_path, ca
         code, doc, err = run(kube, "dev", "--outputs", str(outputs_file), capsys=capsys)
     assert code == 0, err
     assert any(c["check"] == "PodNetworking spec.vSwitchOptions" for c in doc["checks"])
+
+
+def test_stack_with_error_findings_is_not_compared(terway, tmp_path, capsys):
+    broken = tmp_path / "Pulumi.existing.yaml"
+    text = (ROOT / "Pulumi.existing.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("config:\n", "config:\n  ackstack:bogus: 1\n", 1), encoding="utf-8")
+    code, doc, err = run(terway, "existing", "--config", str(broken), capsys=capsys)
+    assert code == 2 and doc["checks"] == []
+    assert "CFG001  ackstack:bogus" in err
+    assert terway.requests == []  # the cluster is not even read
