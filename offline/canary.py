@@ -109,7 +109,7 @@ def run_canary(kube: Kube, expected: Expected, planned: PlannedPodNetworking, op
                         ok=False))
             return
         pod, podeni = _wait(kube, namespace, f"{name}-0", options)
-        for check in canary_results(planned, namespace, f"{name}-0", pod, podeni):
+        for check in canary_results(planned, namespace, f"{name}-0", pod, podeni, _node_zone(kube, pod)):
             emit(check)
     finally:
         if created:
@@ -129,8 +129,15 @@ def _wait(kube: Kube, namespace: str, pod_name: str, options: CanaryOptions) -> 
         options.sleep(options.poll_seconds)
 
 
+def _node_zone(kube: Kube, pod: dict | None) -> str | None:
+    node_name = ((pod or {}).get("spec") or {}).get("nodeName")
+    node = kube.get(core_path("nodes", node_name)) if node_name else None
+    return ((node or {}).get("metadata", {}).get("labels") or {}).get(C.NODE_ZONE_LABEL)
+
+
 def canary_results(planned: PlannedPodNetworking, namespace: str, pod_name: str, pod: dict | None,
-                   podeni: dict | None) -> list[CheckResult]:
+                   podeni: dict | None, node_zone: str | None = None) -> list[CheckResult]:
+    """The FAQ's checks; `node_zone` is the zone of the pod's node, when it is scheduled and labelled."""
     from components.netmath import parse_ipv4_network
 
     pod_obj, eni_obj = f"Pod/{namespace}/{pod_name}", f"{C.PODENI_KIND}/{namespace}/{pod_name}"
@@ -159,6 +166,9 @@ def canary_results(planned: PlannedPodNetworking, namespace: str, pod_name: str,
         out.append(result("canary zone matches its vSwitch", eni_obj, zone or "the planned vSwitch's zone",
                           found_zone or "unset", ok=zone is not None and found_zone == zone
                           and eni.get("zone", zone) == zone))
+        if node_zone is not None:
+            out.append(result("canary node in its vSwitch's zone", pod_obj, zone or "the planned vSwitch's zone",
+                              node_zone, ok=node_zone == zone))
         ip = alloc.get("ipv4")
         cidr = fact.cidr if fact is not None else None
         try:

@@ -23,7 +23,7 @@ PN_GV = "apis/network.alibabacloud.com/v1beta1"
 
 
 def node(name: str, zone: str, *, ready: str = "True", pod_cidr: str | None = None, master: bool = False) -> dict:
-    labels = {"topology.kubernetes.io/zone": zone, "kubernetes.io/hostname": name}
+    labels = {C.NODE_ZONE_LABEL: zone, "kubernetes.io/hostname": name}
     if master:
         labels["node-role.kubernetes.io/master"] = ""
     obj = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
@@ -104,6 +104,7 @@ class TerwaySim:
     vswitches: dict[str, dict]  # id -> {"zoneId", "cidrBlock"} (the inventory)
     use_vswitch: str | None = None  # force an ENI from this vSwitch (an unplanned one, in a failure test)
     bind: bool = True
+    node_zone: str | None = None  # schedule the pod on a node of this zone instead of the vSwitch's
     created: list[str] = field(default_factory=list)
 
     def install(self, kube: FakeKube) -> TerwaySim:
@@ -137,16 +138,19 @@ class TerwaySim:
         pn = self._choose(kube, labels, ns)
         annotations = {} if pn is None else {"k8s.aliyun.com/pod-eni": "true",
                                               C.POD_NETWORKING_ANNOTATION: pn["metadata"]["name"]}
+        vsw = None if pn is None else self.use_vswitch or pn["spec"]["vSwitchOptions"][0]
+        fact = self.vswitches.get(vsw) or {}
+        zone = self.node_zone or fact.get("zoneId")  # the scheduler honours the vSwitches' zones
+        node = next((n for n in kube.names("api/v1", None, "nodes")
+                     if kube.get(f"/api/v1/nodes/{n}")["metadata"]["labels"].get(C.NODE_ZONE_LABEL) == zone), None)
         kube.create(("api/v1", ns, "pods", pod_name), {
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": pod_name, "namespace": ns, "labels": labels, "annotations": annotations,
                          "ownerReferences": [{"kind": "StatefulSet", "name": name, "apiVersion": "apps/v1"}]},
-            "spec": template["spec"], "status": {"phase": "Running"}})
+            "spec": {**template["spec"], **({"nodeName": node} if node else {})}, "status": {"phase": "Running"}})
         self.created.append(f"{ns}/{pod_name}")
         if pn is None:
             return
-        vsw = self.use_vswitch or pn["spec"]["vSwitchOptions"][0]
-        fact = self.vswitches[vsw]
         net = ipaddress.ip_network(fact["cidrBlock"])
         alloc_type = dict(pn["spec"]["allocationType"])
         podeni = {

@@ -90,7 +90,8 @@ def test_healthy_terway_canary_passes_and_is_deleted(terway, capsys):
     assert {c["check"] for c in canary} >= {"canary pod annotation k8s.aliyun.com/pod-networking",
                                             "canary PodENI phase", "canary vSwitch planned",
                                             "canary security groups planned", "canary zone matches its vSwitch",
-                                            "canary IP in its vSwitch CIDR", "canary deleted"}
+                                            "canary IP in its vSwitch CIDR", "canary node in its vSwitch's zone",
+                                            "canary deleted"}
     assert all(c["ok"] for c in canary)
     assert terway.sim.created == [f"databases/{canary[0]['object'].split('/')[-1]}"]
     assert_no_canary(terway)
@@ -151,6 +152,16 @@ def test_ip_from_an_unplanned_vswitch_fails(terway, capsys):
     assert bad["canary vSwitch planned"]["found"] == "vsw-bp1existpodh000000001"
     assert "vsw-bp1existdbh0000000001" in bad["canary vSwitch planned"]["expected"]
     assert bad["canary IP in its vSwitch CIDR"]["found"] == "172.17.0.10"
+    assert_no_canary(terway)
+
+
+def test_canary_on_a_node_of_another_zone_fails(terway, capsys):
+    terway.sim.node_zone = "cn-hangzhou-i"  # the vSwitch Terway took is in cn-hangzhou-h
+    code, doc, _ = run(terway, "existing", "--canary", capsys=capsys, options=fast())
+    assert code == 1
+    [bad] = failures(doc)
+    assert bad["check"] == "canary node in its vSwitch's zone"
+    assert (bad["expected"], bad["found"]) == ("cn-hangzhou-h", "cn-hangzhou-i")
     assert_no_canary(terway)
 
 
@@ -307,3 +318,18 @@ def test_stack_with_error_findings_is_not_compared(terway, tmp_path, capsys):
     assert code == 2 and doc["checks"] == []
     assert "CFG001  ackstack:bogus" in err
     assert terway.requests == []  # the cluster is not even read
+
+
+def test_fake_api_server_stops_by_itself(tmp_path):
+    import time
+    import urllib.error
+    import urllib.request
+
+    kube = FakeKube(max_seconds=0.2).__enter__()
+    try:
+        assert urllib.request.urlopen(kube.url + "/api/v1/nodes", timeout=2).status == 200
+        time.sleep(0.5)
+        with pytest.raises(urllib.error.URLError):
+            urllib.request.urlopen(kube.url + "/api/v1/nodes", timeout=2)
+    finally:
+        kube.stop()

@@ -429,6 +429,9 @@ WEBHOOK_CONFIGURATION_API_VERSION = "admissionregistration.k8s.io/v1"
 # Source: Kubernetes docs "Well-Known Labels" (node-role.kubernetes.io/master on control-plane nodes); a dedicated ACK
 # cluster lists its masters as nodes, a managed one does not (unverified: inferred, not stated in the seed)
 NODE_ROLE_MASTER_LABELS: tuple[str, ...] = ("node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane")
+# Source: Kubernetes docs "Well-Known Labels, Annotations and Taints" (topology.kubernetes.io/zone, set on nodes by the
+# cloud provider)
+NODE_ZONE_LABEL = "topology.kubernetes.io/zone"
 # Source: SEED-TRUNK step 4 StatefulSet example image (the canary pod's default image)
 CANARY_IMAGE = "anolis-registry.cn-zhangjiakou.cr.aliyuncs.com/openanolis/nginx:1.14.1-8.6"
 # Source: CILIUM-1179 cilium/templates/cilium-agent/daemonset.yaml:18 (DaemonSet "cilium", in the release namespace)
