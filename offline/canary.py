@@ -99,11 +99,11 @@ def run_canary(kube: Kube, expected: Expected, planned: PlannedPodNetworking, op
         return
     manifest = statefulset_manifest(planned, namespace, options.image)
     name = manifest["metadata"]["name"]
-    created = False
     try:
         try:
+            # From here on the cleanup runs: an interrupt may land after the server created the object
+            # but before this call returned, and a 409 means a canary left by an earlier run.
             kube.create(statefulset_path(namespace), manifest)
-            created = True
         except ApiError as exc:
             emit(result("canary StatefulSet created", f"StatefulSet/{namespace}/{name}", "created", str(exc),
                         ok=False))
@@ -112,8 +112,7 @@ def run_canary(kube: Kube, expected: Expected, planned: PlannedPodNetworking, op
         for check in canary_results(planned, namespace, f"{name}-0", pod, podeni, _node_zone(kube, pod)):
             emit(check)
     finally:
-        if created:
-            emit(_cleanup(kube, planned, namespace, name))
+        emit(_cleanup(kube, planned, namespace, name))
 
 
 def _wait(kube: Kube, namespace: str, pod_name: str, options: CanaryOptions) -> tuple[dict | None, dict | None]:

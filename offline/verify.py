@@ -9,8 +9,11 @@ Exit status: 0 every check holds, 1 a check failed, 2 the stack, kubeconfig or c
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable
 
 from offline.expected import Expected, PlanInputError, expected_state
@@ -76,7 +79,7 @@ def main(argv: list[str], canary_options=None) -> int:
     try:
         expected = expected_state(args.stack, config_file=args.config_file, inventory_file=args.inventory,
                                   outputs_file=args.outputs)
-        with Kube(args.kubeconfig) as kube:
+        with Kube(args.kubeconfig) as kube, _terminate_as_interrupt():
             run_checks(kube, expected, emit, canary=args.canary, canary_options=options)
     except (PlanInputError, ClusterUnreachable) as exc:
         for finding in getattr(exc, "findings", ()):
@@ -96,6 +99,21 @@ def main(argv: list[str], canary_options=None) -> int:
         for check in failed:
             print(f"  {check.line()}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a CI job cancelled, `kill`) cleans up like Ctrl-C: the canary must not outlive the run."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, interrupt) if in_main else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _print_json(stack: str, results: list[CheckResult], error: str | None = None) -> None:

@@ -165,6 +165,18 @@ def test_canary_on_a_node_of_another_zone_fails(terway, capsys):
     assert_no_canary(terway)
 
 
+def test_canary_left_by_an_earlier_run_is_deleted(terway, terway_expected, capsys):
+    from offline.canary import canary_name, statefulset_manifest
+
+    leftover = statefulset_manifest(terway_expected.podnetworkings[0], "databases", "img")
+    terway.put(f"/{STS}/namespaces/databases/statefulsets/{canary_name('legacy-mysql')}", leftover)
+    code, doc, _ = run(terway, "existing", "--canary", capsys=capsys, options=fast())
+    assert code == 1
+    [bad] = failures(doc)
+    assert bad["check"] == "canary StatefulSet created" and "409" in bad["found"]
+    assert_no_canary(terway)
+
+
 def test_canary_that_never_binds_fails_and_is_deleted(terway, capsys):
     terway.sim.bind = False
     code, doc, _ = run(terway, "existing", "--canary", capsys=capsys,
@@ -254,8 +266,9 @@ def test_stack_that_creates_its_vswitches_needs_outputs(terway, tmp_path, capsys
     assert code == 2 and "pass --outputs FILE" in err
 
 
-def test_ctrl_c_during_a_real_run_deletes_the_canary(terway):
-    """The CLI in its own process, interrupted with SIGINT while it waits for the canary's PodENI."""
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_during_a_real_run_deletes_the_canary(terway, signum):
+    """The CLI in its own process, interrupted (Ctrl-C, or killed) while it waits for the canary's PodENI."""
     import os
     import signal
     import subprocess
@@ -273,7 +286,7 @@ def test_ctrl_c_during_a_real_run_deletes_the_canary(terway):
             time.sleep(0.05)
         assert terway.sim.created, "the canary StatefulSet was never created"
         time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, signum))
         _out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
