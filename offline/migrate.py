@@ -135,7 +135,11 @@ def prepare(kube: Kube, backup_dir: Path, apply: bool, say: Say) -> None:
     files = [DEPLOYMENT_FILE, *(webhook_file(r) for r in webhooks), MANIFEST]
     say(f"{verb}back up to {backup_dir}: {', '.join(files)}")
     if apply:
-        Backup.write(backup_dir, deployment, webhooks, replicas)
+        try:
+            Backup.write(backup_dir, deployment, webhooks, replicas)
+        except OSError as exc:
+            raise Refused(f"cannot write the backup to {backup_dir} ({exc.strerror or type(exc).__name__}): "
+                          f"nothing was stopped") from None
     say(f"{verb}scale {DEPLOYMENT_NAME} from {replicas} to 0 replicas")
     if apply:
         kube.patch(deployment_path(), {"spec": {"replicas": 0}})

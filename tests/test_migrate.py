@@ -130,6 +130,14 @@ def test_restore_refuses_an_altered_backup(cluster, capsys):
     assert cluster.writes() == []
 
 
+def test_no_backup_no_stop(cluster, capsys):
+    cluster.backups.write_text("a file where the directory should be", encoding="utf-8")
+    assert migrate(cluster, "--apply") == 1
+    assert "cannot write the backup" in capsys.readouterr().err
+    assert cluster.writes() == []
+    assert cluster.get(DEPLOY)["spec"]["replicas"] == 2
+
+
 def test_nothing_to_stop_without_terway_controlplane(cluster, capsys):
     cluster.delete(("apis/apps/v1", "kube-system", "deployments", "terway-controlplane"))
     assert migrate(cluster, "--apply") == 1
