@@ -35,7 +35,7 @@ def run_checks(kube: Kube, expected: Expected, emit: Callable[[CheckResult], Non
         emit(check)
     if expected.mode != "terway-trunk":
         return
-    for check in checks.check_podnetworkings(kube, expected):
+    for check in (*checks.check_namespaces(kube, expected), *checks.check_podnetworkings(kube, expected)):
         emit(check)
     if canary:
         from offline.canary import CanaryOptions, run_canary

@@ -129,6 +129,15 @@ def check_terway(kube: Kube, expected: Expected) -> Iterator[CheckResult]:
                  "present", "present" if deploy is not None else "absent")
 
 
+def check_namespaces(kube: Kube, expected: Expected) -> Iterator[CheckResult]:
+    """Planned namespaces carry their labels: PodNetworking namespaceSelectors match on them."""
+    for ns in expected.plan.config.namespaces:
+        live = kube.get(core_path("namespaces", ns.name))
+        labels = (live or {}).get("metadata", {}).get("labels") or {}
+        have = {k: labels.get(k, "unset") for k in ns.labels} if live is not None else "absent"
+        yield result("namespace labels", f"Namespace/{ns.name}", dict(ns.labels), have)
+
+
 # ---------------------------------------------------------------- PodNetworkings
 def podnetworking_path(name: str = "") -> str:
     return group_path(C.PODNETWORKING_API_VERSION, C.PODNETWORKING_PLURAL, name)

@@ -77,6 +77,7 @@ def test_healthy_terway_cluster_exits_0_with_a_progress_line_per_check(terway, c
     assert doc["ok"] is True and failures(doc) == []
     checked = {c["check"] for c in doc["checks"]}
     assert {"node Ready", "DaemonSet available", "eni-config enable_eni_trunking", "terway-controlplane present",
+            "namespace labels",
             "PodNetworking status Ready", "no unplanned PodNetworking selects planned pods"} <= checked
     assert len(err.strip().splitlines()) == len(doc["checks"])
     assert all(line.startswith("ok ") for line in err.strip().splitlines())
@@ -209,6 +210,17 @@ def test_node_without_podcidr_fails(byocni, capsys):
     [bad] = failures(doc)
     assert bad["object"] == "Node/node-c" and bad["found"] == "spec.podCIDR=unset"
     assert bad["expected"] == "a block inside 172.16.0.0/16"
+
+
+def test_namespace_without_its_label_fails(terway, capsys):
+    from tests.fake_cluster import namespace
+
+    terway.put("/api/v1/namespaces/databases", namespace("databases", {"network": "shared"}))
+    code, doc, _ = run(terway, "existing", capsys=capsys)
+    assert code == 1
+    [bad] = failures(doc)
+    assert (bad["object"], bad["expected"], bad["found"]) == ("Namespace/databases", '{"network": "isolated"}',
+                                                              '{"network": "shared"}')
 
 
 def test_node_not_ready_fails(terway, capsys):
