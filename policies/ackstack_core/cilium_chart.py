@@ -74,6 +74,8 @@ def _extra_types() -> dict[str, str]:
 def _known(facts: ChartFacts, path: str) -> bool:
     if path in facts.paths or path in facts.commented or path in _extra_types():
         return True
+    if any(p.startswith(path + ".") for p in (*facts.commented, *_extra_types())):
+        return True  # the parent of a comment-only key (`ipMasqAgent.config`)
     parts = path.split(".")
     return any(".".join(parts[:n]) in facts.maps for n in range(1, len(parts)))
 
