@@ -119,13 +119,14 @@ PASSING = [
     ("BYO006", [("ackstack:cni.backendType", "Pod")]),
     ("CIL001", [_cilium_values({"ipv4NativeRoutingCIDR": "172.16.0.0/16"})]),
     ("CIL002", [_cilium_values({"ipMasqAgent": {"config": {"nonMasqueradeCIDRs": ["172.16.0.0/12", "10.0.0.0/8"]}}})]),
-    ("CIL002", [_cilium_values({"enableIPv4Masquerade": False, "ipMasqAgent": {"enabled": False}})]),
+    ("CIL002", [_cilium_values({"enableIPv4Masquerade": False, "ipMasqAgent": {"enabled": False},
+                                "bpf": {"masquerade": False}})]),  # bpf.masquerade off too, else CIL011
     ("CIL003", [_cilium_values({}, kubeProxyReplacement=True)]),
     ("CIL003", [_cilium_values({}, chartVersion="1.18.12")]),  # the overlay adds nodePort.enabled on 1.18
     ("CIL004", [_cilium_values({"routingMode": "native"})]),
     ("CIL005", [("ackstack:cni.cloudRoutes", True)]),
     ("CIL006", [_cilium_values({"ipam": {"mode": "kubernetes"}})]),
-    ("CIL007", [_cilium_values({"hubble": {"enabled": False}}, kubeProxyReplacement=True)]),
+    ("CIL007", [_cilium_values({"hubble": {"ui": {"enabled": True}}}, kubeProxyReplacement=True)]),
 ]
 
 

@@ -1,5 +1,6 @@
 """Cilium release and user values: tested on the cluster's Kubernetes, keys and types the pinned chart has,
-settings the agent starts with, the chart source and image registry (VER002-VER003, CIL008-CIL019, BYO007-BYO008).
+settings the agent starts with, the chart's own render checks, the chart source and image registry
+(VER002-VER003, CIL008-CIL019, BYO007-BYO008).
 
 Keys and types come from the generated chart facts (ackstack_core/cilium_chart.py); the agent checks cite
 cilium/cilium paths and lines in constants.py. Every rule applies only to `byocni-cilium` stacks.
@@ -232,6 +233,22 @@ def health_check_clash(plan: NetworkPlan) -> Iterator[Finding]:
                       "health-check port (Cilium kube-proxy-free docs): set it to false")
 
 
+@rule("CIL019", "error", "Hubble Relay only with Hubble, Hubble UI only with Relay",
+      "The chart's own validate.yaml fails the render (so the Helm release, at `pulumi up`) when hubble.relay is on "
+      "without hubble, or hubble.ui without hubble.relay.",
+      C.CILIUM_CHART_HUBBLE_CHECKS)
+def hubble_dependencies(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_byocni:
+        return
+    values = cilium_values(plan, None)
+    for needs, needed in (("hubble.relay.enabled", "hubble.enabled"), ("hubble.ui.enabled", "hubble.relay.enabled")):
+        if _flag(values, needs) and not _flag(values, needed, True if needed == "hubble.enabled" else None):
+            yield Finding("CIL019", "error", _value_path(plan, needed, "cni", "cilium", "hubble"),
+                          f"{needs} is true but {needed} is {lookup(values, needed)!r}; the chart's validate.yaml "
+                          "refuses to render that, so the Helm release would fail at `pulumi up`: "
+                          f"set {needed}: true or cni.cilium.hubble: false")
+
+
 # ---------------------------------------------------------------- CIL: chart source and images
 @rule("CIL016", "error", "A local chart package exists, is a Cilium chart and has the pinned version",
       "`cni.cilium.chartPath` replaces the repository; a missing file, another chart, or another version than "
@@ -333,5 +350,5 @@ def no_terway_objects(plan: NetworkPlan) -> Iterator[Finding]:
 RULES = (cilium_k8s_tested, chart_facts_known, known_value_keys, value_types, masquerade_cidrs_parse,
          bpf_masquerade_needs_masquerading, bpf_masquerade_iptables_only, no_ipv6_with_k8s_ipam,
          no_direct_routes_in_tunnel, health_check_clash, local_chart_package, image_registry_shape,
-         images_from_registry, backend_pod_needs_vpc_pod_cidr, no_terway_objects)
+         images_from_registry, hubble_dependencies, backend_pod_needs_vpc_pod_cidr, no_terway_objects)
 

@@ -353,6 +353,10 @@ CILIUM_COMMENTED_VALUE_PATHS: tuple[str, ...] = ("kubeProxyReplacement", "egress
 # Source: the `*.image.repository` defaults of the three chart packages (cilium_charts/*.json "images"): the
 # registries the chart pulls from unless overridden
 CILIUM_DEFAULT_IMAGE_REGISTRIES: tuple[str, ...] = ("quay.io", "docker.io", "ghcr.io")
+# Source: the chart's own `fail` checks, cilium/templates/validate.yaml in the official packages: "Hubble Relay requires
+# .Values.hubble.enabled=true" (1.17.9:58, 1.18.12:71, 1.19.6:71) and "Hubble UI requires .Values.hubble.relay.enabled=true"
+# (1.17.9:48, 1.18.12:61, 1.19.6:61): the release fails to render at `pulumi up`
+CILIUM_CHART_HUBBLE_CHECKS = "cilium/templates/validate.yaml (1.17.9:48,58; 1.18.12:61,71; 1.19.6:61,71)"
 # Source: ackstack convention (docs/cilium.md "Overlay"): the Helm release description the program sets when
 # cni.cilium.acceptOverlay accepts a tunnel; the mandatory cilium-native-routing policy honours it, so the
 # policy and validation CIL004 (a warning then) agree
