@@ -19,7 +19,7 @@ from components.cilium_values import (
     non_masquerade_cidrs,
     parse_api_server,
 )
-from offline.testing import ROOT, plan_for, run, stack_config, with_value
+from offline.testing import plan_for, run, stack_config, with_value
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"

@@ -16,7 +16,15 @@ from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components import cilium_render
 from components.cilium_values import cilium_values, lookup
-from offline.testing import findings_for, plan_for, require_reference, run, stack_config, stack_inventory, with_value
+from offline.testing import (
+    findings_for,
+    plan_for,
+    require_reference,
+    run,
+    stack_config,
+    stack_inventory,
+    with_value,
+)
 from tests import test_byocni_rules, test_cilium_rules
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
