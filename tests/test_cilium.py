@@ -169,3 +169,28 @@ def test_image_registry_moves_every_chart_image():
     assert repositories["operator.image"] == "registry.example.com/acme/cilium/operator"
     assert repositories["envoy.image"] == "registry.example.com/acme/cilium/cilium-envoy"
     assert all(r.startswith("registry.example.com/acme/") for r in repositories.values()), repositories
+
+
+def test_accepted_overlay_previews_with_a_warning_and_no_policy_violation(capsys):
+    """acceptOverlay: validation warns (CIL004), the mandatory cilium-native-routing policy passes, exit 0."""
+    from offline.preview import main as preview_main
+
+    overlay = {"routingMode": "tunnel", "acceptOverlay": True}
+    cfg = with_value(stack_config("staging"), "ackstack:cni.cilium", overlay)
+    result = run(cfg, stack="staging")
+    release = result.one(RELEASE)
+    assert release.inputs["description"] == C.CILIUM_OVERLAY_ACCEPTED_DESCRIPTION
+    assert run(stack_config("staging"), stack="staging").one(RELEASE).inputs.get("description") is None
+
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stack_file = Path(tmp) / "Pulumi.overlay.yaml"
+        stack_file.write_text(yaml.safe_dump({"config": cfg}))
+        code = preview_main(["overlay", "--config", str(stack_file), "--json"])
+    document = json.loads(capsys.readouterr().out)
+    levels = {(f["rule"], f["level"]) for f in document["findings"]}
+    assert ("CIL004", "warning") in levels
+    assert not [f for f in document["findings"] if f["rule"] == "cilium-native-routing"], document["findings"]
+    assert code == 0

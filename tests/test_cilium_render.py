@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from ackstack_core import cilium_chart
 from ackstack_core import constants as C
@@ -166,3 +167,32 @@ def test_helm_silently_ignores_the_seed_typo_validation_catches(helm):
     values["ipMasqAgent"] = {"enable": True, "config": values["ipMasqAgent"]["config"]}
     config = cilium_render.configmap(_render(helm, values, C.CILIUM_CHART_VERSION, "1.34.0"), "cilium-config")
     assert config.get("enable-ip-masq-agent", "false") == "false"  # the chart default: the user's intent never arrived
+
+
+def test_preview_out_writes_the_rendered_release(helm, tmp_path):
+    """`--out` gives reviewers the real `helm template` output next to the values file."""
+    from offline.preview import main as preview_main
+
+    _package(C.CILIUM_CHART_VERSION)
+    assert preview_main(["staging", "--no-policy", "--out", str(tmp_path)]) == 0
+    (rendered,) = (tmp_path / "manifests").glob("helm-*cilium*-rendered.yaml")
+    text = rendered.read_text()
+    assert text.startswith(f"# helm template cilium cilium-{C.CILIUM_CHART_VERSION}.tgz --kube-version 1.34.1")
+    documents = [d for d in yaml.safe_load_all(text) if d]
+    config = cilium_render.configmap(documents, "cilium-config")
+    assert (config["routing-mode"], config["ipv4-native-routing-cidr"]) == ("native", "172.16.0.0/16")
+
+
+def test_preview_out_writes_helms_error_for_a_values_change_helm_rejects(helm, tmp_path):
+    from offline.manifests import _write_rendered_release
+    from offline.testing import plan_for as _plan
+
+    class _Result:
+        config = _plan(stack_config("staging")).config
+
+    class _Reg:
+        name = "staging-ack-cilium"
+
+    _package(C.CILIUM_CHART_VERSION)
+    (path,) = _write_rendered_release(_Result(), _Reg(), {"operator": {"replicas": "2"}}, tmp_path)
+    assert path.name.endswith("-render-error.txt") and "replicas" in path.read_text()
