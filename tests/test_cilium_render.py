@@ -196,3 +196,30 @@ def test_preview_out_writes_helms_error_for_a_values_change_helm_rejects(helm, t
     _package(C.CILIUM_CHART_VERSION)
     (path,) = _write_rendered_release(_Result(), _Reg(), {"operator": {"replicas": "2"}}, tmp_path)
     assert path.name.endswith("-render-error.txt") and "replicas" in path.read_text()
+
+
+@pytest.mark.parametrize("version", ["1.17.9", C.CILIUM_CHART_VERSION])
+def test_one_registry_override_moves_every_image_the_chart_pulls(helm, version):
+    """Agent, operator, envoy, Hubble relay/UI, certgen, clustermesh-apiserver, preflight, nodeinit: all mirrored."""
+    registry = "registry.cn-shanghai.aliyuncs.com/acme"
+    extra = {"hubble": {"ui": {"enabled": True}}, "clustermesh": {"useAPIServer": True},
+             "preflight": {"enabled": True}, "nodeinit": {"enabled": True}}
+    cfg = with_value(stack_config("staging"), "ackstack:cni.cilium",
+                     {"chartVersion": version, "imageRegistry": registry, "values": extra})
+    assert not [f.line() for f in findings_for(cfg) if f.rule.startswith("CIL")]
+    values = json.loads(json.dumps(cilium_values(plan_for(cfg), None)))
+    images = cilium_render.images(_render(helm, values, version, "1.32.0"))
+    assert len(images) >= 10
+    assert [i for i in images if not i.startswith(registry + "/")] == []
+    assert f"{registry}/cilium/cilium:v{version}" in {i.split("@", 1)[0] for i in images}
+
+
+def test_a_local_chart_package_is_validated_and_installed_from_its_path(helm):
+    package = _package(C.CILIUM_CHART_VERSION)
+    cfg = with_value(stack_config("staging"), "ackstack:cni.cilium", {"chartPath": str(package)})
+    assert not [f for f in findings_for(cfg) if f.rule == "CIL016"]
+    release = run(cfg, stack="staging").one(RELEASE)
+    assert release.inputs["chart"] == str(package) and "repositoryOpts" not in release.inputs
+    wrong = with_value(cfg, "ackstack:cni.cilium", {"chartPath": str(package), "chartVersion": "1.18.12"})
+    (finding,) = [f for f in findings_for(wrong) if f.rule == "CIL016"]
+    assert "holds chart cilium 1.19.6; expected cilium 1.18.12" in finding.message
