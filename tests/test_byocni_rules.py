@@ -74,8 +74,10 @@ FAILING = [
      "ackstack:cni.cilium.values.ipMasqAgent.enabled", ["ipMasqAgent disabled", "VPC CIDR 10.0.0.0/16"]),
     ("CIL003", [_cilium_values({"bpf": {"masquerade": False}})], "error",
      "ackstack:cni.cilium.values.bpf.masquerade", ["bpf.masquerade is False", "bpf.masquerade: true"]),
-    ("CIL003", [_cilium_values({"nodePort": {"enabled": False}})], "error",
-     "ackstack:cni.cilium.values.nodePort.enabled", ["nodePort.enabled is False", "nodePort.enabled: true"]),
+    # 1.17/1.18 only: the 1.19 agent dropped "BPF masquerade requires NodePort" (and the chart the key).
+    ("CIL003", [_cilium_values({"nodePort": {"enabled": False}}, chartVersion="1.18.12")], "error",
+     "ackstack:cni.cilium.values.nodePort.enabled", ["nodePort.enabled is False", "nodePort.enabled: true",
+                                                     "593834ec452:585"]),
     ("CIL004", [_cilium_values({}, routingMode="tunnel")], "error",
      "ackstack:cni.cilium.routingMode", ["routingMode is tunnel", "must be native", "acceptOverlay"]),
     ("CIL004", [_cilium_values({"routingMode": "tunnel"})], "error",
@@ -117,12 +119,14 @@ PASSING = [
     ("BYO006", [("ackstack:cni.backendType", "Pod")]),
     ("CIL001", [_cilium_values({"ipv4NativeRoutingCIDR": "172.16.0.0/16"})]),
     ("CIL002", [_cilium_values({"ipMasqAgent": {"config": {"nonMasqueradeCIDRs": ["172.16.0.0/12", "10.0.0.0/8"]}}})]),
-    ("CIL002", [_cilium_values({"enableIPv4Masquerade": False, "ipMasqAgent": {"enabled": False}})]),
+    ("CIL002", [_cilium_values({"enableIPv4Masquerade": False, "ipMasqAgent": {"enabled": False},
+                                "bpf": {"masquerade": False}})]),  # bpf.masquerade off too, else CIL011
     ("CIL003", [_cilium_values({}, kubeProxyReplacement=True)]),
+    ("CIL003", [_cilium_values({}, chartVersion="1.18.12")]),  # the overlay adds nodePort.enabled on 1.18
     ("CIL004", [_cilium_values({"routingMode": "native"})]),
     ("CIL005", [("ackstack:cni.cloudRoutes", True)]),
     ("CIL006", [_cilium_values({"ipam": {"mode": "kubernetes"}})]),
-    ("CIL007", [_cilium_values({"hubble": {"enabled": False}}, kubeProxyReplacement=True)]),
+    ("CIL007", [_cilium_values({"hubble": {"ui": {"enabled": True}}}, kubeProxyReplacement=True)]),
 ]
 
 

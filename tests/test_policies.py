@@ -246,6 +246,20 @@ def test_cilium_chart_forms():
     assert check({"chart": "oci://registry/cilium", "values": {"routingMode": "native"}})
     assert check({"chart": "ingress-nginx", "values": {}}) == []
     assert check({"chart": U, "values": {}}) == []
+    assert check({"chart": "/srv/charts/cilium-1.19.6.tgz", "values": {"routingMode": "tunnel"}})  # cni.cilium.chartPath
+    assert check({"chart": "/srv/charts/cilium-operator.tgz", "values": {}}) == []
+
+
+def test_cilium_native_routing_honours_an_accepted_overlay():
+    """The mandatory policy and validation CIL004 agree: a tunnel accepted by cni.cilium.acceptOverlay (the
+    program marks the release description) passes the policy; without the mark it is a violation."""
+    from ackstack_core import constants as C
+
+    check = POLICIES_BY_NAME["cilium-native-routing"].run_check
+    tunnel = {"chart": "cilium", "values": {"routingMode": "tunnel", "ipv4NativeRoutingCIDR": "172.16.0.0/16"}}
+    assert check({**tunnel, "description": C.CILIUM_OVERLAY_ACCEPTED_DESCRIPTION}) == []
+    assert any("acceptOverlay" in problem for problem in check(tunnel))
+    assert check({**tunnel, "description": "something else"})
 
 
 @pytest.mark.parametrize(

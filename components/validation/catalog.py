@@ -11,6 +11,7 @@ from components.plan import NetworkPlan
 from components.validation import (
     rules_byocni,
     rules_capacity,
+    rules_cilium,
     rules_cluster,
     rules_k8s_names,
     rules_network,
@@ -32,6 +33,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *rules_selectors.RULES,
     *rules_capacity.RULES,
     *rules_byocni.RULES,
+    *rules_cilium.RULES,
     *rules_version_zone.RULES,
 )
 

@@ -272,16 +272,97 @@ TRUNK_UNSUPPORTED_FAMILIES: tuple[str, ...] = ("t5", "t6", "sn1ne", "sn2ne", "g5
 CILIUM_CHART_REPO = "https://helm.cilium.io/"
 # Source: SEED-BYOCNI ("cilium cilium/cilium --version 1.17.4")
 CILIUM_CHART_NAME = "cilium"
-# Source: SEED-BYOCNI ("--version 1.17.4"); pinned to the later 1.17.9 patch (docs/cilium.md, "Chart pin")
-CILIUM_CHART_VERSION = "1.17.9"
+# Source: SEED-BYOCNI ("--version 1.17.4"); moved to 1.19.6, the newest 1.19 patch, whose tested Kubernetes range (CILIUM_K8S_TESTED) includes DEFAULT_K8S_VERSION 1.34 (issue 13; docs/cilium.md "Chart pin")
+CILIUM_CHART_VERSION = "1.19.6"
 # Source: SEED-BYOCNI ("--namespace kube-system")
 CILIUM_NAMESPACE = "kube-system"
-# Source: cilium/cilium daemon/cmd/daemon.go (v1.14-v1.17): "BPF masquerade requires NodePort (--enable-node-port=\"true\")"; the check is gone on main, kept here for the pinned 1.17 line (unverified for 1.17.4 itself: only pre- and post-1.17 sources were found)
-CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT = True
-# Source: cilium/cilium install/kubernetes/cilium/values.yaml (`ipMasqAgent:` documents `config: nonMasqueradeCIDRs, masqLinkLocal, masqLinkLocalIPv6` only as comments, so these paths are absent from a parsed values.yaml; still comment-only in the 1.17.9 chart values.yaml, tests/data/cilium-1.17.9-value-paths.txt)
-CILIUM_IP_MASQ_AGENT_CONFIG_KEYS: tuple[str, ...] = ("nonMasqueradeCIDRs", "masqLinkLocal", "masqLinkLocalIPv6")
-# Source: cilium/cilium install/kubernetes/cilium/values.yaml ("#kubeProxyReplacement: \"false\"" is commented out; the templates read it with hasKey; valid "true"/"false"; still commented out in the 1.17.9 chart values.yaml)
-CILIUM_COMMENTED_VALUE_PATHS: tuple[str, ...] = ("kubeProxyReplacement",)
+
+
+# ---------------------------------------------------------------------------
+# Cilium releases, chart facts and agent start-up checks (issue 13)
+#
+# Agent sources: the cilium/cilium tags v1.17.9, v1.18.12 and v1.19.6 could not be read directly (the
+# cilium/cilium snapshot, 755 MB, is over the fetch limit, and the search index holds one untagged
+# version), so each check below was read at the nearest reachable release commit of the same line in
+# the fork devodev/cilium (same history as upstream):
+#   1.17 line: ee3ca4a7e99 "Prepare for release v1.17.6" (v1.17 branch)
+#   1.18 line: 593834ec452 "Prepare for release v1.18.0-pre.3"
+#   1.19 line: f12299b25e4 "Prepare for release v1.19.0-pre.4"
+# A check is therefore "unverified at the exact pinned tag"; the chart-side facts (key paths, types,
+# images, rendered ConfigMap) come from the exact official packages (cilium_charts/*.json, render tests).
+# ---------------------------------------------------------------------------
+
+# Source: cilium/cilium Documentation/network/kubernetes/requirements.rst at v1.17.9, v1.18.7, v1.19.1
+# (via shared/reference/README.md): "All Kubernetes versions listed are e2e tested ... Older Kubernetes
+# versions not listed here do not have Cilium support."  Release line -> (oldest, newest) tested minor.
+CILIUM_K8S_TESTED: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {
+    (1, 17): ((1, 29), (1, 32)),
+    (1, 18): ((1, 30), (1, 33)),
+    (1, 19): ((1, 31), (1, 34)),
+}
+# Source: official chart packages in shared/reference/cilium (sha256 in each cilium_charts/*.json "source");
+# the releases whose key paths / types ackstack_core/cilium_charts holds, oldest first
+CILIUM_CHART_FACTS_VERSIONS: tuple[str, ...] = ("1.17.9", "1.18.12", "1.19.6")
+# Source: cilium/cilium daemon/cmd/daemon.go: "BPF masquerade requires NodePort (--enable-node-port=\"true\")"
+# at ee3ca4a7e99 (1.17.6) line 658 and 593834ec452 (1.18.0-pre.3) line 585; gone at f12299b25e4
+# (1.19.0-pre.4) daemon.go:108-120, and the 1.19.6 chart has no `nodePort.enabled` key (cilium_charts/cilium-1.19.6.json)
+CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT: dict[tuple[int, int], bool] = {(1, 17): True, (1, 18): True, (1, 19): False}
+CILIUM_CHECK_BPF_MASQ_NODEPORT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:658, 1.18 593834ec452:585"
+# Source: cilium/cilium daemon/cmd/daemon.go "BPF ip-masq-agent requires (--enable-ipv4-masquerade=\"true\" or
+# --enable-ipv6-masquerade=\"true\") and --enable-bpf-masquerade=\"true\"": ee3ca4a7e99:674, 593834ec452:604, f12299b25e4:122
+CILIUM_CHECK_IP_MASQ_AGENT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:674, 1.18 593834ec452:604, 1.19 f12299b25e4:122"
+# Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerade requires (--enable-ipv4-masquerade=\"true\" or
+# --enable-ipv6-masquerade=\"true\")": ee3ca4a7e99:677, 593834ec452:607, f12299b25e4:124
+CILIUM_CHECK_BPF_MASQ_NEEDS_MASQ = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:677, 1.18 593834ec452:607, 1.19 f12299b25e4:124"
+# Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerading to route source (--enable-masquerade-to-route-source)
+# currently not supported with BPF-based masquerading": ee3ca4a7e99:670, 593834ec452:597, f12299b25e4:119
+CILIUM_CHECK_ROUTE_SOURCE = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:670, 1.18 593834ec452:597, 1.19 f12299b25e4:119"
+# Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerade does not allow to specify devices via
+# --egress-masquerade-interfaces": ee3ca4a7e99:661, 593834ec452:588, f12299b25e4:112
+CILIUM_CHECK_MASQ_INTERFACES = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:661, 1.18 593834ec452:588, 1.19 f12299b25e4:112"
+# Source: cilium/cilium daemon/cmd/daemon_main.go "auto-direct-node-routes cannot be used with tunneling"
+# (log.Fatal): ee3ca4a7e99:1359-1360, 593834ec452:1279-1280, f12299b25e4:1073-1074
+CILIUM_CHECK_TUNNEL_DIRECT_ROUTES = "daemon/cmd/daemon_main.go: 1.17 ee3ca4a7e99:1360, 1.18 593834ec452:1280, 1.19 f12299b25e4:1074"
+# Source: cilium/cilium daemon/k8s/init.go:31-32 ("required IPv6 PodCIDR not available", retried until the node
+# has one) and :86-87 (the IPv6 allocation range only from the node's IPv6 PodCIDR) at all three commits;
+# pkg/option/config.go K8sRequireIPv6PodCIDR "Cilium will block bootstrapping" (ee3ca4a7e99:1404,
+# 593834ec452:1330, f12299b25e4:1203). ACK BYOCNI (ackstack) gives nodes an IPv4 PodCIDR only.
+CILIUM_CHECK_IPV6_PODCIDR = "daemon/k8s/init.go:31 and pkg/option/config.go (1.17 ee3ca4a7e99:1404, 1.18 593834ec452:1330, 1.19 f12299b25e4:1203)"
+# Source: cilium/cilium pkg/ipmasq/ipmasq.go:50-67 (each nonMasqueradeCIDRs entry through netip.ParsePrefix in
+# UnmarshalJSON) and :258 (json.Unmarshal of the whole config: one bad entry fails the update, "Failed to
+# update", so the agent keeps no list from that file) at f12299b25e4; same at ee3ca4a7e99:67/249
+CILIUM_CHECK_IP_MASQ_CONFIG = "pkg/ipmasq/ipmasq.go: 1.17 ee3ca4a7e99:67,249; 1.19 f12299b25e4:67,258"
+# Source: cilium/cilium Documentation/network/kubernetes/kubeproxy-free.rst:1328-1331 at ee3ca4a7e99 (1.17.6):
+# with nodePort enabled next to a running kube-proxy "set nodePort.enableHealthCheck to false ... (kube-proxy will
+# also attempt to start this server, and there would otherwise be a clash ...)"; the 1.19.6 chart still renders
+# enable-health-check-nodeport (default true)
+CILIUM_KUBE_PROXY_HEALTH_CHECK_CLASH = "Documentation/network/kubernetes/kubeproxy-free.rst:1328-1331 (ee3ca4a7e99, 1.17.6)"
+# Source: cilium/cilium install/kubernetes/cilium/values.yaml: `ipMasqAgent.config` documents nonMasqueradeCIDRs: [],
+# masqLinkLocal: false, masqLinkLocalIPv6: false only as comments (1.17.9 values.yaml:1984-1986, 1.18.12
+# :2099-2101, 1.19.6 :2315-2317); types per pkg/ipmasq/ipmasq.go config struct (list of prefixes, two bools)
+CILIUM_IP_MASQ_AGENT_CONFIG_TYPES: dict[str, str] = {
+    "nonMasqueradeCIDRs": "array", "masqLinkLocal": "boolean", "masqLinkLocalIPv6": "boolean"}
+CILIUM_IP_MASQ_AGENT_CONFIG_KEYS: tuple[str, ...] = tuple(CILIUM_IP_MASQ_AGENT_CONFIG_TYPES)
+# Source: cilium values.yaml of the three packages: `# egressMasqueradeInterfaces: ""` (1.17.9:811, 1.18.12:878,
+# 1.19.6:929), `#kubeProxyReplacement: "false"` (1.17.9:2029; a real key from 1.18) and the ipMasqAgent.config
+# keys are comment-only; the templates read them with hasKey. The generator records which a release comments.
+CILIUM_COMMENT_ONLY_CANDIDATES: tuple[str, ...] = (
+    "kubeProxyReplacement", "egressMasqueradeInterfaces",
+    *(f"ipMasqAgent.config.{key}" for key in CILIUM_IP_MASQ_AGENT_CONFIG_TYPES))
+CILIUM_COMMENTED_VALUE_PATHS: tuple[str, ...] = ("kubeProxyReplacement", "egressMasqueradeInterfaces")
+# Source: the `*.image.repository` defaults of the three chart packages (cilium_charts/*.json "images"): the
+# registries the chart pulls from unless overridden
+CILIUM_DEFAULT_IMAGE_REGISTRIES: tuple[str, ...] = ("quay.io", "docker.io", "ghcr.io")
+# Source: the chart's own `fail` checks, cilium/templates/validate.yaml in the official packages: "Hubble Relay requires
+# .Values.hubble.enabled=true" (1.17.9:58, 1.18.12:71, 1.19.6:71) and "Hubble UI requires .Values.hubble.relay.enabled=true"
+# (1.17.9:48, 1.18.12:61, 1.19.6:61): the release fails to render at `pulumi up`
+CILIUM_CHART_HUBBLE_CHECKS = "cilium/templates/validate.yaml (1.17.9:48,58; 1.18.12:61,71; 1.19.6:61,71)"
+# Source: ackstack convention (docs/cilium.md "Overlay"): the Helm release description the program sets when
+# cni.cilium.acceptOverlay accepts a tunnel; the mandatory cilium-native-routing policy honours it, so the
+# policy and validation CIL004 (a warning then) agree
+CILIUM_OVERLAY_ACCEPTED_DESCRIPTION = "ackstack: overlay routing accepted by cni.cilium.acceptOverlay"
+# Source: SEED-BYOCNI note (Cilium images come from outside China; pulls may fail; ACR subscription proposed)
+CILIUM_IMAGE_REGISTRY_PATTERN = r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$"
 
 # ---------------------------------------------------------------------------
 # Timing (deploy critical-path benchmark)
