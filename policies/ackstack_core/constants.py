@@ -226,7 +226,7 @@ def exclusive_eni_pods_per_node(facts: InstanceTypeFacts) -> int:
 INSTANCE_TYPES: dict[str, InstanceTypeFacts] = {
     # Source: ECS instance families table g7 (unverified: table not in index; EniTotalQuantity estimated)
     "ecs.g7.large": InstanceTypeFacts(3, 6, 6, True),
-    # Source: real DescribeInstanceTypes response fixture in kubernetes-sigs/alibaba-cloud-csi-driver pkg/metadata test (EniQuantity 4, EniTotalQuantity 20, EniPrivateIpAddressQuantity 15, EniTrunkSupported true)
+    # Source (verified): real DescribeInstanceTypes response fixture in kubernetes-sigs/alibaba-cloud-csi-driver pkg/metadata test (EniQuantity 4, EniTotalQuantity 20, EniPrivateIpAddressQuantity 15, EniTrunkSupported true)
     "ecs.g7.xlarge": InstanceTypeFacts(4, 20, 15, True),
     # Source: AliyunContainerService/terway pkg/aliyun/client/fake (EniQuantity 4, IPs 15, trunk true, EniTotalQuantity 10 -- fake data, conflicts with g7.xlarge=20; unverified total)
     "ecs.g7.2xlarge": InstanceTypeFacts(4, 10, 15, True),
@@ -255,6 +255,8 @@ INSTANCE_TYPES: dict[str, InstanceTypeFacts] = {
     # Source: ECS instance families table sn1ne (unverified: not in index; older generation, treated as no trunk)
     "ecs.sn1ne.xlarge": InstanceTypeFacts(3, 3, 10, False),
 }
+# Source: per-entry comments in INSTANCE_TYPES: verified = read from a real DescribeInstanceTypes response (ecs.g7.xlarge, kubernetes-sigs/alibaba-cloud-csi-driver fixture); every other entry, and both family lists below, are unverified
+INSTANCE_TYPES_VERIFIED: frozenset[str] = frozenset({"ecs.g7.xlarge"})
 # Source: see per-entry comments in INSTANCE_TYPES (only ecs.g7.xlarge has a confirmed EniTotalQuantity)
 INSTANCE_TYPES_UNVERIFIED_TOTAL: frozenset[str] = frozenset(k for k in INSTANCE_TYPES if k != "ecs.g7.xlarge")
 
