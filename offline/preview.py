@@ -99,12 +99,12 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
 
 def _program_findings(run: ProgramRun) -> list[dict]:
     from components.validation.findings import Finding, ValidationFailed
-    from offline.terway_controlplane import AdmissionDenied, NotReady
+    from offline.terway_controlplane import AdmissionDenied, NotReady, SecretNotFound
 
     if isinstance(run.error, ValidationFailed):
         return [f.as_dict() for f in run.error.findings]
-    if isinstance(run.error, AdmissionDenied | NotReady):  # what `pulumi up` would stop at
-        rule_id = "PNW014" if isinstance(run.error, AdmissionDenied) else "PNW019"
+    if isinstance(run.error, AdmissionDenied | NotReady | SecretNotFound):  # what `pulumi up` would stop at
+        rule_id = {AdmissionDenied: "PNW014", NotReady: "PNW019", SecretNotFound: "TWY022"}[type(run.error)]
         return [Finding(rule_id, "error", "", str(run.error), source="engine").as_dict()]
     if run.error is not None:
         raise run.error

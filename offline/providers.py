@@ -13,7 +13,14 @@ from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 from ackstack_core import constants as C
 from components.netmath import usable_vswitch_ips
 from offline.inventory import Inventory
-from offline.terway_controlplane import PODNETWORKING_TYPE, admit, controlplane_version
+from offline.terway_controlplane import (
+    PODNETWORKING_TYPE,
+    AdmissionDenied,
+    NotReady,
+    SecretNotFound,
+    admit,
+    controlplane_version,
+)
 
 # Region-specific id infix, as seen in real ids (vpc-bp1..., sg-uf6...). Default for other regions.
 _REGION_INFIX = {"cn-hangzhou": "bp1", "cn-shanghai": "uf6", "cn-beijing": "2ze", "cn-shenzhen": "wz9",
@@ -46,6 +53,7 @@ class ProviderAnswers(Mocks):
         self.stack = stack
         self.region = region
         self.invokes: list[tuple[str, dict]] = []
+        self.refusals: list[Exception] = []  # what terway-controlplane refused (offline.terway_controlplane)
         self.vswitches: dict[str, dict] = {v["id"]: v for v in inventory.vswitches}
         self.clusters: dict[str, dict] = {c["id"]: dict(c) for c in inventory.clusters}
         # terway-controlplane version per cluster id, from the program's add-ons or the inventory's.
@@ -162,8 +170,9 @@ class ProviderAnswers(Mocks):
         """`Secret.get`: found when no inventory cluster lists its Secrets, or one lists this one."""
         listed = [c.get("secrets") for c in self.inventory.clusters if c.get("secrets") is not None]
         if listed and not any(args.resource_id in secrets for secrets in listed):
-            raise LookupError(f"secrets \"{args.resource_id.split('/')[-1]}\" not found (kubectl get secret -n "
-                              f"{args.resource_id.split('/')[0]}): the adopted cluster's inventory does not list it")
+            self.refusals.append(SecretNotFound(
+                f"secrets \"{args.resource_id.split('/')[-1]}\" not found in namespace {args.resource_id.split('/')[0]}: "
+                f"the adopted cluster's inventory does not list it; nothing was changed"))
         namespace, _, name = args.resource_id.partition("/")
         return args.resource_id, {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
                                   "metadata": {"name": name, "namespace": namespace}, "data": {}}
@@ -181,7 +190,12 @@ class ProviderAnswers(Mocks):
         outputs = {**inputs, "metadata": metadata}
         if args.typ == PODNETWORKING_TYPE:
             zones = {vid: v.get("zoneId") for vid, v in self.vswitches.items() if v.get("zoneId")}
-            outputs["status"] = admit(name, inputs, self._controlplane_version(), zones)
+            try:
+                outputs["status"] = admit(name, inputs, self._controlplane_version(), zones)
+            except (AdmissionDenied, NotReady) as refused:
+                # Recorded, not raised: an exception inside the SDK's registration thread leaves its event
+                # loop half-unwound; the engine reports the first refusal as the run's error instead.
+                self.refusals.append(refused)
         if args.typ == "kubernetes:helm.sh/v3:Release":
             outputs["status"] = {"name": name, "namespace": namespace or "default", "status": "deployed",
                                  "revision": 1, "chart": inputs.get("chart"), "version": inputs.get("version"),

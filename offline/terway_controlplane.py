@@ -24,6 +24,10 @@ class AdmissionDenied(RuntimeError):
     """terway-controlplane's validating webhook refused the object, with Terway's own reason."""
 
 
+class SecretNotFound(RuntimeError):
+    """A `Secret.get` the program makes before changing anything (addon.network.token) found nothing."""
+
+
 class NotReady(RuntimeError):
     """The object stays `Fail`; with `pulumi.com/waitFor` the real `pulumi up` times out on it."""
 
