@@ -157,10 +157,11 @@ def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> li
 
 
 def _resource_dict(reg: Registration) -> dict:
-    return {
+    found = {
         "urn": reg.urn,
         "type": reg.type,
         "name": reg.name,
+        "id": reg.id,
         "parent": reg.parent,
         "custom": reg.custom,
         "inputs": mask_secrets(reg.inputs),
@@ -169,6 +170,9 @@ def _resource_dict(reg: Registration) -> dict:
         "provider": reg.provider,
         "options": reg.options,
     }
+    if isinstance(reg.outputs.get("status"), dict) and reg.type.endswith(":PodNetworking"):
+        found["status"] = mask_secrets(reg.outputs["status"])  # terway-controlplane's status, as the engine set it
+    return found
 
 
 # ---------------------------------------------------------------- rendering
