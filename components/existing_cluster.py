@@ -25,6 +25,7 @@ import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
 from components.cluster import kubernetes_access
+from components.cni.terway import terway_controlplane_config
 from components.plan import NetworkPlan
 
 
@@ -133,6 +134,7 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
                 cluster_id=existing.cluster_id,
                 name=C.ADDON_TERWAY_CONTROLPLANE,
                 version=getattr(cni, "controlplane_version", None),
+                config=terway_controlplane_config(plan),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.terway_rollout]),
             )
         })

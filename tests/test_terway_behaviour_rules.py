@@ -274,3 +274,18 @@ def test_nod001_byocni_max_pods_per_node():
     cfg = with_value(stack_config("staging"), "ackstack:cni.maxPodsPerNode", 11)
     assert_finding(findings_for(cfg), "NOD001", "ackstack:cni.maxPodsPerNode", "11")
     assert not only(findings_for(stack_config("staging")), "NOD001")
+
+
+def test_custom_stateful_kinds_reach_terway_controlplane(run_stack):
+    # types/controlplane/config_default.go:69 customStatefulWorkloadKinds (appended to stsKinds,
+    # cmd/terway-controlplane/terway-controlplane.go:128)
+    import json
+
+    cfg = dev(("ackstack:cni.customStatefulWorkloadKinds", ["CloneSet"]), (f"{PN}.workloadKinds", ["CloneSet"]))
+    result = run_stack(cfg)
+    assert result.error is None, result.error
+    addons = result.one("alicloud:cs/managedKubernetes:ManagedKubernetes").inputs["addons"]
+    controlplane = next(a for a in addons if a["name"] == "terway-controlplane")
+    assert json.loads(controlplane["config"]) == {"customStatefulWorkloadKinds": ["CloneSet"]}
+    plain = run_stack(dev()).one("alicloud:cs/managedKubernetes:ManagedKubernetes").inputs["addons"]
+    assert "config" not in next(a for a in plain if a["name"] == "terway-controlplane")
