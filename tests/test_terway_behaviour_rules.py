@@ -289,3 +289,29 @@ def test_custom_stateful_kinds_reach_terway_controlplane(run_stack):
     assert json.loads(controlplane["config"]) == {"customStatefulWorkloadKinds": ["CloneSet"]}
     plain = run_stack(dev()).one("alicloud:cs/managedKubernetes:ManagedKubernetes").inputs["addons"]
     assert "config" not in next(a for a in plain if a["name"] == "terway-controlplane")
+
+
+# ---------------------------------------------------------------- the one matching model in capacity and report
+def test_capacity_counts_only_podnetworkings_that_reach_pods():
+    from components.capacity import capacity_report
+    from components.podnetworking_reach import podnetworking_reach
+    from offline.testing import plan_for
+
+    def db_h_users(cfg):
+        rows = [z for z in capacity_report(plan_for(cfg))["zones"] if z["vswitch"] == "db-h"]
+        return rows[0].get("podNetworkings")
+
+    assert db_h_users(dev()) == 1
+    never = dev((f"{PN}.workloadKinds", ["Deployment"]))  # Fixed + Deployment: mutating.go:313-318
+    reach = podnetworking_reach(plan_for(never).config.pod_networkings[0], plan_for(never))
+    assert not reach.applies and "fixed-name" in reach.reason and reach.skipped_kinds == ("Deployment",)
+    assert db_h_users(never) is None
+
+
+def test_report_shows_what_each_podnetworking_reaches(tmp_path):
+    from offline.preview import run_preview
+    from offline.report import podnetworking_rows
+
+    result = run_preview("dev", policy=False)
+    assert podnetworking_rows(result) == [{"name": "mysql", "type": "Fixed", "status": "Ready",
+                                           "reaches": "StatefulSet", "namespaces": "databases", "never": ""}]
