@@ -258,6 +258,9 @@ class TerwayTrunkCni(Model):
     eni_security_groups: list[str] = Field(default_factory=list)
     network_policy: bool = False
     ipvlan: bool = False
+    # terway-controlplane `customStatefulWorkloadKinds`: owner kinds whose pods count as fixed-name (Fixed IP),
+    # besides StatefulSet and pods without owner (AliyunContainerService/terway pkg/utils/k8s.go:14-34).
+    custom_stateful_workload_kinds: list[str] = Field(default_factory=list)
 
 
 class CiliumConfig(Model):
@@ -369,6 +372,9 @@ class PodNetworkingConfig(Model):
     v_switch_select_options: VSwitchSelectOptions | None = Field(default=None, alias="vSwitchSelectOptions")
     eni_options: EniOptions | None = None
     workload_kinds: list[str] = Field(default_factory=list)
+    # `podSelector: {}` without a namespaceSelector matches every pod of every namespace (kube-system
+    # included); PNW015 refuses it unless this says it is meant.
+    match_all_pods: bool = False
 
 
 class NamespaceConfig(Model):

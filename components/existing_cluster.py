@@ -25,6 +25,7 @@ import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
 from components.cluster import kubernetes_access
+from components.cni.terway import terway_controlplane_config
 from components.plan import NetworkPlan
 
 
@@ -67,6 +68,7 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
     kubeconfig: pulumi.Output[str]
     provider: k8s.Provider
     addons: dict[str, alicloud.cs.KubernetesAddon]
+    network_token: k8s.core.v1.Secret
     eni_config: k8s.core.v1.ConfigMapPatch
     terway_rollout: k8s.apps.v1.DaemonSetPatch
 
@@ -80,6 +82,28 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
         self.kubeconfig, self.provider = kubernetes_access(name, existing.cluster_id, parent=self)
         k8s_opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
 
+        # The seed's precondition as a read: a cluster without the Secret fails the preview here, before
+        # eni-config (which depends on this read) or anything else changes.
+        self.network_token = k8s.core.v1.Secret.get(
+            f"{name}-addon-network-token",
+            f"{C.ADDON_NETWORK_TOKEN_NAMESPACE}/{C.ADDON_NETWORK_TOKEN_SECRET}",
+            opts=k8s_opts,
+        )
+        before_eni_config: list[pulumi.Resource] = [self.network_token]
+        cni = config.cni
+        self.addons: dict[str, alicloud.cs.KubernetesAddon] = {}
+        if getattr(cni, "version", None):
+            # The seed's step 2.4: terway-eniip is upgraded before trunking is turned on (TWY021 requires a
+            # known version). Retained: uninstalling the cluster's CNI is never what removing this means.
+            self.addons[C.ADDON_TERWAY_ENIIP] = alicloud.cs.KubernetesAddon(
+                f"{name}-addon-{C.ADDON_TERWAY_ENIIP}",
+                cluster_id=existing.cluster_id,
+                name=C.ADDON_TERWAY_ENIIP,
+                version=cni.version,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.network_token], retain_on_delete=True),
+            )
+            before_eni_config.append(self.addons[C.ADDON_TERWAY_ENIIP])
+
         text = eni_conf_text(merged_eni_conf(existing.eni_conf, existing.managed))
         # eni_conf's field is owned by ACK's add-on manager; force takes ownership of that one key.
         self.eni_config = k8s.core.v1.ConfigMapPatch(
@@ -90,7 +114,9 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
                 "annotations": {C.PULUMI_PATCH_FORCE_ANNOTATION: "true"},
             },
             data={C.ENI_CONFIG_DATA_KEY: text},
-            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(retain_on_delete=True)),
+            opts=pulumi.ResourceOptions.merge(
+                k8s_opts, pulumi.ResourceOptions(retain_on_delete=True, depends_on=before_eni_config)
+            ),
         )
         # Terway reads eni_conf at start; a changed template annotation rolls the DaemonSet under its
         # own update strategy (one node at a time by default) instead of deleting every pod at once.
@@ -102,16 +128,16 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
                 k8s_opts, pulumi.ResourceOptions(depends_on=[self.eni_config], retain_on_delete=True)
             ),
         )
-        cni = config.cni
-        self.addons = {
+        self.addons.update({
             C.ADDON_TERWAY_CONTROLPLANE: alicloud.cs.KubernetesAddon(
                 f"{name}-addon-{C.ADDON_TERWAY_CONTROLPLANE}",
                 cluster_id=existing.cluster_id,
                 name=C.ADDON_TERWAY_CONTROLPLANE,
                 version=getattr(cni, "controlplane_version", None),
+                config=terway_controlplane_config(plan),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.terway_rollout]),
             )
-        }
+        })
 
         from components.terway import install_terway_objects
 

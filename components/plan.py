@@ -209,4 +209,7 @@ def read_cloud_facts(vswitch_ids: list[str], sg_ids: list[str], vpc_ids: list[st
     if cluster_ids:
         for row in alicloud.cs.get_clusters(ids=list(cluster_ids)).clusters:
             facts.clusters[row.id] = {"clusterSpec": row.cluster_spec, "vpcId": row.vpc_id}
+        for cluster_id in facts.clusters:
+            rows = alicloud.cs.get_kubernetes_addons(cluster_id=cluster_id).addons
+            facts.clusters[cluster_id]["addons"] = {row.name: row.current_version for row in rows}
     return facts

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ackstack_core import constants as C
+from offline.compare_pinning import fixed_zone_pinning
 from offline.preview import InputError
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -85,6 +86,7 @@ def compare_findings(result: Any, previous_json_path: str | Path) -> list[dict]:
                                      f"{_LABEL[now['type']]} `{now['name']}` would be REPLACED: `{field}` changes "
                                      f"from {_show(old)} to {_show(new)} (pulumi-alicloud cannot update it in place)"))
     findings += _one_way_switches(previous, current, paths)
+    findings += fixed_zone_pinning(previous, current)  # REP010 (offline/compare_pinning.py, issue 12)
     if result.resources:  # a blocked preview registers nothing: no deletion to warn about
         for urn, before in previous.items():
             if before.get("type") in _DELETION_WATCHED and urn not in current:

@@ -19,6 +19,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -168,6 +169,11 @@ def _run(program, config, stack, project, secret_keys, inventory, preview) -> Pr
     logger.addHandler(_ListHandler(logs))
     pulumi.runtime.set_mocks(answers, project=project, stack=stack, preview=preview, monitor=monitor, logger=logger)
     pulumi.runtime.set_all_config({k: _config_text(v) for k, v in config.items()}, secret_keys)
+    # The SDK's settings can share the RPC manager and the set of pending outputs between runs (as
+    # pulumi.runtime.test does, start clean): a failed output of one run (e.g. a webhook denial answered
+    # by the mocks) would otherwise be awaited, and re-raised, by the next run.
+    SETTINGS.rpc_manager.clear()
+    SETTINGS.outputs.clear()
 
     if isinstance(program, str | Path):
         path = Path(program)
@@ -190,6 +196,8 @@ def _run(program, config, stack, project, secret_keys, inventory, preview) -> Pr
         error = exc
     finally:
         gc.set_threshold(*thresholds)
+    if error is None and answers.refusals:
+        error = answers.refusals[0]  # `pulumi up` stops at the first refused object
     outputs, secret_outputs = _resolve_outputs()
     return ProgramRun(stack, project, monitor.registrations, outputs, secret_outputs, answers.invokes, logs, error)
 

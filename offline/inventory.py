@@ -60,7 +60,9 @@ class Inventory:
             security_groups={g["id"]: {"securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId")}
                              for g in self.security_groups},
             vpcs={v["id"]: {"cidrBlock": v.get("cidrBlock")} for v in self.vpcs},
-            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId")}
+            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId"),
+                                "addons": dict(c.get("addons") or {}),
+                                **({"secrets": list(c["secrets"])} if c.get("secrets") is not None else {})}
                       for c in self.clusters},
         )
 

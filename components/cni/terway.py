@@ -31,7 +31,20 @@ def terway_addons(plan: NetworkPlan) -> list[dict]:
     controlplane = {"name": C.ADDON_TERWAY_CONTROLPLANE}
     if cni.controlplane_version:
         controlplane["version"] = cni.controlplane_version
+    config = terway_controlplane_config(plan)
+    if config is not None:
+        controlplane["config"] = config
     return [eniip, controlplane]
+
+
+def terway_controlplane_config(plan: NetworkPlan) -> str | None:
+    """terway-controlplane's add-on config, only when `cni.customStatefulWorkloadKinds` is set: the key is
+    Terway's own config field (types/controlplane/config_default.go:69); that ACK's add-on config passes it
+    through under that name is unverified (docs/terway.md)."""
+    kinds = plan.config.cni.custom_stateful_workload_kinds
+    if not kinds:
+        return None
+    return json.dumps({C.CONTROLPLANE_CUSTOM_STATEFUL_KINDS_KEY: list(kinds)})
 
 
 class TerwayTrunk:

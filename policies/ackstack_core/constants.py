@@ -226,7 +226,7 @@ def exclusive_eni_pods_per_node(facts: InstanceTypeFacts) -> int:
 INSTANCE_TYPES: dict[str, InstanceTypeFacts] = {
     # Source: ECS instance families table g7 (unverified: table not in index; EniTotalQuantity estimated)
     "ecs.g7.large": InstanceTypeFacts(3, 6, 6, True),
-    # Source: real DescribeInstanceTypes response fixture in kubernetes-sigs/alibaba-cloud-csi-driver pkg/metadata test (EniQuantity 4, EniTotalQuantity 20, EniPrivateIpAddressQuantity 15, EniTrunkSupported true)
+    # Source (verified): real DescribeInstanceTypes response fixture in kubernetes-sigs/alibaba-cloud-csi-driver pkg/metadata test (EniQuantity 4, EniTotalQuantity 20, EniPrivateIpAddressQuantity 15, EniTrunkSupported true)
     "ecs.g7.xlarge": InstanceTypeFacts(4, 20, 15, True),
     # Source: AliyunContainerService/terway pkg/aliyun/client/fake (EniQuantity 4, IPs 15, trunk true, EniTotalQuantity 10 -- fake data, conflicts with g7.xlarge=20; unverified total)
     "ecs.g7.2xlarge": InstanceTypeFacts(4, 10, 15, True),
@@ -255,6 +255,8 @@ INSTANCE_TYPES: dict[str, InstanceTypeFacts] = {
     # Source: ECS instance families table sn1ne (unverified: not in index; older generation, treated as no trunk)
     "ecs.sn1ne.xlarge": InstanceTypeFacts(3, 3, 10, False),
 }
+# Source: per-entry comments in INSTANCE_TYPES: verified = read from a real DescribeInstanceTypes response (ecs.g7.xlarge, kubernetes-sigs/alibaba-cloud-csi-driver fixture); every other entry, and both family lists below, are unverified
+INSTANCE_TYPES_VERIFIED: frozenset[str] = frozenset({"ecs.g7.xlarge"})
 # Source: see per-entry comments in INSTANCE_TYPES (only ecs.g7.xlarge has a confirmed EniTotalQuantity)
 INSTANCE_TYPES_UNVERIFIED_TOTAL: frozenset[str] = frozenset(k for k in INSTANCE_TYPES if k != "ecs.g7.xlarge")
 
@@ -465,10 +467,6 @@ TERWAY_ROLL_ANNOTATION = "ackstack.io/eni-conf-sha256"
 PULUMI_PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
 # Source: SEED-TRUNK ("Secara default, StatefulSets dan pod tanpa ownerReferences didukung" for Fixed)
 FIXED_IP_WORKLOAD_KINDS: tuple[str, ...] = ("StatefulSet", "Pod")
-# Source: Go time.ParseDuration units (ns, us, µs, μs, ms, s, m, h)
-GO_DURATION_UNITS_SECONDS: dict[str, float] = {
-    "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0,
-}
 # Source: Kubernetes docs "Object Names and IDs" (DNS subdomain names: at most 253 characters)
 K8S_DNS_SUBDOMAIN_MAX = 253
 # Source: Kubernetes docs "Object Names and IDs" (RFC 1123 label names, e.g. namespaces: at most 63 characters)
@@ -530,3 +528,43 @@ CILIUM_CONFIG_KEYS: dict[str, str] = {
     "bpf.masquerade": "enable-bpf-masquerade",
     "ipMasqAgent.enabled": "enable-ip-masq-agent",
 }
+
+# ---------------------------------------------------------------------------
+# terway-controlplane as it really behaves (issue #12: webhooks, matching, readiness, adopted clusters)
+# TWY-x = AliyunContainerService/terway at tag x (fetched; tags v1.10.0 v1.11.5 v1.12.1 v1.13.7 v1.14.5
+# v1.15.3 v1.16.6 v1.17.5 and HEAD 89aadf8b). The webhook rules per version are in
+# ackstack_core/terway_webhook.py, each with its file:line.
+# ---------------------------------------------------------------------------
+
+# Source: TWY-v1.17.5 charts/terway/templates/terway-controlplane/webhook.yaml:9-13 (the mutating pod webhook's namespaceSelector: k8s.aliyun.com/pod-eni NotIn ["false"])
+POD_ENI_NAMESPACE_LABEL = "k8s.aliyun.com/pod-eni"
+# Source: same file:13 (value that takes a namespace out of the pod webhook)
+POD_ENI_NAMESPACE_OPT_OUT = "false"
+# Source: TWY-v1.17.5 pkg/utils/k8s.go:14 (stsKinds starts as ["StatefulSet"]) and :22-34 (IsFixedNamePod: no ownerReferences, or an owner kind in stsKinds)
+FIXED_NAME_OWNER_KINDS: tuple[str, ...] = ("StatefulSet",)
+# Source: TWY-v1.17.5 types/controlplane/config_default.go:69 (terway-controlplane config `customStatefulWorkloadKinds`, appended to stsKinds by cmd/terway-controlplane/terway-controlplane.go:128); same field since TWY-v1.10.0 config_default.go:70
+CONTROLPLANE_CUSTOM_STATEFUL_KINDS_KEY = "customStatefulWorkloadKinds"
+# Source: TWY-v1.17.5 types/daemon/config.go:61 (eni_conf `custom_stateful_workload_kinds`, read by the terway daemon)
+ENI_CONF_CUSTOM_STATEFUL_KINDS_KEY = "custom_stateful_workload_kinds"
+# Source: TWY-v1.17.5 pkg/apis/network.alibabacloud.com/v1beta1/types.go:276-277 (status.status Ready / Fail)
+PODNETWORKING_STATUS_READY = "Ready"
+# Source: same file:277
+PODNETWORKING_STATUS_FAIL = "Fail"
+# Source: pulumi/pulumi-kubernetes await tests (CustomResource with annotation `pulumi.com/waitFor: condition=Foo`) and CHANGELOG v4.18.0 (`pulumi.com/waitFor`, kubectl-wait `jsonpath=`/`condition=` syntax); pinned pulumi-kubernetes 4.34.2 has it
+PULUMI_WAIT_FOR_ANNOTATION = "pulumi.com/waitFor"
+# Source: kubectl wait `--for=jsonpath='{.status.phase}'=Running` syntax (kubernetes.io kubectl wait reference) over the PodNetworking status field above
+PODNETWORKING_WAIT_FOR_READY = "jsonpath={.status.status}=Ready"
+# Source: TWY-v1.17.5 types/daemon/config.go:139-151 (Config.Validate: ip_stack "", "ipv4" or "dual"; "ipv6" is refused there); same at v1.10.0 config.go:103-113
+ENI_CONF_IP_STACKS: tuple[str, ...] = ("", "ipv4", "dual")
+# Source: TWY-v1.17.5 types/daemon/config.go:53 and :58 (eni_conf keys `security_groups`, `ip_stack`)
+ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
+# Source: same file:58
+ENI_CONF_IP_STACK_KEY = "ip_stack"
+# Source: same file:52 (`security_group`, the single-group form)
+ENI_CONF_SECURITY_GROUP_KEY = "security_group"
+# Source: SEED-TRUNK ("kubectl get secret -n kube-system addon.network.token": the Secret a managed cluster needs for credential_path)
+ADDON_NETWORK_TOKEN_SECRET = "addon.network.token"
+# Source: SEED-TRUNK (same command: namespace kube-system)
+ADDON_NETWORK_TOKEN_NAMESPACE = "kube-system"
+# Source: ACK "Node pool overview / Create a node pool" max pods per node must be greater than 11 for the node to join (issue #12 statement; unverified: the ACK page itself was not found in the index)
+ACK_MIN_MAX_PODS_EXCLUSIVE = 11
