@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pulumi
 
 from ackstack_core import constants as C
