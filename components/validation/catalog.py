@@ -15,6 +15,7 @@ from components.validation import (
     rules_k8s_names,
     rules_network,
     rules_podnetworking,
+    rules_security,
     rules_selectors,
     rules_terway,
     rules_version_zone,
@@ -25,6 +26,7 @@ Rule = Callable[[NetworkPlan], Iterable[Finding]]
 
 ALL_RULES: tuple[Rule, ...] = (
     *rules_network.RULES,
+    *rules_security.RULES,
     *rules_cluster.RULES,
     *rules_terway.RULES,
     *rules_podnetworking.RULES,

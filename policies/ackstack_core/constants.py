@@ -372,6 +372,8 @@ SG_PORTED_PROTOCOLS: tuple[str, ...] = ("tcp", "udp")
 SG_PORT_MIN, SG_PORT_MAX = 1, 65535
 # Source: ACK docs "Configure and manage cluster security groups" (alibabacloud.com/help/doc-detail/353191.htm, Feb 09 2026): an existing group gets no rules from ACK; recommended inbound: ICMP -1/-1 from 0.0.0.0/0, all protocols -1/-1 from the cluster's group and (Flannel-like overlay: BYOCNI here) the pod CIDR; outbound all -1/-1 to 0.0.0.0/0
 ACK_SG_ICMP_SOURCE = "0.0.0.0/0"
+# Source: same doc ("least privilege settings"); ackstack narrows the ICMP source to the VPC CIDR (the sg-no-open-admin-ports policy refuses -1/-1 from 0.0.0.0/0, and nothing outside the VPC needs to ping nodes)
+ACK_SG_ICMP_FROM_VPC_ONLY = True
 # Source: same doc (outbound recommended: all protocols, -1/-1, 0.0.0.0/0)
 ACK_SG_EGRESS_DESTINATION = "0.0.0.0/0"
 # Source: ECS docs "Advanced security groups" (enterprise groups: members do not talk to each other by default and a rule cannot name a security group as its source) -- hence CIDR sources for node/pod vSwitches instead of the group itself (unverified: the ACK doc's enterprise-group table was not readable in the search index)
@@ -384,3 +386,5 @@ NODE_LOGIN_DOC = "terraform-provider-alicloud website/docs/r/cs_kubernetes_node_
 API_PUBLIC_SENT_ONLY_WHEN_TRUE = True
 # Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/resource_alicloud_cs_managed_kubernetes.go:216-226 (encryption_provider_key DiffSuppressFunc kmsEncryptionDiffSuppressFunc :1568 suppresses every key change while disable_encryption, Computed from the cluster, is true) and :1161 (Update sends UpdateKMSEncryption when either changes)
 KMS_KEY_NEEDS_EXPLICIT_ENABLE = True
+# Source: ECS API AuthorizeSecurityGroup Description ("2 to 512 characters") (unverified in the provider schema, which sets no length)
+SG_RULE_DESCRIPTION_MAX = 512
