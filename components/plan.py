@@ -57,6 +57,7 @@ class NetworkPlan:
     findings: list[Finding]
     instance_types: dict[str, C.InstanceTypeFacts]
     existing_cluster: dict | None = None  # ACK's description of an adopted cluster (cluster.existing)
+    node_password_set: bool = False  # the `ackstack:nodePassword` secret is given (its value stays out of the plan)
 
     def vswitch(self, ref: str) -> VSwitchFact | None:
         """A vSwitch by config name or by id."""
