@@ -70,14 +70,18 @@ class AckProCluster(pulumi.ComponentResource):
             service_cidr=spec.service_cidr,
             security_group_id=network.security_group(spec.security_group),
             deletion_protection=spec.deletion_protection,
+            # Explicit, though the provider forwards only `true` (GetOk drops false; ACK's default then applies:
+            # no public endpoint). load_balancer_spec is not sent: deprecated, no effect (provider schema :190).
             slb_internet_enabled=spec.api_server.public,
-            load_balancer_spec=spec.api_server.load_balancer_spec,
             enable_rrsa=spec.rrsa,
             control_plane_log_components=sorted(logs.components) if logs.enabled else None,
             control_plane_log_ttl=str(logs.ttl_days) if logs.enabled else None,
             control_plane_log_project=logs.project if logs.enabled else None,
             proxy_mode=spec.proxy_mode,
             encryption_provider_key=spec.secrets_encryption_kms_key_id,
+            # The provider suppresses every key change while disable_encryption (read back from the cluster) is
+            # true; saying false whenever a key is set makes adding a key after creation reach UpdateKMSEncryption.
+            disable_encryption=False if spec.secrets_encryption_kms_key_id else None,
             addons=cni.addons(plan),
             tags=tags,
             **cni.cluster_args(plan, network),

@@ -188,8 +188,10 @@ class NodePoolConfig(Model):
 
 
 class ApiServerConfig(Model):
+    # Sent explicitly; the provider passes only `true` on to ACK (docs/operations.md "Private API server").
     public: bool = False
-    load_balancer_spec: str = "slb.s2.small"
+    # Deprecated by the provider (no effect since PayByCLCU); accepted for old stack files, never sent.
+    load_balancer_spec: str | None = None
 
 
 class ControlPlaneLogsConfig(Model):

@@ -11,6 +11,7 @@ the previous file's `resources`), matched by URN. Findings:
   `pulumi up` would delete it.
 - REP004 (warning): a create-only input changed: the provider's Update ignores it, so the change never
   reaches the running resource; the message says what to do instead.
+- REP005 (warning): the secrets-encryption KMS key is removed, which turns nothing off.
 
 Whether a field updates, replaces or is ignored comes from `offline.provider_model.field_change` (the
 provider schema extracted at a recorded commit); see docs/operations.md.
@@ -93,6 +94,7 @@ def compare_findings(result: Any, previous_json_path: str | Path) -> list[dict]:
                     f"{_LABEL[now['type']]} `{now['name']}`: `{field}` changes from {_show(old)} to {_show(new)}, but "
                     f"the provider only sends it at creation ({source_of(now['type'], field)}); the change will NOT "
                     f"reach the running resource. Instead: {create_only_advice(now['type'], field)}"))
+    findings += _kms_removed(previous, current)
     findings += _one_way_switches(previous, current, paths)
     if result.resources:  # a blocked preview registers nothing: no deletion to warn about
         for urn, before in previous.items():
@@ -101,6 +103,26 @@ def compare_findings(result: Any, previous_json_path: str | Path) -> list[dict]:
                                          f"{_LABEL[before['type']]} `{before.get('name', '')}` of the previous preview "
                                          "is gone: `pulumi up` would DELETE it (renamed or removed in config)"))
     return findings
+
+
+def _kms_removed(previous: dict[str, dict], current: dict[str, dict]) -> list[dict]:
+    """REP005: dropping the secrets-encryption key sends nothing (UpdateKMSEncryption gets no key, disable_encryption
+    is not said), so Secrets stay encrypted while the config says otherwise."""
+    out = []
+    for urn, now in current.items():
+        before = previous.get(urn)
+        if before is None or now["type"] != T_CLUSTER:
+            continue
+        old = (before.get("inputs") or {}).get("encryptionProviderKey")
+        new = (now.get("inputs") or {}).get("encryptionProviderKey")
+        if old not in _EMPTY and old not in _UNKNOWN and new in _EMPTY:
+            out.append(_finding(
+                "REP005", "warning", "ackstack:cluster.secretsEncryptionKmsKeyId", urn,
+                f"cluster `{now['name']}`: removing secretsEncryptionKmsKeyId ({old}) does not turn Secrets encryption "
+                "off: the provider sends no key and ackstack does not set disable_encryption, so the cluster keeps "
+                f"encrypting with the old key ({source_of(T_CLUSTER, 'disableEncryption')}). Keep the key, or turn "
+                "encryption off in the ACK console deliberately"))
+    return out
 
 
 # ---------------------------------------------------------------- one-way switches
@@ -222,6 +244,13 @@ class _ConfigPaths:
             for index, group in enumerate(config.network.security_groups):
                 if name == f"{env}-sg-{group.name}":
                     return f"ackstack:network.securityGroups[{index}]" + (".type" if field == "securityGroupType" else "")
+        if kind == T_SG_RULE:
+            for index, group in enumerate(config.network.security_groups):
+                for r_index, item in enumerate(group.rules):
+                    if name == f"{env}-sg-{group.name}-{item.name}":
+                        return f"ackstack:network.securityGroups[{index}].rules[{r_index}]"
+                if name.startswith(f"{env}-sg-{group.name}-{C.ACK_SG_RULE_PREFIX}-"):
+                    return f"ackstack:network.securityGroups[{index}]"
         if kind == T_NODEPOOL:
             for index, pool in enumerate(config.cluster.node_pools):
                 if name.endswith(f"-np-{pool.name}"):

@@ -11,7 +11,7 @@ from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 
 
-@rule("CLU001", "error", "Cluster spec is ACK managed Pro (`ack.pro.*`)",
+@rule("CLU001", "error", "Cluster spec is an ACK managed Pro spec the provider accepts",
       "BYOCNI and terway-controlplane on managed clusters are Pro features; ack.standard has no SLA.",
       "ACK docs: Create an ACK managed cluster (cluster_spec); seed byocni-custom-cni")
 def managed_pro(plan: NetworkPlan) -> Iterator[Finding]:
@@ -112,5 +112,23 @@ def control_plane_vswitches(plan: NetworkPlan) -> Iterator[Finding]:
                       "(vswitch_ids MinItems/MaxItems). Add a node pool, or spread fewer zones/node vSwitches")
 
 
+@rule("CLU009", "warning", "cni.eniSecurityGroups on a new cluster reaches PodNetworkings only",
+      "Terway reads ENI security groups from eni-config `security_groups`; ACK writes eni-config from the cluster "
+      "security group at creation and CreateCluster has no field for others, so on a new cluster the list reaches "
+      "only PodNetworkings without securityGroupIDs. ackstack sends it to eni-config on adopted clusters.",
+      "AliyunContainerService/terway types/daemon/config.go:55; terraform-provider-alicloud "
+      "resource_alicloud_cs_managed_kubernetes.go (security_group_id only)")
+def eni_security_groups_reach_terway(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    explicit = list(getattr(config.cni, "eni_security_groups", []) or [])
+    if config.cluster.existing is None and explicit and explicit != [config.cluster.security_group]:
+        yield Finding("CLU009", "warning", config_path("cni", "eniSecurityGroups"),
+                      f"eniSecurityGroups {explicit} on a new cluster reaches only PodNetworkings without their own "
+                      f"securityGroupIDs: ACK configures Terway's ENIs with the cluster security group "
+                      f"(`{config.cluster.security_group}`) at creation and ackstack cannot send others there. Set "
+                      "securityGroupIDs per PodNetworking, or add the groups to eni-config `security_groups` after "
+                      "creation (docs/terway.md)")
+
+
 RULES = (managed_pro, known_version, node_pool_zones, has_node_pools, production_protection, production_private_api,
-         node_login, control_plane_vswitches)
+         node_login, control_plane_vswitches, eni_security_groups_reach_terway)

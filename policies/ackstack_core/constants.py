@@ -388,3 +388,5 @@ API_PUBLIC_SENT_ONLY_WHEN_TRUE = True
 KMS_KEY_NEEDS_EXPLICIT_ENABLE = True
 # Source: ECS API AuthorizeSecurityGroup Description ("2 to 512 characters") (unverified in the provider schema, which sets no length)
 SG_RULE_DESCRIPTION_MAX = 512
+# Source: AliyunContainerService/terway@89aadf8bbc19 types/daemon/config.go:55 (eni_conf `security_groups` []string, merged with `security_group` by GetSecurityGroups :91-96; at most 10, :153); pkg/controller/webhook/mutating.go:268 (a PodNetworking without securityGroupIDs gets them)
+ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
