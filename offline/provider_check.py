@@ -37,6 +37,11 @@ class CheckFailure:
                 f"{self.limit} ({PROVIDER_REPO}@{PROVIDER_COMMIT[:12]} {self.upstream})")
 
 
+def _number(value: Any) -> Any:
+    """Pulumi sends every number as a float; the schema's integer checks want ints."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _is_set(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
@@ -57,7 +62,7 @@ def check(type_token: str, name: str, inputs: dict) -> list[CheckFailure]:
         out.append(CheckFailure(rule, type_token, name, field, value, limit, f"{path}:{line}"))
 
     for field, spec in sorted(fields.items()):
-        value = inputs.get(field)
+        value = _number(inputs.get(field))
         line = spec["line"]
         if spec.get("required") and not _is_set(value):
             fail("PRV001", field, value, "required", line)
