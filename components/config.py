@@ -158,7 +158,10 @@ class NodePoolConfig(Model):
     auto_repair: bool = True
     auto_upgrade: bool = False
     max_pods: int | None = Field(default=None, ge=8, le=1024)
-    key_name: str | None = None
+    # Login: an ECS key pair name (this pool; else cluster.keyName). Managed pools take only a key pair;
+    # `managed: false` pools may log in with the `ackstack:nodePassword` secret instead.
+    key_name: str | None = Field(default=None, min_length=2, max_length=128)
+    managed: bool = True
     image_type: str = "AliyunLinux3"
     security_groups: list[str] = Field(default_factory=list)
 
@@ -185,8 +188,10 @@ class NodePoolConfig(Model):
 
 
 class ApiServerConfig(Model):
+    # Sent explicitly; the provider passes only `true` on to ACK (docs/operations.md "Private API server").
     public: bool = False
-    load_balancer_spec: str = "slb.s2.small"
+    # Deprecated by the provider (no effect since PayByCLCU); accepted for old stack files, never sent.
+    load_balancer_spec: str | None = None
 
 
 class ControlPlaneLogsConfig(Model):
@@ -224,6 +229,8 @@ class ClusterConfig(Model):
     control_plane_logs: ControlPlaneLogsConfig = Field(default_factory=ControlPlaneLogsConfig)
     proxy_mode: Literal[C.KUBE_PROXY_MODES] = C.KUBE_PROXY_MODE_DEFAULT
     secrets_encryption_kms_key_id: str | None = None
+    # ECS key pair every node pool logs in with, unless the pool names its own.
+    key_name: str | None = Field(default=None, min_length=2, max_length=128)
     node_pools: list[NodePoolConfig] = Field(default_factory=list)
 
     _check_cidr = field_validator("service_cidr")(lambda v: v if v is None else _cidr(v))

@@ -41,12 +41,15 @@ def current_eni_conf(raw: dict | str | None) -> dict:
     return value
 
 
-def merged_eni_conf(raw: dict | str | None, managed: bool) -> dict:
-    """`eni_conf` with trunking on (and the managed-cluster credential path); nothing else changes."""
+def merged_eni_conf(raw: dict | str | None, managed: bool, security_groups: list[str] | None = None) -> dict:
+    """`eni_conf` with trunking on (and the managed-cluster credential path) and, when `cni.eniSecurityGroups`
+    is given, Terway's `security_groups` list; nothing else changes."""
     conf = current_eni_conf(raw)
     conf[C.ENI_CONF_TRUNKING_KEY] = True
     if managed:
         conf[C.ENI_CONF_CREDENTIAL_PATH_KEY] = C.ENI_CONF_MANAGED_CREDENTIAL_PATH
+    if security_groups:
+        conf[C.ENI_CONF_SECURITY_GROUPS_KEY] = list(security_groups)
     return conf
 
 
@@ -104,7 +107,12 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
             )
             before_eni_config.append(self.addons[C.ADDON_TERWAY_ENIIP])
 
-        text = eni_conf_text(merged_eni_conf(existing.eni_conf, existing.managed))
+        # cni.eniSecurityGroups reaches Terway through eni_conf `security_groups` (what ENIs and PodNetworkings
+        # without their own groups get); ids may be outputs of groups ackstack creates.
+        groups = [network.security_group(ref) for ref in getattr(config.cni, "eni_security_groups", [])]
+        text = pulumi.Output.all(*groups).apply(
+            lambda ids: eni_conf_text(merged_eni_conf(existing.eni_conf, existing.managed, list(ids)))
+        )
         # eni_conf's field is owned by ACK's add-on manager; force takes ownership of that one key.
         self.eni_config = k8s.core.v1.ConfigMapPatch(
             f"{name}-eni-config",
@@ -123,7 +131,7 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
         self.terway_rollout = k8s.apps.v1.DaemonSetPatch(
             f"{name}-terway-rollout",
             metadata={"name": existing.terway_daemonset, "namespace": C.ENI_CONFIG_CONFIGMAP_NAMESPACE},
-            spec={"template": {"metadata": {"annotations": {C.TERWAY_ROLL_ANNOTATION: eni_conf_hash(text)}}}},
+            spec={"template": {"metadata": {"annotations": {C.TERWAY_ROLL_ANNOTATION: text.apply(eni_conf_hash)}}}},
             opts=pulumi.ResourceOptions.merge(
                 k8s_opts, pulumi.ResourceOptions(depends_on=[self.eni_config], retain_on_delete=True)
             ),
@@ -135,7 +143,10 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
                 name=C.ADDON_TERWAY_CONTROLPLANE,
                 version=getattr(cni, "controlplane_version", None),
                 config=terway_controlplane_config(plan),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.terway_rollout]),
+                # Retained like on new clusters (ADDONS_NEVER_UNINSTALLED): `pulumi destroy` of this stack must not
+                # uninstall the controller that PodNetworking pods of the adopted cluster depend on.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.terway_rollout],
+                                            retain_on_delete=C.ADDON_TERWAY_CONTROLPLANE in C.ADDONS_NEVER_UNINSTALLED),
             )
         })
 

@@ -6,6 +6,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from ackstack_core import constants as C
+from components.cluster_security import ack_required_rules
 from components.plan import NetworkPlan
 
 _ECS_SG_TYPE = {"enterprise": "enterprise", "basic": "normal"}  # the ECS API calls basic groups `normal`
@@ -109,10 +110,30 @@ class Network(pulumi.ComponentResource):
                     description=rule.description or rule.name,
                     opts=pulumi.ResourceOptions(parent=group),
                 )
+            if sg.name == config.cluster.security_group:
+                self._cluster_rules(name, plan, sg.name, group)
 
         self.register_outputs(
             {"vpcId": self.vpc_id, "vswitchIds": self.vswitch_ids, "securityGroupIds": self.security_group_ids}
         )
+
+    def _cluster_rules(self, name: str, plan: NetworkPlan, key: str, group: alicloud.ecs.SecurityGroup) -> None:
+        """The rules ACK needs and does not add to a group it is given (components/cluster_security.py)."""
+        for rule in ack_required_rules(plan, plan.security_groups[key]):
+            alicloud.ecs.SecurityGroupRule(
+                f"{name}-sg-{key}-{rule.name}",
+                security_group_id=group.id,
+                type=rule.direction,
+                ip_protocol=rule.protocol,
+                port_range=rule.port_range,
+                cidr_ip=rule.cidr,
+                source_security_group_id=group.id if rule.cidr is None else None,
+                policy="accept",
+                priority=1,
+                nic_type="intranet",
+                description=f"ackstack: {rule.why}"[:C.SG_RULE_DESCRIPTION_MAX],
+                opts=pulumi.ResourceOptions(parent=group),
+            )
 
     def vswitch(self, ref: str) -> pulumi.Input[str]:
         """A vSwitch id from a config reference: a Network vSwitch name, or an id used as is."""

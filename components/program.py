@@ -27,6 +27,7 @@ def validate(raw_config: dict, read_facts: Callable[..., CloudFacts] = read_clou
     if loaded.config is None:
         return None, loaded.findings, loaded.secrets
     plan = build_plan(loaded.config, read_facts(*referenced_ids(loaded.config)))
+    plan.node_password_set = bool(loaded.secrets.get("nodePassword"))
     findings = run_rules(plan)
     return (None if has_errors(findings) else plan), findings, loaded.secrets
 

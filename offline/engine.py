@@ -24,6 +24,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from offline.inventory import Inventory
+from offline.provider_check import CheckFailure, check
 from offline.providers import ProviderAnswers
 
 SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
@@ -59,6 +60,8 @@ class ProgramRun:
     invokes: list[tuple[str, dict]]
     logs: list[tuple[str, str]]
     error: BaseException | None = None
+    # What the provider's Check would refuse (offline/provider_check.py), with the URN refused.
+    check_failures: list[tuple[str, CheckFailure]] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -79,12 +82,15 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, answers: ProviderAnswers):
         super().__init__(answers)
         self.registrations: list[Registration] = []
+        self.check_failures: list[tuple[str, CheckFailure]] = []
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response
         inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        if request.custom:
+            self.check_failures += [(response.urn, f) for f in check(request.type, request.name, inputs)]
         self.registrations.append(
             Registration(
                 urn=response.urn,
@@ -199,7 +205,8 @@ def _run(program, config, stack, project, secret_keys, inventory, preview) -> Pr
     if error is None and answers.refusals:
         error = answers.refusals[0]  # `pulumi up` stops at the first refused object
     outputs, secret_outputs = _resolve_outputs()
-    return ProgramRun(stack, project, monitor.registrations, outputs, secret_outputs, answers.invokes, logs, error)
+    return ProgramRun(stack, project, monitor.registrations, outputs, secret_outputs, answers.invokes, logs, error,
+                      monitor.check_failures)
 
 
 def _config_text(value: Any) -> str:

@@ -115,6 +115,8 @@ def _program_findings(run: ProgramRun) -> list[dict]:
         finding = Finding.from_line(message)
         if finding is not None:
             findings.append(finding.as_dict())
+    findings += [Finding(failure.rule, "error", "", failure.message(), source="provider", urn=urn).as_dict()
+                 for urn, failure in run.check_failures]
     return findings
 
 

@@ -214,6 +214,7 @@ class ProviderAnswers(Mocks):
             "alicloud:vpc/getSwitches:getSwitches": self._switches,
             "alicloud:vpc/getNetworks:getNetworks": self._networks,
             "alicloud:ecs/getSecurityGroups:getSecurityGroups": self._security_groups,
+            "alicloud:ecs/getSecurityGroupRules:getSecurityGroupRules": self._security_group_rules,
             "alicloud:cs/getClusters:getClusters": self._get_clusters,
             "alicloud:cs/getKubernetesAddons:getKubernetesAddons": self._kubernetes_addons,
         }.get(args.token)
@@ -280,6 +281,14 @@ class ProviderAnswers(Mocks):
                 for g in self.inventory.security_groups if not wanted or g["id"] in wanted]
         return {"id": self.region, "ids": [r["id"] for r in rows], "names": [r["name"] for r in rows],
                 "groups": rows, "totalCount": len(rows)}
+
+    def _security_group_rules(self, args: dict) -> dict:
+        group_id = args.get("groupId", "")
+        rows = [{**row, "description": "", "nicType": "intranet", "priority": 1, "destGroupOwnerAccount": "",
+                 "sourceGroupOwnerAccount": ""} for row in self.inventory.security_group_rules(group_id)]
+        rows = [r for r in rows if not args.get("direction") or r["direction"] == args["direction"]]
+        return {"id": group_id, "groupId": group_id, "groupName": group_id, "groupDesc": "", "rules": rows,
+                "nicType": args.get("nicType", "internet")}
 
     def _get_clusters(self, args: dict) -> dict:
         wanted = set(args.get("ids") or []) | ({args["clusterId"]} if args.get("clusterId") else set())

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import json
-
 import pulumi
 
 from ackstack_core import constants as C
+from ackstack_core.go_json import go_json
 from components.plan import NetworkPlan
 
 
 def terway_eniip_config(plan: NetworkPlan) -> str:
-    """The add-on config ACK reads at creation: string values, as the console and API send them."""
+    """The add-on config ACK reads at creation: string values, as the console and API send them, in the
+    compact form the provider reads back (no diff on the next run)."""
     cni = plan.config.cni
-    return json.dumps(
+    return go_json(
         {
             C.TERWAY_CONFIG_KEY_IPVLAN: str(cni.ipvlan).lower(),
             C.TERWAY_CONFIG_KEY_NETWORK_POLICY: str(cni.network_policy).lower(),
             C.TERWAY_CONFIG_KEY_TRUNKING: str(cni.trunking).lower(),
-        },
-        sort_keys=True,
+        }
     )
 
 

@@ -18,6 +18,7 @@ from components.validation import (
     rules_network,
     rules_nodes,
     rules_podnetworking,
+    rules_security,
     rules_selectors,
     rules_terway,
     rules_version_zone,
@@ -29,6 +30,7 @@ Rule = Callable[[NetworkPlan], Iterable[Finding]]
 
 ALL_RULES: tuple[Rule, ...] = (
     *rules_network.RULES,
+    *rules_security.RULES,
     *rules_cluster.RULES,
     *rules_nodes.RULES,
     *rules_terway.RULES,

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 CLUSTER_SPEC_PRO_PREFIX = "ack.pro."
 # Source: CS-API cluster_spec ("ack.pro.small: Pro"); TF-managed cluster_spec validation
 DEFAULT_CLUSTER_SPEC = "ack.pro.small"
-# Source: TF-managed cluster_spec validation (only Pro spec accepted by the provider is ack.pro.small)
-KNOWN_PRO_CLUSTER_SPECS: tuple[str, ...] = ("ack.pro.small",)
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e (release/v2) alicloud/resource_alicloud_cs_managed_kubernetes.go:353 cluster_spec StringInSlice (the Pro members; data in provider_schema.SCHEMA)
+KNOWN_PRO_CLUSTER_SPECS: tuple[str, ...] = ("ack.pro.small", "ack.pro.xlarge", "ack.pro.2xlarge", "ack.pro.4xlarge")
 
 # Source: CS-API addons ("[{\"Name\": \"terway-eniip\",\"Config\": \"\"}]" for Terway); terraform-provider-alicloud docs r/cs_managed_kubernetes ("addons with terway-eniip")
 ADDON_TERWAY_ENIIP = "terway-eniip"
@@ -413,49 +413,9 @@ VSWITCH_DEFAULT_DELETE_TIMEOUT = "10m"
 # Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_security_group.go (DeleteSecurityGroup retried while the error is DependencyViolation; stored revision retried a fixed 6 min, unverified whether 1.27x honours a custom delete timeout -- set anyway, Pulumi passes it to the provider)
 SECURITY_GROUP_DELETE_TIMEOUT = "30m"
 
-# Source: same resource file (schema: cluster_id and name are ForceNew)
-KUBERNETES_ADDON_REPLACE_ON_CHANGE: tuple[str, ...] = ("clusterId", "name")
 # Source: ackstack design: removing one of these from a running cluster breaks pod networking or LoadBalancer
 # Services, so their KubernetesAddon resources are retained (never uninstalled) when they leave the program
 ADDONS_NEVER_UNINSTALLED: tuple[str, ...] = ("terway-eniip", "terway-controlplane", "cloud-controller-manager")
-
-# ---------------------------------------------------------------------------
-# Replacement (ForceNew) facts, pulumi-alicloud 4.0.0 camelCase input names
-# ---------------------------------------------------------------------------
-
-# Source: TF-managed schema fields with ForceNew: true (profile, pod_cidr, service_cidr, node_cidr_mask, proxy_mode, ip_stack, cluster_domain, service_account_issuer, api_audiences, auto_mode); pod_vswitch_ids, timezone, custom_san, encryption_provider_key are NOT ForceNew there (unverified for fields added after that provider version, e.g. controlPlaneEndpointsConfig)
-CLUSTER_REPLACE_ON_CHANGE: tuple[str, ...] = (
-    "profile",
-    "podCidr",
-    "serviceCidr",
-    "nodeCidrMask",
-    "proxyMode",
-    "ipStack",
-    "clusterDomain",
-    "serviceAccountIssuer",
-    "apiAudiences",
-    "autoMode",
-)
-# Source: TF-nodepool schema fields with ForceNew: true (cluster_id, cis_enabled, deployment_set_id, login_as_non_root, node_name_mode, ram_role_name, security_group_id, security_group_ids, security_hardening_os, soc_enabled, tee_config) (unverified for fields added later, e.g. autoMode, type, efloNodeGroup)
-NODEPOOL_REPLACE_ON_CHANGE: tuple[str, ...] = (
-    "clusterId",
-    "cisEnabled",
-    "deploymentSetId",
-    "loginAsNonRoot",
-    "nodeNameMode",
-    "ramRoleName",
-    "securityGroupId",
-    "securityGroupIds",
-    "securityHardeningOs",
-    "socEnabled",
-    "teeConfig",
-)
-# Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_vswitch.go (cidr_block, vpc_id, zone_id: ForceNew: true)
-VSWITCH_REPLACE_ON_CHANGE: tuple[str, ...] = ("cidrBlock", "zoneId", "vpcId")
-# Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_security_group.go (vpc_id, security_group_type, resource_group_id: ForceNew: true)
-SECURITY_GROUP_REPLACE_ON_CHANGE: tuple[str, ...] = ("vpcId", "securityGroupType", "resourceGroupId")
-# Source: (unverified: older alicloud_vpc revisions had cidr_block ForceNew; newer ones may modify it in place via ModifyVpcAttribute -- warned as a replacement to stay on the safe side)
-VPC_REPLACE_ON_CHANGE: tuple[str, ...] = ("cidrBlock",)
 
 # ---------------------------------------------------------------------------
 # Terway Trunk ENI: existing-cluster path and PodNetworking (issue #3)
@@ -568,3 +528,37 @@ ADDON_NETWORK_TOKEN_SECRET = "addon.network.token"
 ADDON_NETWORK_TOKEN_NAMESPACE = "kube-system"
 # Source: ACK "Node pool overview / Create a node pool" max pods per node must be greater than 11 for the node to join (issue #12 statement; unverified: the ACK page itself was not found in the index)
 ACK_MIN_MAX_PODS_EXCLUSIVE = 11
+# Provider Check, cluster security group rules, node login (issue #11)
+# ---------------------------------------------------------------------------
+
+# Source: aliyun/terraform-provider-alicloud release/v2 head (Merge PR #10282, 2026-08-21), the newest commit of the
+# line pulumi-alicloud 4.0.0 builds on: the 4.0.0 SDK carries that line's amqp create_time as a string (bf583ff1d)
+# and hbr rule_type SECURITY (e59499f45, merged by 23d993b8e). The pulumi-alicloud v4.0.0 tag itself is not in the
+# stored snapshot of pulumi/pulumi-alicloud (newest there: v3.105.0 on terraform-provider-alicloud v1.289.0).
+PROVIDER_SCHEMA_COMMIT = "ace5bcf8777e87cf3c2ae0907dfc16164c30b51f"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/extension_ecs.go:73 (AllPortRange = "-1/-1")
+SG_ALL_PORT_RANGE = "-1/-1"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/resource_alicloud_security_group_rule.go:208-216 (Create: tcp/udp refuse "-1/-1"; icmp, gre and all accept only "-1/-1")
+SG_PORTED_PROTOCOLS: tuple[str, ...] = ("tcp", "udp")
+# Source: same file:212-213 ("'tcp' and 'udp' can support port range: [1, 65535]"); ECS API AuthorizeSecurityGroup PortRange (1 to 65535)
+SG_PORT_MIN, SG_PORT_MAX = 1, 65535
+# Source: ACK docs "Configure and manage cluster security groups" (alibabacloud.com/help/doc-detail/353191.htm, Feb 09 2026): an existing group gets no rules from ACK; recommended inbound: ICMP -1/-1 from 0.0.0.0/0, all protocols -1/-1 from the cluster's group and (Flannel-like overlay: BYOCNI here) the pod CIDR; outbound all -1/-1 to 0.0.0.0/0
+ACK_SG_ICMP_SOURCE = "0.0.0.0/0"
+# Source: same doc ("least privilege settings"); ackstack narrows the ICMP source to the VPC CIDR (the sg-no-open-admin-ports policy refuses -1/-1 from 0.0.0.0/0, and nothing outside the VPC needs to ping nodes)
+ACK_SG_ICMP_FROM_VPC_ONLY = True
+# Source: same doc (outbound recommended: all protocols, -1/-1, 0.0.0.0/0)
+ACK_SG_EGRESS_DESTINATION = "0.0.0.0/0"
+# Source: ECS docs "Advanced security groups" (enterprise groups: members do not talk to each other by default and a rule cannot name a security group as its source) -- hence CIDR sources for node/pod vSwitches instead of the group itself (unverified: the ACK doc's enterprise-group table was not readable in the search index)
+SG_TYPES_WITH_GROUP_SOURCE: tuple[str, ...] = ("basic",)
+# Source: ackstack design: the name prefix of the rules ackstack adds to the cluster group (stable names by purpose and vSwitch name)
+ACK_SG_RULE_PREFIX = "ack"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e website/docs/r/cs_kubernetes_node_pool.html.markdown:745 ("You have to specify one of password and key_name") and :729 ("When the node pool is a managed node pool, only key_name is supported")
+NODE_LOGIN_DOC = "terraform-provider-alicloud website/docs/r/cs_kubernetes_node_pool.html.markdown:729,745"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/resource_alicloud_cs_managed_kubernetes.go:180-184 (slb_internet_enabled Default true) and :687 (sent only when d.GetOk is true: false never reaches CreateCluster, whose endpoint_public_access then takes ACK's default)
+API_PUBLIC_SENT_ONLY_WHEN_TRUE = True
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/resource_alicloud_cs_managed_kubernetes.go:216-226 (encryption_provider_key DiffSuppressFunc kmsEncryptionDiffSuppressFunc :1568 suppresses every key change while disable_encryption, Computed from the cluster, is true) and :1161 (Update sends UpdateKMSEncryption when either changes)
+KMS_KEY_NEEDS_EXPLICIT_ENABLE = True
+# Source: ECS API AuthorizeSecurityGroup Description ("2 to 512 characters") (unverified in the provider schema, which sets no length)
+SG_RULE_DESCRIPTION_MAX = 512
+# Source: AliyunContainerService/terway@89aadf8bbc19 types/daemon/config.go:55 (eni_conf `security_groups` []string, merged with `security_group` by GetSecurityGroups :91-96; at most 10, :153); pkg/controller/webhook/mutating.go:268 (a PodNetworking without securityGroupIDs gets them)
+ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
