@@ -106,10 +106,18 @@ def load_policy_config(path: str | Path) -> dict:
     p = Path(path)
     try:
         raw = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise PolicyConfigError(f"policy pack config {p} does not exist") from e
+    except FileNotFoundError:
+        raise PolicyConfigError(f"policy pack config {p} does not exist") from None
+    except IsADirectoryError:
+        raise PolicyConfigError(f"policy pack config {p} is a directory, not a file") from None
+    except OSError as e:
+        raise PolicyConfigError(f"cannot read policy pack config {p}: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise PolicyConfigError(f"policy pack config {p} is not UTF-8 text (invalid byte at offset {e.start})") from None
     except json.JSONDecodeError as e:
-        raise PolicyConfigError(f"policy pack config {p} is not valid JSON: {e}") from e
+        raise PolicyConfigError(f"policy pack config {p} is not valid JSON: {e}") from None
+    except RecursionError:
+        raise PolicyConfigError(f"policy pack config {p} is nested too deeply") from None
     return normalize_policy_config(raw, source=str(p))
 
 
@@ -135,6 +143,25 @@ def normalize_policy_config(raw: Any, *, source: str = "policy config") -> dict:
     return result
 
 
+_JSON_TYPES = {"string": (str,), "boolean": (bool,), "array": (list,), "object": (dict,),
+               "integer": (int,), "number": (int, float)}
+
+
+def _check_schema_type(value: Any, schema: Mapping[str, Any], where: str) -> None:
+    """The JSON-schema `type` (and array `items` type) the CLI validates policy config against."""
+    kind = schema.get("type")
+    allowed = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
+    if allowed is None:
+        return
+    is_bool = isinstance(value, bool)
+    if not isinstance(value, allowed) or (is_bool and kind != "boolean") or (
+            kind == "integer" and isinstance(value, float) and not value.is_integer()):
+        raise PolicyConfigError(f"{where} must be of type {kind} (got {json.dumps(value)[:60]})")
+    if kind == "array" and isinstance(schema.get("items"), Mapping):
+        for index, item in enumerate(value):
+            _check_schema_type(item, schema["items"], f"{where}[{index}]")
+
+
 def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str, Any] | None) -> dict:
     """Like the CLI's ReconcilePolicyPackConfig: defaults, initial config, "all", then per policy."""
     policies = {p.name: p for p in info.policies}
@@ -146,6 +173,13 @@ def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str,
             "enforcementLevel": _PROTO_TO_LEVEL.get(p.enforcementLevel, "advisory"),
             "properties": props,
         }
+
+    for name, entry in (given or {}).items():
+        schema = json_format.MessageToDict(policies[name].configSchema.properties) if (
+            name in policies and policies[name].HasField("configSchema")) else {}
+        for key, value in entry.items():
+            if key != "enforcementLevel" and isinstance(schema.get(key), Mapping):
+                _check_schema_type(value, schema[key], f"policy pack config: '{name}.{key}'")
 
     def apply(cfg: Mapping[str, Mapping[str, Any]]) -> None:
         all_level = (cfg.get("all") or {}).get("enforcementLevel")

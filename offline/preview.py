@@ -71,6 +71,10 @@ def run_preview(
 ) -> PreviewResult:
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
     policy_config = _load_policy_config(policy_config_file) if policy else None
+    if compare_file:  # read before the program runs: unreadable input stops the preview first
+        from offline.compare import load_previous
+
+        load_previous(compare_file)
     # The pack starts (a Python process) on the other core while the program runs.
     session = _start_policy_pack(stack) if policy else None
     try:
@@ -210,19 +214,46 @@ def render_tree(result: PreviewResult) -> str:
     return "\n".join(lines)
 
 
+# What the last `--out` run wrote, relative to the directory: the next run removes exactly these first,
+# so a manifest of an object that no longer exists is never left behind (and nothing else is touched).
+WRITTEN_LIST = ".ackstack-written"
+
+
+class OutputError(Exception):
+    """`--out` cannot be written (exit 2, one line)."""
+
+
 def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
     from offline.manifests import write_manifests
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = write_manifests(result, out)
-    preview_json = out / "preview.json"
-    preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    written.append(preview_json)
     from offline.report import write_report
 
-    written.append(write_report(result, out))
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _remove_previous_output(out)
+        written = write_manifests(result, out)
+        preview_json = out / "preview.json"
+        preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        written.append(preview_json)
+        written.append(write_report(result, out))
+        listing = "".join(f"{p.relative_to(out).as_posix()}\n" for p in written)
+        (out / WRITTEN_LIST).write_text(listing, encoding="utf-8")
+    except OSError as exc:
+        where = exc.filename or out
+        raise OutputError(f"cannot write --out {out}: {where}: {exc.strerror or exc}") from None
     return written
+
+
+def _remove_previous_output(out: Path) -> None:
+    listing = out / WRITTEN_LIST
+    if not listing.is_file():
+        return
+    root = out.resolve()
+    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
+        target = (out / line).resolve()
+        if line and target.is_relative_to(root) and target.is_file():
+            target.unlink()
+    listing.unlink()
 
 
 def main(argv: list[str]) -> int:
@@ -241,26 +272,32 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--compare", help="a previous `--json` output: warn about replacements, refuse one-way "
                         "switches")
     args = parser.parse_args(argv)
+    from offline.interrupts import Interrupted, interruptible
+
+    try:
+        with interruptible():
+            return _preview(args)
+    except Interrupted as exc:  # Ctrl-C or SIGTERM: the policy pack was already stopped on the way out
+        print(f"ackstack: interrupted ({exc.signal_name}); nothing was applied", file=sys.stderr)
+        return exc.exit_status
+
+
+def _preview(args) -> int:
     from offline.analyzer import PolicyConfigError
 
     try:
         result = run_preview(args.stack, config_file=args.config_file, inventory_file=args.inventory,
                              policy=not args.no_policy, policy_config_file=args.policy_pack_config,
                              compare_file=args.compare)
-    except InputError as exc:
-        print(f"ackstack: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except PolicyConfigError as exc:
+        text = json.dumps(result.document(), indent=2) if args.json else render_tree(result)
+        if args.out:  # written before anything is printed: a failed write never follows an "OK"
+            write_out(result, args.out)
+    except (InputError, PolicyConfigError, OutputError) as exc:
         print(f"ackstack: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a bug in ackstack, not the user's input: still one readable line
         print(f"ackstack: internal error ({type(exc).__name__}): {str(exc).splitlines()[0] if str(exc) else ''}",
               file=sys.stderr)
         return EXIT_INTERNAL
-    if args.json:
-        print(json.dumps(result.document(), indent=2))
-    else:
-        print(render_tree(result))
-    if args.out:
-        write_out(result, args.out)
+    print(text)
     return EXIT_FINDINGS if result.blocked else EXIT_OK
