@@ -42,6 +42,8 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2, en
 from pulumi.runtime.rpc import UNKNOWN
 from pulumi_policy.deserialize import serialize_properties as _policy_serialize
 
+from offline.interrupts import signals_deferred
+
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
@@ -467,11 +469,14 @@ class PolicyPackSession:
         self._channel: grpc.Channel | None = None
         self._proc: _PackProcess | None = None
         try:
-            self._proc = _PackProcess(
-                pack_argv(self.engine_address),
-                self.pack,
-                pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run, config=config),
-            )
+            # A signal between the fork and the assignment would leave a pack nobody stops: defer it.
+            with signals_deferred():
+                self._proc = _PackProcess(
+                    pack_argv(self.engine_address),
+                    self.pack,
+                    pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run,
+                             config=config),
+                )
         except BaseException:
             self.close()
             raise
@@ -514,6 +519,10 @@ class PolicyPackSession:
             ) from e
 
     def close(self) -> None:
+        with signals_deferred():  # a second Ctrl-C must not cut the shutdown short
+            self._close()
+
+    def _close(self) -> None:
         if self._channel is not None:
             # pulumi_policy 1.21 does not implement Cancel (UNIMPLEMENTED); the CLI ignores that too.
             with contextlib.suppress(grpc.RpcError):
