@@ -98,7 +98,18 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
         result.findings.extend(compare_findings(result, compare_file))
     if session is not None and run.registrations:
         result.findings.extend(_policy_findings(run, session, policy_config))
+    _mask_findings(result.findings, stack_file)
     return result
+
+
+def _mask_findings(findings: list[dict], stack_file) -> None:
+    """No finding, whoever wrote it (program, comparison, policy pack), shows a secret of the stack."""
+    from components.secrets import Concealer, secret_texts
+
+    concealer = Concealer(secret_texts(stack_file.config, stack_file.secret_keys))
+    if concealer:
+        for finding in findings:
+            finding["message"] = concealer.mask(str(finding.get("message", "")))
 
 
 def _program_findings(run: ProgramRun) -> list[dict]:
