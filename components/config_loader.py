@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from components.config import CNI_MODES, TOP_LEVEL_KEYS, StackConfig
+from components.input_checks import input_findings, too_deep
 from components.secrets import Concealer
 from components.validation.findings import CONFIG_NAMESPACE, Finding
 
@@ -64,13 +65,16 @@ def load(raw: Mapping[str, Any], concealer: Concealer | None = None) -> LoadedCo
                 )
             )
             continue
+        decoded = _decode(value, key, findings)
+        findings.extend(input_findings(key, decoded))
         if name in SECRET_KEYS:
             secrets[name] = str(value)
             continue
-        document[name] = _decode(value)
+        document[name] = decoded
     region = raw.get(REGION_KEY)
     if region is not None:
-        document["region"] = _decode(region)
+        document["region"] = _decode(region, REGION_KEY, findings)
+        findings.extend(input_findings(REGION_KEY, document["region"]))
     try:  # parsed even after CFG001 findings, so every problem is reported at once
         config = StackConfig.model_validate(document)
     except ValidationError as exc:
@@ -79,7 +83,7 @@ def load(raw: Mapping[str, Any], concealer: Concealer | None = None) -> LoadedCo
     return LoadedConfig(None if findings else config, findings, secrets)
 
 
-def _decode(value: Any) -> Any:
+def _decode(value: Any, key: str = "", findings: list[Finding] | None = None) -> Any:
     """Structured values arrive as JSON text from the CLI; plain strings stay strings."""
     if isinstance(value, str):
         text = value.strip()
@@ -88,6 +92,10 @@ def _decode(value: Any) -> Any:
                 return json.loads(text)
             except json.JSONDecodeError:
                 return value
+            except RecursionError:
+                if findings is not None:
+                    findings.append(too_deep(key))
+                return None
     return value
 
 

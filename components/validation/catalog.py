@@ -11,12 +11,14 @@ from components.plan import NetworkPlan
 from components.validation import (
     rules_byocni,
     rules_capacity,
+    rules_cloud_limits,
     rules_cluster,
     rules_k8s_names,
     rules_network,
     rules_podnetworking,
     rules_selectors,
     rules_terway,
+    rules_urns,
     rules_version_zone,
 )
 from components.validation.findings import Finding, RuleInfo
@@ -33,6 +35,8 @@ ALL_RULES: tuple[Rule, ...] = (
     *rules_capacity.RULES,
     *rules_byocni.RULES,
     *rules_version_zone.RULES,
+    *rules_cloud_limits.RULES,
+    *rules_urns.RULES,
 )
 
 

@@ -416,3 +416,6 @@ ECS_TAG_VALUE_MAX = 128
 ECS_TAG_KEY_RESERVED_PREFIXES: tuple[str, ...] = ("acs:", "aliyun")
 ECS_TAG_FORBIDDEN_TEXT: tuple[str, ...] = ("http://", "https://")
 
+# Source: ackstack design (components/network.py tags every resource with the environment, vSwitches also with the role)
+OWN_TAG_ENVIRONMENT = "ackstack:environment"
+OWN_TAG_ROLE = "ackstack:role"
