@@ -179,7 +179,7 @@ def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str,
     for name, entry in (given or {}).items():
         schema = json_format.MessageToDict(policies[name].configSchema.properties) if (
             name in policies and policies[name].HasField("configSchema")) else {}
-        for key, value in entry.items():
+        for key, value in (entry.items() if isinstance(entry, Mapping) else ()):
             if key != "enforcementLevel" and isinstance(schema.get(key), Mapping):
                 _check_schema_type(value, schema[key], f"policy pack config: '{name}.{key}'")
 

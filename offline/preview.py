@@ -97,9 +97,21 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
 
         result.findings.extend(compare_findings(result, compare_file))
     if session is not None and run.registrations:
-        result.findings.extend(_policy_findings(run, session, policy_config))
+        result.findings.extend(_with_config_paths(_policy_findings(run, session, policy_config), run, result.config))
     _mask_findings(result.findings, stack_file)
     return result
+
+
+def _with_config_paths(findings: list[dict], run: ProgramRun, config) -> list[dict]:
+    """A policy finding about a resource a config entry made names that entry's config path."""
+    from offline.resource_paths import resource_paths
+
+    paths = resource_paths(config)
+    by_urn = {r.urn: paths.get((r.type, r.name), "") for r in run.registrations}
+    for finding in findings:
+        if not finding.get("path"):
+            finding["path"] = by_urn.get(finding.get("urn", ""), "")
+    return findings
 
 
 def _mask_findings(findings: list[dict], stack_file) -> None:
