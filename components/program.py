@@ -23,6 +23,8 @@ def validate(raw_config: dict, concealer: Concealer | None = None
     Findings never hold a secret text (`concealer` knows them)."""
     concealer = concealer or Concealer(())
     loaded = load(raw_config, concealer)
+    if concealer and (secret_names := concealer.name_findings(raw_config)):
+        return None, redacted(loaded.findings + secret_names, concealer), loaded.secrets
     if loaded.config is None:
         return None, redacted(loaded.findings, concealer), loaded.secrets
     plan = build_plan(loaded.config, read_cloud_facts(*referenced_ids(loaded.config)))

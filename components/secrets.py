@@ -23,6 +23,8 @@ from typing import Any
 import pulumi
 from pulumi._types import is_input_type
 
+from components.validation.findings import Finding
+
 MASK = "[secret]"
 # Shorter secrets are concealed only where a value equals them: as substrings they would match everything.
 MIN_SUBSTRING = 4
@@ -157,6 +159,8 @@ class Concealer:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return pulumi.Output.secret(value) if self.hits(value) else value
         if isinstance(value, dict):
+            if any(self.hits(k) for k in value):  # a key cannot be a secret on its own: the mapping is
+                return pulumi.Output.secret(value)
             return {k: self.conceal(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return type(value)(self.conceal(v) for v in value)
@@ -166,6 +170,24 @@ class Concealer:
             except TypeError:
                 return pulumi.Output.secret(value) if self.hits(vars(value)) else value
         return value
+
+    def name_findings(self, raw: Mapping[str, Any]) -> list[Finding]:
+        """INP004: a secret used as a name. Names become URNs and output keys, which no secret can hide in."""
+        findings: list[Finding] = []
+        stack: list[tuple[str, Any]] = [(key, _decode(value)) for key, value in raw.items()]
+        while stack:
+            path, node = stack.pop()
+            if isinstance(node, Mapping):
+                for key, item in node.items():
+                    where = f"{path}.{key}"
+                    if key == "name" and isinstance(item, str) and self.hits(item):
+                        findings.append(Finding("INP004", "error", where, "a secret value is used as a name; names "
+                                                "become resource URNs and output keys, which cannot be secret"))
+                    else:
+                        stack.append((where, item))
+            elif isinstance(node, list):
+                stack.extend((f"{path}[{index}]", item) for index, item in enumerate(node))
+        return findings
 
     def transformation(self, args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
         return pulumi.ResourceTransformationResult(props=self.conceal(args.props), opts=args.opts)

@@ -36,6 +36,7 @@ class PreviewResult:
     capacity: dict = field(default_factory=dict)
     config: Any = None  # the parsed StackConfig, when it parsed
     plan: Any = None
+    concealer: Any = None  # the stack's secret texts: every text printed or written is masked with it
 
     @property
     def blocked(self) -> bool:
@@ -70,7 +71,7 @@ def run_preview(
     compare_file: str | None = None,
 ) -> PreviewResult:
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
-    policy_config = _load_policy_config(policy_config_file) if policy else None
+    policy_config = _load_policy_config(policy_config_file)  # read even with --no-policy: bad input is exit 2
     if compare_file:  # read before the program runs: unreadable input stops the preview first
         from offline.compare import load_previous
 
@@ -98,7 +99,10 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
         result.findings.extend(compare_findings(result, compare_file))
     if session is not None and run.registrations:
         result.findings.extend(_with_config_paths(_policy_findings(run, session, policy_config), run, result.config))
-    _mask_findings(result.findings, stack_file)
+    result.concealer = _concealer(stack_file)
+    if result.concealer:  # no finding, whoever wrote it (program, comparison, policy pack), shows a secret
+        for finding in result.findings:
+            finding["message"] = result.concealer.mask(str(finding.get("message", "")))
     return result
 
 
@@ -114,14 +118,10 @@ def _with_config_paths(findings: list[dict], run: ProgramRun, config) -> list[di
     return findings
 
 
-def _mask_findings(findings: list[dict], stack_file) -> None:
-    """No finding, whoever wrote it (program, comparison, policy pack), shows a secret of the stack."""
+def _concealer(stack_file):
     from components.secrets import Concealer, secret_texts
 
-    concealer = Concealer(secret_texts(stack_file.config, stack_file.secret_keys))
-    if concealer:
-        for finding in findings:
-            finding["message"] = concealer.mask(str(finding.get("message", "")))
+    return Concealer(secret_texts(stack_file.config, stack_file.secret_keys))
 
 
 def _program_findings(run: ProgramRun) -> list[dict]:
@@ -259,6 +259,11 @@ def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
         preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
         written.append(preview_json)
         written.append(write_report(result, out))
+        if result.concealer:  # tables and diagrams show config values: a secret one is masked there too
+            for path in written:
+                text = path.read_text(encoding="utf-8")
+                if (masked := result.concealer.mask(text)) != text:
+                    path.write_text(masked, encoding="utf-8")
         listing = "".join(f"{p.relative_to(out).as_posix()}\n" for p in written)
         (out / WRITTEN_LIST).write_text(listing, encoding="utf-8")
     except OSError as exc:
@@ -313,6 +318,8 @@ def _preview(args) -> int:
                              policy=not args.no_policy, policy_config_file=args.policy_pack_config,
                              compare_file=args.compare)
         text = json.dumps(result.document(), indent=2) if args.json else render_tree(result)
+        if result.concealer:
+            text = result.concealer.mask(text)
         if args.out:  # written before anything is printed: a failed write never follows an "OK"
             write_out(result, args.out)
     except (InputError, PolicyConfigError, OutputError) as exc:
