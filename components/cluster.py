@@ -9,6 +9,7 @@ import pulumi_kubernetes as k8s
 from ackstack_core import constants as C
 from components.cni import CniStrategy
 from components.config import NodePoolConfig
+from components.names import addon_resource_name
 from components.network import Network
 from components.plan import NetworkPlan
 
@@ -106,7 +107,7 @@ class AckProCluster(pulumi.ComponentResource):
 
         self.addons = {
             addon["name"]: alicloud.cs.KubernetesAddon(
-                f"{name}-addon-{addon['name']}",
+                addon_resource_name(name, addon["name"]),
                 cluster_id=self.cluster.id,
                 name=addon["name"],
                 version=addon.get("version"),

@@ -7,6 +7,7 @@ import pulumi_alicloud as alicloud
 
 from ackstack_core import constants as C
 from components.cluster_security import ack_required_rules
+from components.names import security_group_rule_name
 from components.plan import NetworkPlan
 
 _ECS_SG_TYPE = {"enterprise": "enterprise", "basic": "normal"}  # the ECS API calls basic groups `normal`
@@ -32,7 +33,7 @@ class Network(pulumi.ComponentResource):
         super().__init__("ackstack:network:Network", name, None, opts)
         config = plan.config
         env = config.environment
-        tags = {**env.tags, "ackstack:environment": env.name}
+        tags = {**env.tags, C.OWN_TAG_ENVIRONMENT: env.name}
         protect = env.production
         child = pulumi.ResourceOptions(parent=self, protect=protect)
 
@@ -67,7 +68,7 @@ class Network(pulumi.ComponentResource):
                 cidr_block=vsw.cidr,
                 zone_id=vsw.zone_id,
                 description=f"ackstack {vsw.role} vSwitch",
-                tags={**tags, "ackstack:role": vsw.role},
+                tags={**tags, C.OWN_TAG_ROLE: vsw.role},
                 opts=pulumi.ResourceOptions.merge(
                     child, pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(delete=delete_timeout))
                 ) if delete_timeout else child,
@@ -98,7 +99,7 @@ class Network(pulumi.ComponentResource):
             self.security_group_resources[sg.name] = group
             for rule in sg.rules:
                 alicloud.ecs.SecurityGroupRule(
-                    f"{name}-sg-{sg.name}-{rule.name}",
+                    security_group_rule_name(name, sg.name, rule.name),
                     security_group_id=group.id,
                     type=rule.direction,
                     ip_protocol=rule.protocol,

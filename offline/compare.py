@@ -58,12 +58,16 @@ def load_previous(path: str | Path) -> list[dict]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"--compare file {path} is not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"--compare file {path} is nested too deeply") from None
     resources = document.get("resources") if isinstance(document, dict) else None
     if not isinstance(resources, list) or not all(
-        isinstance(r, dict) and isinstance(r.get("urn"), str) and isinstance(r.get("type"), str) for r in resources
+        isinstance(r, dict) and isinstance(r.get("urn"), str) and isinstance(r.get("type"), str)
+        and isinstance(r.get("inputs", {}), dict) and isinstance(r.get("name", ""), str) for r in resources
     ):
         raise InputError(f"--compare file {path} is not a `python -m offline preview --json` document "
-                         "(no `resources` list of objects with `urn` and `type`)")
+                         "(no `resources` list of objects with `urn` and `type`, "
+                         "`inputs` an object)")
     return resources
 
 

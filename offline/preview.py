@@ -36,6 +36,7 @@ class PreviewResult:
     capacity: dict = field(default_factory=dict)
     config: Any = None  # the parsed StackConfig, when it parsed
     plan: Any = None
+    concealer: Any = None  # the stack's secret texts: every text printed or written is masked with it
 
     @property
     def blocked(self) -> bool:
@@ -70,7 +71,11 @@ def run_preview(
     compare_file: str | None = None,
 ) -> PreviewResult:
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
-    policy_config = _load_policy_config(policy_config_file) if policy else None
+    policy_config = _load_policy_config(policy_config_file)  # read even with --no-policy: bad input is exit 2
+    if compare_file:  # read before the program runs: unreadable input stops the preview first
+        from offline.compare import load_previous
+
+        load_previous(compare_file)
     # The pack starts (a Python process) on the other core while the program runs.
     session = _start_policy_pack(stack) if policy else None
     try:
@@ -93,8 +98,30 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
 
         result.findings.extend(compare_findings(result, compare_file))
     if session is not None and run.registrations:
-        result.findings.extend(_policy_findings(run, session, policy_config))
+        result.findings.extend(_with_config_paths(_policy_findings(run, session, policy_config), run, result.config))
+    result.concealer = _concealer(stack_file)
+    if result.concealer:  # no finding, whoever wrote it (program, comparison, policy pack), shows a secret
+        for finding in result.findings:
+            finding["message"] = result.concealer.mask(str(finding.get("message", "")))
     return result
+
+
+def _with_config_paths(findings: list[dict], run: ProgramRun, config) -> list[dict]:
+    """A policy finding about a resource a config entry made names that entry's config path."""
+    from offline.resource_paths import resource_paths
+
+    paths = resource_paths(config)
+    by_urn = {r.urn: paths.get((r.type, r.name), "") for r in run.registrations}
+    for finding in findings:
+        if not finding.get("path"):
+            finding["path"] = by_urn.get(finding.get("urn", ""), "")
+    return findings
+
+
+def _concealer(stack_file):
+    from components.secrets import Concealer, secret_texts
+
+    return Concealer(secret_texts(stack_file.config, stack_file.secret_keys))
 
 
 def _program_findings(run: ProgramRun) -> list[dict]:
@@ -220,19 +247,51 @@ def render_tree(result: PreviewResult) -> str:
     return "\n".join(lines)
 
 
+# What the last `--out` run wrote, relative to the directory: the next run removes exactly these first,
+# so a manifest of an object that no longer exists is never left behind (and nothing else is touched).
+WRITTEN_LIST = ".ackstack-written"
+
+
+class OutputError(Exception):
+    """`--out` cannot be written (exit 2, one line)."""
+
+
 def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
     from offline.manifests import write_manifests
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = write_manifests(result, out)
-    preview_json = out / "preview.json"
-    preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    written.append(preview_json)
     from offline.report import write_report
 
-    written.append(write_report(result, out))
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _remove_previous_output(out)
+        written = write_manifests(result, out)
+        preview_json = out / "preview.json"
+        preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        written.append(preview_json)
+        written.append(write_report(result, out))
+        if result.concealer:  # tables and diagrams show config values: a secret one is masked there too
+            for path in written:
+                text = path.read_text(encoding="utf-8")
+                if (masked := result.concealer.mask(text)) != text:
+                    path.write_text(masked, encoding="utf-8")
+        listing = "".join(f"{p.relative_to(out).as_posix()}\n" for p in written)
+        (out / WRITTEN_LIST).write_text(listing, encoding="utf-8")
+    except OSError as exc:
+        where = exc.filename or out
+        raise OutputError(f"cannot write --out {out}: {where}: {exc.strerror or exc}") from None
     return written
+
+
+def _remove_previous_output(out: Path) -> None:
+    listing = out / WRITTEN_LIST
+    if not listing.is_file():
+        return
+    root = out.resolve()
+    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
+        target = (out / line).resolve()
+        if line and target.is_relative_to(root) and target.is_file():
+            target.unlink()
+    listing.unlink()
 
 
 def main(argv: list[str]) -> int:
@@ -251,26 +310,34 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--compare", help="a previous `--json` output: warn about replacements, refuse one-way "
                         "switches")
     args = parser.parse_args(argv)
+    from offline.interrupts import Interrupted, interruptible
+
+    try:
+        with interruptible():
+            return _preview(args)
+    except Interrupted as exc:  # Ctrl-C or SIGTERM: the policy pack was already stopped on the way out
+        print(f"ackstack: interrupted ({exc.signal_name}); nothing was applied", file=sys.stderr)
+        return exc.exit_status
+
+
+def _preview(args) -> int:
     from offline.analyzer import PolicyConfigError
 
     try:
         result = run_preview(args.stack, config_file=args.config_file, inventory_file=args.inventory,
                              policy=not args.no_policy, policy_config_file=args.policy_pack_config,
                              compare_file=args.compare)
-    except InputError as exc:
-        print(f"ackstack: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except PolicyConfigError as exc:
+        text = json.dumps(result.document(), indent=2) if args.json else render_tree(result)
+        if result.concealer:
+            text = result.concealer.mask(text)
+        if args.out:  # written before anything is printed: a failed write never follows an "OK"
+            write_out(result, args.out)
+    except (InputError, PolicyConfigError, OutputError) as exc:
         print(f"ackstack: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a bug in ackstack, not the user's input: still one readable line
         print(f"ackstack: internal error ({type(exc).__name__}): {str(exc).splitlines()[0] if str(exc) else ''}",
               file=sys.stderr)
         return EXIT_INTERNAL
-    if args.json:
-        print(json.dumps(result.document(), indent=2))
-    else:
-        print(render_tree(result))
-    if args.out:
-        write_out(result, args.out)
+    print(text)
     return EXIT_FINDINGS if result.blocked else EXIT_OK

@@ -13,6 +13,7 @@ from components.validation import (
     rules_byocni,
     rules_capacity,
     rules_cilium,
+    rules_cloud_limits,
     rules_cluster,
     rules_k8s_names,
     rules_network,
@@ -21,6 +22,7 @@ from components.validation import (
     rules_security,
     rules_selectors,
     rules_terway,
+    rules_urns,
     rules_version_zone,
     rules_webhook,
 )
@@ -43,6 +45,8 @@ ALL_RULES: tuple[Rule, ...] = (
     *rules_byocni.RULES,
     *rules_cilium.RULES,
     *rules_version_zone.RULES,
+    *rules_cloud_limits.RULES,
+    *rules_urns.RULES,
 )
 
 

@@ -562,3 +562,26 @@ KMS_KEY_NEEDS_EXPLICIT_ENABLE = True
 SG_RULE_DESCRIPTION_MAX = 512
 # Source: AliyunContainerService/terway@89aadf8bbc19 types/daemon/config.go:55 (eni_conf `security_groups` []string, merged with `security_group` by GetSecurityGroups :91-96; at most 10, :153); pkg/controller/webhook/mutating.go:268 (a PodNetworking without securityGroupIDs gets them)
 ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
+# Hostile input: YAML reading, input limits, tags, labels, URNs (issue #15)
+# ---------------------------------------------------------------------------
+
+# Source: go-yaml/yaml v3.0.1 (f6f7691b1fdeb513f56608cd2c32c51f8194bf51) scannerc.go:956,990 (max depth 10000) and
+# decode.go:468-490 (alias ratio). ackstack's limits are stricter by design: a stack file is small, and Pulumi's
+# serialisation recurses per level (values nested ~300 deep fail at registration), so refuse early.
+INPUT_MAX_BYTES = 4 * 1024 * 1024
+# Source: ackstack design (see above; deepest example stack value is 6 levels)
+INPUT_MAX_NESTING = 64
+# Source: ackstack design (values after alias expansion; go-yaml v3 decode.go:468 allows ~400,000 alias decodes)
+INPUT_MAX_NODES = 200_000
+# Source: ECS API TagResources (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-tagresources):
+# Tag.N with N 1..20; key up to 128 characters, not starting with `acs:` or `aliyun`, no `http://`/`https://`;
+# value up to 128 characters, no `http://`/`https://`.
+ECS_MAX_TAGS = 20
+ECS_TAG_KEY_MAX = 128
+ECS_TAG_VALUE_MAX = 128
+ECS_TAG_KEY_RESERVED_PREFIXES: tuple[str, ...] = ("acs:", "aliyun")
+ECS_TAG_FORBIDDEN_TEXT: tuple[str, ...] = ("http://", "https://")
+
+# Source: ackstack design (components/network.py tags every resource with the environment, vSwitches also with the role)
+OWN_TAG_ENVIRONMENT = "ackstack:environment"
+OWN_TAG_ROLE = "ackstack:role"
