@@ -43,7 +43,7 @@ def terway_controlplane_config(plan: NetworkPlan) -> str | None:
     kinds = plan.config.cni.custom_stateful_workload_kinds
     if not kinds:
         return None
-    return json.dumps({C.CONTROLPLANE_CUSTOM_STATEFUL_KINDS_KEY: list(kinds)})
+    return go_json({C.CONTROLPLANE_CUSTOM_STATEFUL_KINDS_KEY: list(kinds)})
 
 
 class TerwayTrunk:

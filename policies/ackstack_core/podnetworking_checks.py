@@ -6,7 +6,6 @@ release-strategy verdict has one implementation and one rule id wherever it is r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from ackstack_core import constants as C
