@@ -107,6 +107,7 @@ PASSING = [
     ("BYO003", [("ackstack:cni.podCidr", "192.168.0.0/16"), ("ackstack:cluster.serviceCidr", "172.19.0.0/20")]),
     ("BYO004", [("ackstack:cni.podCidr", "10.1.0.0/16")]),
     ("BYO005", [("ackstack:cni.nodeCidrMask", 28)]),
+    ("BYO005", [("ackstack:cni.nodeCidrMask", 25)]),  # inside the range and free of capacity errors
     ("BYO005", [("ackstack:cni.podCidr", "172.16.0.0/24"), ("ackstack:cni.nodeCidrMask", 24)]),
     ("BYO006", [("ackstack:cni.backendType", "Pod")]),
     ("CIL001", [_cilium_values({"ipv4NativeRoutingCIDR": "172.16.0.0/16"})]),
