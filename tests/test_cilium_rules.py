@@ -10,7 +10,7 @@ from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components.validation import rules_cilium
 from components.validation.catalog import ALL_RULES
-from offline.testing import findings_for, stack_config, with_value
+from offline.testing import assert_fires, changed, findings_for, stack_config
 
 STAGING = stack_config("staging")
 RULE_IDS = [r.info.id for r in rules_cilium.RULES]
@@ -18,10 +18,7 @@ REFERENCE = cilium_chart.FACTS_DIR  # facts only: these tests never need the cha
 
 
 def _cfg(*changes: tuple[str, object]) -> dict:
-    cfg = STAGING
-    for path, value in changes:
-        cfg = with_value(cfg, path, value)
-    return cfg
+    return changed(STAGING, *changes)
 
 
 def _cilium(values: dict | None = None, **cilium) -> tuple[str, object]:
@@ -114,12 +111,7 @@ def test_every_rule_has_a_failing_case():
 @pytest.mark.parametrize(("rule_id", "changes", "level", "path", "needles"), FAILING,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(FAILING)])
 def test_rule_fails_with_path_value_and_limit(rule_id, changes, level, path, needles):
-    found = _only(findings_for(_cfg(*changes)), rule_id)
-    assert found, f"{rule_id} did not fire"
-    match = [f for f in found if f.path == path and f.level == level]
-    assert match, [f.line() for f in found]
-    for needle in needles:
-        assert needle in match[0].message, match[0].message
+    assert_fires(findings_for(_cfg(*changes)), rule_id, level, path, needles)
 
 
 # Closest valid neighbours (boundaries of the tested ranges included).
