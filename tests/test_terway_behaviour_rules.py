@@ -41,7 +41,7 @@ def test_pnw014_denied_for_the_configured_version():
     f = assert_finding(findings_for(cfg), "PNW014", PN, "mysql", "v1.12.1", "security group can not more than 5")
     assert f.level == "error"
     # the same limit reaches PNW001 (one setting: the version, capped by the ECS quota)
-    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "limit of 5")
+    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "limit of 5", "v1.12.1 admits at most 5")
     passing = with_value(cfg, "ackstack:cni.controlplaneVersion", "v1.13.7")
     assert not only(findings_for(passing), "PNW014") and not only(findings_for(passing), "PNW001")
 

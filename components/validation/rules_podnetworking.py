@@ -42,10 +42,14 @@ def _p(index: int, *parts: str | int) -> str:
       "AliyunContainerService/terway pkg/controller/webhook/validate.go:46 (v1.12.1), :52 (v1.13.7); ECS limits; "
       + SEED)
 def security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
-    limit = security_group_limit(plan.config.cni.controlplane_version if plan.config.is_terway else None,
-                                 plan.config.capacity.max_security_groups_per_eni)
+    version = plan.config.cni.controlplane_version if plan.config.is_terway else None
+    quota = plan.config.capacity.max_security_groups_per_eni
+    limit = security_group_limit(version, quota)
+    webhook = f"; terway-controlplane {version or 'unpinned'} admits at most {limit}" if limit < quota else ""
     for index, entry in _entries(plan):
         problem = security_group_count_problem(effective_security_groups(entry, plan), limit)
+        if problem and webhook and "exceed" in problem:
+            problem += webhook
         if problem:
             source = "" if entry.security_group_ids else " (defaulted from cni.eniSecurityGroups)"
             yield Finding("PNW001", "error", _p(index, "securityGroupIDs"),
