@@ -315,3 +315,12 @@ def test_report_shows_what_each_podnetworking_reaches(tmp_path):
     result = run_preview("dev", policy=False)
     assert podnetworking_rows(result) == [{"name": "mysql", "type": "Fixed", "status": "Ready",
                                            "reaches": "StatefulSet", "namespaces": "databases", "never": ""}]
+
+
+def test_pnw006_release_after_as_go_parses_it():
+    # Terway parses releaseAfter with time.ParseDuration (validate.go:58, eni_controller.go:626 at v1.17.5)
+    for bad in ("2562048h", "\uff11h", "1h 30m"):
+        findings = findings_for(dev((f"{PN}.allocationType.releaseAfter", bad)))
+        assert_finding(findings, "PNW006", f"{PN}.allocationType.releaseAfter", "not a Go duration")
+        assert_finding(findings, "PNW014", PN, f"invalid releaseAfter {bad}")
+    assert not only(findings_for(dev((f"{PN}.allocationType.releaseAfter", "2562047h"))), "PNW006")
