@@ -15,7 +15,7 @@ from ackstack_core import constants as C
 from ackstack_core import terway_webhook as W
 
 PODNETWORKING_TYPE = f"kubernetes:{C.PODNETWORKING_API_VERSION}:{C.PODNETWORKING_KIND}"
-# Marker the preview recognises in the program's error (the SDK re-raises mock errors as text).
+# How the API server words a webhook denial, so the message reads like `pulumi up`'s.
 DENIED_PREFIX = "admission webhook terway-controlplane.validate.k8s.io denied the request"
 TIMEOUT_PREFIX = "PodNetworking never became Ready"
 

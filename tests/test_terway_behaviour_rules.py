@@ -41,7 +41,7 @@ def test_pnw014_denied_for_the_configured_version():
     f = assert_finding(findings_for(cfg), "PNW014", PN, "mysql", "v1.12.1", "security group can not more than 5")
     assert f.level == "error"
     # the same limit reaches PNW001 (one setting: the version, capped by the ECS quota)
-    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "limit of 5")
+    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "limit of 5", "v1.12.1 admits at most 5")
     passing = with_value(cfg, "ackstack:cni.controlplaneVersion", "v1.13.7")
     assert not only(findings_for(passing), "PNW014") and not only(findings_for(passing), "PNW001")
 
@@ -315,3 +315,12 @@ def test_report_shows_what_each_podnetworking_reaches(tmp_path):
     result = run_preview("dev", policy=False)
     assert podnetworking_rows(result) == [{"name": "mysql", "type": "Fixed", "status": "Ready",
                                            "reaches": "StatefulSet", "namespaces": "databases", "never": ""}]
+
+
+def test_pnw006_release_after_as_go_parses_it():
+    # Terway parses releaseAfter with time.ParseDuration (validate.go:58, eni_controller.go:626 at v1.17.5)
+    for bad in ("2562048h", "\uff11h", "1h 30m"):
+        findings = findings_for(dev((f"{PN}.allocationType.releaseAfter", bad)))
+        assert_finding(findings, "PNW006", f"{PN}.allocationType.releaseAfter", "not a Go duration")
+        assert_finding(findings, "PNW014", PN, f"invalid releaseAfter {bad}")
+    assert not only(findings_for(dev((f"{PN}.allocationType.releaseAfter", "2562047h"))), "PNW006")

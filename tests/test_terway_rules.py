@@ -8,8 +8,8 @@ import pytest
 from offline.inventory import Inventory
 from offline.testing import DELETE, findings_for, stack_config, stack_inventory, with_value
 
-MY_RULES = {f"TWY0{n:02d}" for n in range(1, 11)} | {f"PNW0{n:02d}" for n in range(1, 14)} | {"K8S001", "K8S002",
-                                                                                             "K8S003"}
+MY_RULES = ({f"TWY0{n:02d}" for n in (*range(1, 11), *range(20, 25))} | {f"PNW0{n:02d}" for n in range(1, 20)}
+            | {"K8S001", "K8S002", "K8S003", "SEL002"})
 
 
 def only(findings, rule_id):

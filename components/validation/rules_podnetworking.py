@@ -25,7 +25,7 @@ from components.podnetworking import (
 )
 from components.validation.findings import Finding, config_path, rule
 from components.validation.rules_terway import SEED, mixed_types
-from components.validation.rules_webhook import matches_every_pod
+from components.validation.rules_webhook import matches_every_pod, outside_vpc
 
 
 def _entries(plan: NetworkPlan) -> Iterator[tuple[int, PodNetworkingConfig]]:
@@ -42,10 +42,14 @@ def _p(index: int, *parts: str | int) -> str:
       "AliyunContainerService/terway pkg/controller/webhook/validate.go:46 (v1.12.1), :52 (v1.13.7); ECS limits; "
       + SEED)
 def security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
-    limit = security_group_limit(plan.config.cni.controlplane_version if plan.config.is_terway else None,
-                                 plan.config.capacity.max_security_groups_per_eni)
+    version = plan.config.cni.controlplane_version if plan.config.is_terway else None
+    quota = plan.config.capacity.max_security_groups_per_eni
+    limit = security_group_limit(version, quota)
+    webhook = f"; terway-controlplane {version or 'unpinned'} admits at most {limit}" if limit < quota else ""
     for index, entry in _entries(plan):
         problem = security_group_count_problem(effective_security_groups(entry, plan), limit)
+        if problem and webhook and "exceed" in problem:
+            problem += webhook
         if problem:
             source = "" if entry.security_group_ids else " (defaulted from cni.eniSecurityGroups)"
             yield Finding("PNW001", "error", _p(index, "securityGroupIDs"),
@@ -132,14 +136,10 @@ def vswitches_in_vpc(plan: NetworkPlan) -> Iterator[Finding]:
                           f"PodNetworking `{entry.name}` has no vSwitchOptions and the cluster has no `pod` vSwitch "
                           f"in a worker zone to default to; at least 1 is required")
             continue
-        for ref_index, ref in enumerate(entry.v_switch_options):
-            fact = plan.vswitch(ref)
-            if fact is None or fact.id is None or fact.vpc_id is None:
-                continue  # created by ackstack inside the VPC, or unresolved (PNW003/NET010)
-            if plan.vpc_id is None or fact.vpc_id != plan.vpc_id:
-                yield Finding("PNW008", "error", _p(index, "vSwitchOptions", ref_index),
-                              f"vSwitch {fact.id} is in VPC {fact.vpc_id}, not in the cluster's VPC "
-                              f"{plan.vpc_id or '(created by ackstack)'}")
+        for ref_index, fact in outside_vpc(plan, entry.v_switch_options, plan.vswitch):
+            yield Finding("PNW008", "error", _p(index, "vSwitchOptions", ref_index),
+                          f"vSwitch {fact.id} is in VPC {fact.vpc_id}, not in the cluster's VPC "
+                          f"{plan.vpc_id or '(created by ackstack)'}")
 
 
 @rule("PNW009", "error", "vSwitchOptions zones are worker zones",

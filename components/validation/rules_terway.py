@@ -11,17 +11,12 @@ from collections.abc import Iterator
 
 from ackstack_core import constants as C
 from ackstack_core.podnetworking_checks import security_group_count_problem
-from ackstack_core.terway_webhook import parse_eni_conf
+from ackstack_core.terway_webhook import parse_eni_conf, parse_version
 from components.plan import NetworkPlan
 from components.podnetworking import worker_zones
 from components.validation.findings import Finding, config_path, rule
 
 SEED = "ACK docs: Configure a static IP address, a separate vSwitch and security group for each pod (seed)"
-
-
-def _version(text: str) -> tuple[int, ...] | None:
-    parts = text.lstrip("v").split(".")
-    return tuple(int(p) for p in parts) if len(parts) == 3 and all(p.isdigit() for p in parts) else None
 
 
 @rule("TWY001", "error", "Cluster ENI security groups: between 1 and the per-ENI quota",
@@ -231,7 +226,7 @@ def terway_version(plan: NetworkPlan) -> Iterator[Finding]:
         return
     minimum = C.TERWAY_MIN_VERSION_ENI_OPTIONS
     for key, value in (("version", config.cni.version), ("controlplaneVersion", config.cni.controlplane_version)):
-        parsed = _version(value) if value else None
+        parsed = parse_version(value)
         if parsed is not None and parsed < minimum:
             yield Finding("TWY010", "error", config_path("cni", key),
                           f"Terway {value} is older than v{'.'.join(map(str, minimum))}, the first version that "

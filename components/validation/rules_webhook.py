@@ -9,6 +9,7 @@ the model names.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ackstack_core import constants as C
 from ackstack_core import terway_webhook as W
@@ -39,6 +40,17 @@ def _version_text(plan: NetworkPlan) -> str:
     version = controlplane_version(plan)
     line = W.rules_for(version)
     return f"terway-controlplane {version}" if version else f"terway-controlplane unpinned (modelled as {line.tag})"
+
+
+def outside_vpc(plan: NetworkPlan, refs: list[str], resolve) -> Iterator[tuple[int, Any]]:
+    """(index, fact) of each adopted object (vSwitch or security group) that is not in the cluster's VPC;
+    objects ackstack creates are inside it, unresolved ones are PNW003/NET010's."""
+    for ref_index, ref in enumerate(refs):
+        fact = resolve(ref)
+        if fact is None or fact.id is None or fact.vpc_id is None:
+            continue
+        if plan.vpc_id is None or fact.vpc_id != plan.vpc_id:
+            yield ref_index, fact
 
 
 @rule("PNW014", "error", "terway-controlplane's validating webhook admits the PodNetworking",
@@ -103,14 +115,10 @@ def opted_out_namespaces(plan: NetworkPlan) -> Iterator[Finding]:
       "ECS CreateNetworkInterface / security group VPC scope")
 def security_groups_in_vpc(plan: NetworkPlan) -> Iterator[Finding]:
     for index, entry in _entries(plan):
-        for ref_index, ref in enumerate(entry.security_group_ids):
-            fact = plan.security_group(ref)
-            if fact is None or fact.vpc_id is None or plan.vpc_id is None:
-                continue  # created by ackstack in the VPC, or unresolved (PNW003)
-            if fact.vpc_id != plan.vpc_id:
-                yield Finding("PNW017", "error", _p(index, "securityGroupIDs", ref_index),
-                              f"security group {fact.id or ref} is in VPC {fact.vpc_id}, not in the cluster's VPC "
-                              f"{plan.vpc_id}")
+        for ref_index, fact in outside_vpc(plan, entry.security_group_ids, plan.security_group):
+            yield Finding("PNW017", "error", _p(index, "securityGroupIDs", ref_index),
+                          f"security group {fact.id} is in VPC {fact.vpc_id}, not in the cluster's VPC "
+                          f"{plan.vpc_id or '(created by ackstack)'}")
 
 
 @rule("PNW018", "error", "No security group or vSwitch listed twice in one PodNetworking",
