@@ -1,8 +1,8 @@
 """The engine checks what pulumi-alicloud 4.0.0 checks (PRV001-PRV009), from the extracted provider schema,
 and the validation rules catch the same cases earlier with their config path."""
 
-import pytest
 import pulumi_alicloud as alicloud
+import pytest
 
 from ackstack_core import constants as C
 from ackstack_core.provider_schema import PROVIDER_COMMIT, SCHEMA

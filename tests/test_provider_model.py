@@ -121,10 +121,14 @@ def test_example_cluster_group_carries_the_rules_ack_needs(stack, expected):
         assert rules["ack-podcidr-in"]["cidrIp"] == "172.16.0.0/16"
 
 
-def test_prod_cluster_group_has_rules_and_they_survive_vswitch_reordering():
+def test_prod_cluster_group_rules_survive_vswitch_reordering(run_stack):
     prod = stack_config("prod")
     names = set(_rules_of(run_preview("prod", policy=False).document(), "cluster"))
     assert "ack-all-out" in names and any(n.startswith("ack-node-") for n in names)
+    prod["ackstack:network"]["vswitches"].reverse()
+    run = run_stack(prod, stack="prod")
+    reordered = {r.name: r.inputs for r in run.of_type(T_RULE) if "-sg-cluster-ack-" in r.name}
+    assert {n.split("-sg-cluster-", 1)[1] for n in reordered} == names
 
 
 def test_basic_cluster_group_admits_itself_instead_of_pod_vswitches(run_stack):
