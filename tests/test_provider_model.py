@@ -38,6 +38,17 @@ def test_field_change_follows_the_provider_schema(type_, field, change):
     assert field_change(type_, field) == change
 
 
+def test_engine_state_holds_the_read_back_form(run_stack):
+    import pulumi_alicloud as alicloud
+
+    from offline.engine import run_program
+
+    run = run_program(lambda: alicloud.cs.KubernetesAddon("a", cluster_id="c1", name="x", config='{"b": 1, "a": 2}'),
+                      config={})
+    addon = run.one(T_ADDON)
+    assert addon.inputs["config"] == '{"b": 1, "a": 2}' and addon.outputs["config"] == '{"a":2,"b":1}'
+
+
 def test_normalise_inputs_stores_addon_config_as_go_does():
     spaced = '{"b": "x<y", "a": {"z": 1, "y": [1, 2]}}'
     assert normalise_inputs(T_ADDON, {"config": spaced})["config"] == '{"a":{"y":[1,2],"z":1},"b":"x\\u003cy"}'
