@@ -93,8 +93,14 @@ def test_example_stacks_pass_the_provider_check_and_send_only_schema_fields(run_
     run = run_stack(stack_config(stack), stack=stack, inventory=stack_inventory(stack))
     assert run.error is None and run.check_failures == []
     for reg in run.registrations:
-        if reg.type in SCHEMA:
-            assert set(reg.inputs) <= set(SCHEMA[reg.type]["fields"]) | {"__defaults"}, reg.name
+        if reg.type not in SCHEMA:
+            continue
+        fields = SCHEMA[reg.type]["fields"]
+        assert set(reg.inputs) <= set(fields) | {"__defaults"}, reg.name
+        for name, value in reg.inputs.items():
+            elem = fields.get(name, {}).get("elem")
+            for item in (value if isinstance(value, list) else [value]) if elem else ():
+                assert set(item) <= set(elem) | {"__defaults"}, (reg.name, name, item)
 
 
 # ---------------------------------------------------------------- the same cases as config-path findings
