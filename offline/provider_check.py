@@ -61,43 +61,52 @@ def check(type_token: str, name: str, inputs: dict) -> list[CheckFailure]:
     def fail(rule: str, field: str, value: Any, limit: str, line: int | str) -> None:
         out.append(CheckFailure(rule, type_token, name, field, value, limit, f"{path}:{line}"))
 
+    _check_fields(fields, inputs, "", fail)
+    if type_token == T_SG_RULE:
+        out += _sg_rule(name, inputs, path, fields)
+    return out
+
+
+def _check_fields(fields: dict, inputs: dict, prefix: str, fail) -> None:
+    """Every check of one schema level; block fields (`elem`) are checked per item, `prefix` names the path."""
     for field, spec in sorted(fields.items()):
         value = _number(inputs.get(field))
-        line = spec["line"]
+        line, where = spec["line"], prefix + field
         if spec.get("required") and not _is_set(value):
-            fail("PRV001", field, value, "required", line)
+            fail("PRV001", where, value, "required", line)
             continue
         if value is None or _unknown(value):
             continue
         if "enum" in spec and isinstance(value, str) and value not in spec["enum"]:
-            fail("PRV002", field, value, f"one of {', '.join(spec['enum'])}", line)
+            fail("PRV002", where, value, f"one of {', '.join(spec['enum'])}", line)
         if "int_range" in spec and isinstance(value, int) and not spec["int_range"][0] <= value <= spec["int_range"][1]:
-            fail("PRV003", field, value, "between {} and {}".format(*spec["int_range"]), line)
+            fail("PRV003", where, value, "between {} and {}".format(*spec["int_range"]), line)
         if "int_enum" in spec and isinstance(value, int) and value not in spec["int_enum"]:
-            fail("PRV003", field, value, f"one of {', '.join(map(str, spec['int_enum']))}", line)
+            fail("PRV003", where, value, f"one of {', '.join(map(str, spec['int_enum']))}", line)
         if "len_range" in spec and isinstance(value, str) and not spec["len_range"][0] <= len(value) <= spec["len_range"][1]:
-            fail("PRV003", field, value, "length between {} and {}".format(*spec["len_range"]), line)
-        if isinstance(value, list):
-            if "min_items" in spec and len(value) < spec["min_items"]:
-                fail("PRV004", field, value, f"at least {spec['min_items']} item(s), got {len(value)}", line)
-            if "max_items" in spec and len(value) > spec["max_items"]:
-                fail("PRV004", field, value, f"at most {spec['max_items']} item(s), got {len(value)}", line)
+            fail("PRV003", where, value, "length between {} and {}".format(*spec["len_range"]), line)
+        items = value if isinstance(value, list) else [value] if isinstance(value, dict) and "elem" in spec else None
+        if items is not None:
+            if "min_items" in spec and len(items) < spec["min_items"]:
+                fail("PRV004", where, value, f"at least {spec['min_items']} item(s), got {len(items)}", line)
+            if "max_items" in spec and len(items) > spec["max_items"]:
+                fail("PRV004", where, value, f"at most {spec['max_items']} item(s), got {len(items)}", line)
+            for index, item in enumerate(items):
+                if "elem" in spec and isinstance(item, dict):
+                    _check_fields(spec["elem"], item, f"{where}[{index}].", fail)
         for other in spec.get("conflicts_with", ()):
             if _is_set(value) and _is_set(inputs.get(other)) and field < other:
-                fail("PRV006", field, value, f"conflicts with `{other}` (also set)", line)
+                fail("PRV006", where, value, f"conflicts with `{other}` (also set)", line)
     for field, spec in sorted(fields.items()):
         group = spec.get("exactly_one_of")
         if group and field == min(group):
             given = [f for f in group if _is_set(inputs.get(f))]
             if len(given) != 1:
-                fail("PRV005", field, {f: inputs.get(f) for f in given} or None,
+                fail("PRV005", prefix + field, {f: inputs.get(f) for f in given} or None,
                      f"exactly one of {', '.join(group)} must be set, got {len(given)}", spec["line"])
         group = spec.get("at_least_one_of")
         if group and field == min(group) and not any(_is_set(inputs.get(f)) for f in group):
-            fail("PRV007", field, None, f"at least one of {', '.join(group)} must be set", spec["line"])
-    if type_token == T_SG_RULE:
-        out += _sg_rule(name, inputs, path, fields)
-    return out
+            fail("PRV007", prefix + field, None, f"at least one of {', '.join(group)} must be set", spec["line"])
 
 
 def _sg_rule(name: str, inputs: dict, path: str, fields: dict) -> list[CheckFailure]:

@@ -13,6 +13,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 from ackstack_core import constants as C
 from components.netmath import usable_vswitch_ips
 from offline.inventory import Inventory
+from offline.provider_model import normalise_inputs
 from offline.terway_controlplane import (
     PODNETWORKING_TYPE,
     AdmissionDenied,
@@ -70,7 +71,8 @@ class ProviderAnswers(Mocks):
 
     # ------------------------------------------------------------------ resources
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
-        inputs = dict(args.inputs)
+        # State holds what the provider reads back (Go-compact add-on JSON, unordered sets), not the raw inputs.
+        inputs = normalise_inputs(args.typ, dict(args.inputs))
         handler = getattr(self, "_res_" + _handler_name(args.typ), None)
         if handler is not None:
             return handler(args, inputs)

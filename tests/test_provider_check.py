@@ -46,6 +46,8 @@ CASES = [
      "exactly one of workerVswitchIds, vswitchIds, zoneIds must be set, got 0", 90),
     ("PRV005", _cluster(zone_ids=["cn-hangzhou-h"]), T_CLUSTER, "vswitchIds", "zoneIds",
      "exactly one of workerVswitchIds, vswitchIds, zoneIds must be set, got 2", 90),
+    ("PRV003", _pool(scaling_config={"enable": True, "min_size": 0, "max_size": 2001}), T_POOL,
+     "scalingConfig[0].maxSize", "2001", "between 0 and 2000", 804),
     ("PRV006", _pool(password="Secret-123"), T_POOL, "keyName", '"k"', "conflicts with `password`", 300),
     ("PRV007", _rule(cidr_ip=None), T_RULE, "cidrIp", "null",
      "at least one of cidrIp, ipv6CidrIp, sourceSecurityGroupId, prefixListId must be set", 60),
@@ -67,7 +69,7 @@ def test_engine_refuses_what_the_provider_refuses(rule, program, type_, field, v
     assert type_ in message and f"`{field}`" in message and value in message and limit in message
     assert PROVIDER_COMMIT[:12] in message and SCHEMA[type_]["file"] in message
     if line is not None:
-        assert f"{SCHEMA[type_]['file']}:{line}" in message
+        assert f"{SCHEMA[type_]['file']}:{line}" in message, message
     # the preview turns each refusal into an error finding with the URN: exit 1, like `pulumi up` failing
     findings = _program_findings(run)
     assert any(f["rule"] == rule and f["level"] == "error" and f["source"] == "provider" and f["urn"].endswith("::" + found[0].name)
@@ -91,8 +93,14 @@ def test_example_stacks_pass_the_provider_check_and_send_only_schema_fields(run_
     run = run_stack(stack_config(stack), stack=stack, inventory=stack_inventory(stack))
     assert run.error is None and run.check_failures == []
     for reg in run.registrations:
-        if reg.type in SCHEMA:
-            assert set(reg.inputs) <= set(SCHEMA[reg.type]["fields"]) | {"__defaults"}, reg.name
+        if reg.type not in SCHEMA:
+            continue
+        fields = SCHEMA[reg.type]["fields"]
+        assert set(reg.inputs) <= set(fields) | {"__defaults"}, reg.name
+        for name, value in reg.inputs.items():
+            elem = fields.get(name, {}).get("elem")
+            for item in (value if isinstance(value, list) else [value]) if elem else ():
+                assert set(item) <= set(elem) | {"__defaults"}, (reg.name, name, item)
 
 
 # ---------------------------------------------------------------- the same cases as config-path findings

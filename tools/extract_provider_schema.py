@@ -23,8 +23,15 @@ RESOURCES = {  # pulumi-alicloud type token -> terraform resource file
     "alicloud:ecs/securityGroup:SecurityGroup": "alicloud/resource_alicloud_security_group.go",
     "alicloud:ecs/securityGroupRule:SecurityGroupRule": "alicloud/resource_alicloud_security_group_rule.go",
 }
-_FIELD = re.compile(r'^\t{3}"([a-z0-9_]+)": \{$')
-_SHARED = re.compile(r'^\t{3}"([a-z0-9_]+)":\s+(\w+)\(\),$')  # e.g. "tags": tagsSchema(),
+_SCHEMA_OPEN = "Schema: map[string]*schema.Schema{"
+
+
+def _field_re(indent: int) -> re.Pattern:
+    return re.compile("^" + "\t" * indent + r'"([a-z0-9_]+)": \{$')
+
+
+def _shared_re(indent: int) -> re.Pattern:  # e.g. "tags": tagsSchema(),
+    return re.compile("^" + "\t" * indent + r'"([a-z0-9_]+)":\s+(\w+)\(\),$')
 
 
 def camel(name: str) -> str:
@@ -46,61 +53,73 @@ def _top_level(body: list[str]) -> str:
     return "\n".join(out)
 
 
-def parse(source: str, path: str) -> tuple[dict, set[str]]:
-    lines = source.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.strip() == "Schema: map[string]*schema.Schema{")
+def _spec(text: str, line: int) -> dict:
+    spec: dict = {"line": line, "type": (re.search(r"Type:\s+schema\.(Type\w+)", text) or [None, ""])[1]}
+    for flag in ("Required", "Optional", "Computed", "ForceNew", "Sensitive"):
+        if re.search(rf"\b{flag}:\s+true", text):
+            spec[flag.lower()] = True
+    found = re.search(r"StringInSlice\(\[\]string\{([^}]*)\}", text)
+    if found:
+        spec["enum"] = _strings(found[1])
+    for key, pattern in (("int_range", r"IntBetween\((-?\d+),\s*(-?\d+)\)"),
+                         ("len_range", r"StringLenBetween\((\d+),\s*(\d+)\)")):
+        found = re.search(pattern, text)
+        if found:
+            spec[key] = (int(found[1]), int(found[2]))
+    found = re.search(r"IntInSlice\(\[\]int\{([^}]*)\}", text)
+    if found:
+        spec["int_enum"] = [int(x) for x in found[1].split(",") if x.strip()]
+    for key, go in (("min_items", "MinItems"), ("max_items", "MaxItems")):
+        found = re.search(rf"\b{go}:\s+(\d+)", text)
+        if found:
+            spec[key] = int(found[1])
+    for key, go in (("exactly_one_of", "ExactlyOneOf"), ("conflicts_with", "ConflictsWith"),
+                    ("at_least_one_of", "AtLeastOneOf")):
+        found = re.search(rf"\b{go}:\s+\[\]string\{{([^}}]*)\}}", text)
+        if found:
+            spec[key] = [camel(s) for s in _strings(found[1])]
+    found = re.search(r"\bDefault:\s+([^,\n]+),", text)
+    if found:
+        spec["default"] = found[1].strip()
+    if re.search(r"\bDeprecated:", text):
+        spec["deprecated"] = True
+    if re.search(r"\bDiffSuppressFunc:", text):
+        spec["diff_suppressed"] = True
+    return spec
+
+
+def _fields(lines: list[str], i: int, indent: int, offset: int) -> tuple[dict, int]:
+    """Fields at `indent` tabs from line index `i` to the map's closing brace; (fields, index after it)."""
     fields: dict[str, dict] = {}
-    i = start + 1
-    while i < len(lines) and lines[i] != "\t\t},":
-        match = _FIELD.match(lines[i])
+    field_re, shared_re, close = _field_re(indent), _shared_re(indent), "\t" * (indent - 1) + "},"
+    while i < len(lines) and lines[i] != close:
+        match = field_re.match(lines[i])
         if not match:
-            shared = _SHARED.match(lines[i])
+            shared = shared_re.match(lines[i])
             if shared:
-                fields[camel(shared[1])] = {"line": i + 1, "type": f"{shared[2]}()", "optional": True}
+                fields[camel(shared[1])] = {"line": offset + i + 1, "type": f"{shared[2]}()", "optional": True}
             i += 1
             continue
-        name, first, depth, body = match[1], i + 1, 1, []
+        name, first, depth, body = match[1], i, 1, []
         i += 1
         while depth:
             depth += lines[i].count("{") - lines[i].count("}")
             if depth:
                 body.append(lines[i])
             i += 1
-        text = _top_level(body)
-        spec: dict = {"line": first, "type": (re.search(r"Type:\s+schema\.(Type\w+)", text) or [None, ""])[1]}
-        for flag in ("Required", "Optional", "Computed", "ForceNew", "Sensitive"):
-            if re.search(rf"\b{flag}:\s+true", text):
-                spec[flag.lower()] = True
-        for key, pattern in (("enum", r"StringInSlice\(\[\]string\{([^}]*)\}"),):
-            found = re.search(pattern, text)
-            if found:
-                spec[key] = _strings(found[1])
-        for key, pattern in (("int_range", r"IntBetween\((-?\d+),\s*(-?\d+)\)"),
-                             ("len_range", r"StringLenBetween\((\d+),\s*(\d+)\)")):
-            found = re.search(pattern, text)
-            if found:
-                spec[key] = (int(found[1]), int(found[2]))
-        found = re.search(r"IntInSlice\(\[\]int\{([^}]*)\}", text)
-        if found:
-            spec["int_enum"] = [int(x) for x in found[1].split(",") if x.strip()]
-        for key, go in (("min_items", "MinItems"), ("max_items", "MaxItems")):
-            found = re.search(rf"\b{go}:\s+(\d+)", text)
-            if found:
-                spec[key] = int(found[1])
-        for key, go in (("exactly_one_of", "ExactlyOneOf"), ("conflicts_with", "ConflictsWith"),
-                        ("at_least_one_of", "AtLeastOneOf")):
-            found = re.search(rf"\b{go}:\s+\[\]string\{{([^}}]*)\}}", text)
-            if found:
-                spec[key] = [camel(s) for s in _strings(found[1])]
-        found = re.search(r"\bDefault:\s+([^,\n]+),", text)
-        if found:
-            spec["default"] = found[1].strip()
-        if re.search(r"\bDeprecated:", text):
-            spec["deprecated"] = True
-        if re.search(r"\bDiffSuppressFunc:", text):
-            spec["diff_suppressed"] = True
+        spec = _spec(_top_level(body), offset + first + 1)
+        nested = "\t" * (indent + 2) + _SCHEMA_OPEN
+        if nested in body:  # Elem: &schema.Resource{Schema: ...}: one level of block fields
+            spec["elem"], _ = _fields(body, body.index(nested) + 1, indent + 3, offset + first + 1)
         fields[camel(name)] = spec
-    rest = "\n".join(lines[:start] + lines[i:])
+    return fields, i
+
+
+def parse(source: str, path: str) -> tuple[dict, set[str]]:
+    lines = source.splitlines()
+    start = next(i for i, line in enumerate(lines) if line == "\t\t" + _SCHEMA_OPEN)
+    fields, end = _fields(lines, start + 1, 3, 0)
+    rest = "\n".join(lines[:start] + lines[end:])
     updated: set[str] = set()
     for call in re.finditer(r"HasChanges?\(([^)]*)\)", rest):
         updated.update(camel(s) for s in _strings(call[1]))
