@@ -41,6 +41,15 @@ def cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def dev_stack_with(tmp_path: Path, old: str, new: str) -> Path:
+    """Pulumi.dev.yaml with one text replaced (YAML-level edits a dict round trip would normalise away)."""
+    text = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
 def existing_with_nested_secret(tmp_path: Path) -> Path:
     text = (ROOT / "Pulumi.existing.yaml").read_text(encoding="utf-8")
     text = text.replace('        version: "1"\n',
@@ -80,11 +89,7 @@ def test_secret_key_from_the_cli_list_conceals_the_secure_leaf_of_the_stack_file
 
 
 def test_secret_text_is_never_echoed_in_a_finding(tmp_path):
-    text = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8")
-    text = text.replace("kubernetesVersion: 1.33.3-aliyun.1", "kubernetesVersion: {secure: v1:zz}", 1)
-    assert "v1:zz" in text
-    path = tmp_path / "Pulumi.dev.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = dev_stack_with(tmp_path, "kubernetesVersion: 1.33.3-aliyun.1", "kubernetesVersion: {secure: v1:zz}")
     code, out, _ = cli("dev", "--no-policy", "--json", "--config", str(path))
     assert code == 1
     findings = json.loads(out)["findings"]
@@ -93,10 +98,7 @@ def test_secret_text_is_never_echoed_in_a_finding(tmp_path):
 
 
 def test_secret_used_as_a_name_is_an_error_not_a_printed_urn(tmp_path):
-    text = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8").replace("name: general", "name: {secure: v1:n}", 1)
-    assert "v1:n" in text
-    path = tmp_path / "Pulumi.dev.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = dev_stack_with(tmp_path, "name: general", "name: {secure: v1:n}")
     code, out, _ = cli("dev", "--no-policy", "--config", str(path))
     assert code == 1 and "INP004" in out and SECURE_PLACEHOLDER not in out
 
@@ -108,11 +110,7 @@ def test_yaml_reads_like_go_yaml_v3_yes_and_dates_are_strings():
 
 
 def test_unquoted_date_in_a_stack_file_previews_instead_of_crashing(tmp_path):
-    text = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8")
-    text = text.replace("team: platform", "created: 2024-01-01", 1)
-    assert "2024-01-01" in text
-    path = tmp_path / "Pulumi.dev.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = dev_stack_with(tmp_path, "team: platform", "created: 2024-01-01")
     code, _, err = cli("dev", "--no-policy", "--config", str(path))
     assert code == 0, err
 
