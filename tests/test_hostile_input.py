@@ -186,6 +186,15 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def test_interrupt_while_loading_exits_130_without_traceback():
+    proc = subprocess.Popen([sys.executable, "-m", "offline", "preview", "dev"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)  # interpreter up, Pulumi and the components still importing
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+
+
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_interrupt_exits_without_traceback_and_leaves_no_policy_pack(signum, status):
     proc = subprocess.Popen([sys.executable, "-m", "offline", "preview", "prod"], cwd=ROOT,
