@@ -1,8 +1,9 @@
 """`python -m offline preview <stack> [--json] [--out DIR] ...`, `verify`, `migrate-controlplane`."""
 
+import os
 import sys
 
-from offline.preview import main as preview_main
+from offline.interrupts import Interrupted, interruptible
 
 USAGE = "usage: python -m offline preview <stack> [--json] [--out DIR] [--config FILE] [--inventory FILE] " \
         "[--policy-pack-config FILE] [--compare PREVIOUS.json] [--no-policy]\n" \
@@ -26,8 +27,20 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] != "preview":
         print(USAGE, file=sys.stderr)
         return 2
-    return preview_main(argv[1:])
+    try:
+        with interruptible():  # from the first import on: Ctrl-C while Pulumi loads is no traceback either
+            from offline.preview import main as preview_main
+
+            return preview_main(argv[1:])
+    except Interrupted as exc:
+        print(f"ackstack: interrupted ({exc.signal_name}); nothing was applied", file=sys.stderr)
+        return exc.exit_status
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    status = main(sys.argv[1:])
+    if status >= 128:  # interrupted mid-run: skip interpreter teardown (an event loop cut short would complain)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)

@@ -145,25 +145,6 @@ def normalize_policy_config(raw: Any, *, source: str = "policy config") -> dict:
     return result
 
 
-_JSON_TYPES = {"string": (str,), "boolean": (bool,), "array": (list,), "object": (dict,),
-               "integer": (int,), "number": (int, float)}
-
-
-def _check_schema_type(value: Any, schema: Mapping[str, Any], where: str) -> None:
-    """The JSON-schema `type` (and array `items` type) the CLI validates policy config against."""
-    kind = schema.get("type")
-    allowed = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
-    if allowed is None:
-        return
-    is_bool = isinstance(value, bool)
-    if not isinstance(value, allowed) or (is_bool and kind != "boolean") or (
-            kind == "integer" and isinstance(value, float) and not value.is_integer()):
-        raise PolicyConfigError(f"{where} must be of type {kind} (got {json.dumps(value)[:60]})")
-    if kind == "array" and isinstance(schema.get("items"), Mapping):
-        for index, item in enumerate(value):
-            _check_schema_type(item, schema["items"], f"{where}[{index}]")
-
-
 def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str, Any] | None) -> dict:
     """Like the CLI's ReconcilePolicyPackConfig: defaults, initial config, "all", then per policy."""
     policies = {p.name: p for p in info.policies}
@@ -175,13 +156,6 @@ def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str,
             "enforcementLevel": _PROTO_TO_LEVEL.get(p.enforcementLevel, "advisory"),
             "properties": props,
         }
-
-    for name, entry in (given or {}).items():
-        schema = json_format.MessageToDict(policies[name].configSchema.properties) if (
-            name in policies and policies[name].HasField("configSchema")) else {}
-        for key, value in (entry.items() if isinstance(entry, Mapping) else ()):
-            if key != "enforcementLevel" and isinstance(schema.get(key), Mapping):
-                _check_schema_type(value, schema[key], f"policy pack config: '{name}.{key}'")
 
     def apply(cfg: Mapping[str, Mapping[str, Any]]) -> None:
         all_level = (cfg.get("all") or {}).get("enforcementLevel")

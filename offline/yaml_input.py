@@ -184,7 +184,7 @@ def _expanded_size(root: Node) -> int:
 def parse_yaml(data: bytes, what: str) -> Any:
     """The document in `data` (bytes of a file named `what` in messages), or YamlInputError."""
     if len(data) > C.INPUT_MAX_BYTES:
-        raise YamlInputError(f"{what} is {len(data):,} bytes; at most {C.INPUT_MAX_BYTES:,}")
+        raise YamlInputError(f"{what} is larger than {C.INPUT_MAX_BYTES:,} bytes (the most ackstack reads)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
