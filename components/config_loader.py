@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from components.config import CNI_MODES, TOP_LEVEL_KEYS, StackConfig
+from components.input_checks import input_findings, too_deep
+from components.secrets import Concealer
 from components.validation.findings import CONFIG_NAMESPACE, Finding
 
 REGION_KEY = "alicloud:region"
@@ -42,7 +44,8 @@ def read_runtime_config() -> tuple[dict[str, Any], set[str]]:
     return merged, secret_keys
 
 
-def load(raw: Mapping[str, Any]) -> LoadedConfig:
+def load(raw: Mapping[str, Any], concealer: Concealer | None = None) -> LoadedConfig:
+    """Findings name config paths; a value shown in a message is shown with its secrets masked."""
     findings: list[Finding] = []
     document: dict[str, Any] = {}
     secrets: dict[str, str] = {}
@@ -62,22 +65,25 @@ def load(raw: Mapping[str, Any]) -> LoadedConfig:
                 )
             )
             continue
+        decoded = _decode(value, key, findings)
+        findings.extend(input_findings(key, decoded))
         if name in SECRET_KEYS:
             secrets[name] = str(value)
             continue
-        document[name] = _decode(value)
+        document[name] = decoded
     region = raw.get(REGION_KEY)
     if region is not None:
-        document["region"] = _decode(region)
+        document["region"] = _decode(region, REGION_KEY, findings)
+        findings.extend(input_findings(REGION_KEY, document["region"]))
     try:  # parsed even after CFG001 findings, so every problem is reported at once
         config = StackConfig.model_validate(document)
     except ValidationError as exc:
-        findings.extend(_findings_from(exc, document))
+        findings.extend(_findings_from(exc, document, concealer))
         return LoadedConfig(None, findings, secrets)
     return LoadedConfig(None if findings else config, findings, secrets)
 
 
-def _decode(value: Any) -> Any:
+def _decode(value: Any, key: str = "", findings: list[Finding] | None = None) -> Any:
     """Structured values arrive as JSON text from the CLI; plain strings stay strings."""
     if isinstance(value, str):
         text = value.strip()
@@ -86,6 +92,10 @@ def _decode(value: Any) -> Any:
                 return json.loads(text)
             except json.JSONDecodeError:
                 return value
+            except RecursionError:
+                if findings is not None:
+                    findings.append(too_deep(key))
+                return None
     return value
 
 
@@ -97,7 +107,8 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _findings_from(exc: ValidationError, document: Mapping[str, Any]) -> list[Finding]:
+def _findings_from(exc: ValidationError, document: Mapping[str, Any], concealer: Concealer | None = None
+                   ) -> list[Finding]:
     out = []
     for error in exc.errors(include_url=False):
         loc = [part for part in error["loc"] if part not in CNI_MODES]
@@ -110,7 +121,8 @@ def _findings_from(exc: ValidationError, document: Mapping[str, Any]) -> list[Fi
         elif kind == "missing":
             message = "required key is missing"
         else:
-            message = f"{_clean(error['msg'])} (got {_show(value)})"
+            shown = concealer.redact(value) if concealer else value
+            message = f"{_clean(error['msg'])} (got {_show(shown)})"
         out.append(Finding("CFG002", "error", path, message))
     return out
 

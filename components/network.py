@@ -6,6 +6,8 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from ackstack_core import constants as C
+from components.cluster_security import ack_required_rules
+from components.names import security_group_rule_name
 from components.plan import NetworkPlan
 
 _ECS_SG_TYPE = {"enterprise": "enterprise", "basic": "normal"}  # the ECS API calls basic groups `normal`
@@ -31,7 +33,7 @@ class Network(pulumi.ComponentResource):
         super().__init__("ackstack:network:Network", name, None, opts)
         config = plan.config
         env = config.environment
-        tags = {**env.tags, "ackstack:environment": env.name}
+        tags = {**env.tags, C.OWN_TAG_ENVIRONMENT: env.name}
         protect = env.production
         child = pulumi.ResourceOptions(parent=self, protect=protect)
 
@@ -66,7 +68,7 @@ class Network(pulumi.ComponentResource):
                 cidr_block=vsw.cidr,
                 zone_id=vsw.zone_id,
                 description=f"ackstack {vsw.role} vSwitch",
-                tags={**tags, "ackstack:role": vsw.role},
+                tags={**tags, C.OWN_TAG_ROLE: vsw.role},
                 opts=pulumi.ResourceOptions.merge(
                     child, pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(delete=delete_timeout))
                 ) if delete_timeout else child,
@@ -98,23 +100,22 @@ class Network(pulumi.ComponentResource):
             self.security_group_ids[sg.name] = group.id
             self.security_group_resources[sg.name] = group
             for rule in sg.rules:
-                alicloud.ecs.SecurityGroupRule(
-                    f"{name}-sg-{sg.name}-{rule.name}",
-                    security_group_id=group.id,
-                    type=rule.direction,
-                    ip_protocol=rule.protocol,
-                    port_range=rule.port_range,
-                    cidr_ip=rule.cidr,
-                    policy=rule.policy,
-                    priority=rule.priority,
-                    nic_type="intranet",
-                    description=rule.description or rule.name,
-                    opts=pulumi.ResourceOptions(parent=group),
-                )
+                _security_group_rule(security_group_rule_name(name, sg.name, rule.name), group, rule.direction, rule.protocol,
+                                     rule.port_range, rule.cidr, rule.description or rule.name,
+                                     policy=rule.policy, priority=rule.priority)
+            if sg.name == config.cluster.security_group:
+                self._cluster_rules(name, plan, sg.name, group)
 
         self.register_outputs(
             {"vpcId": self.vpc_id, "vswitchIds": self.vswitch_ids, "securityGroupIds": self.security_group_ids}
         )
+
+    def _cluster_rules(self, name: str, plan: NetworkPlan, key: str, group: alicloud.ecs.SecurityGroup) -> None:
+        """The rules ACK needs and does not add to a group it is given (components/cluster_security.py)."""
+        for rule in ack_required_rules(plan, plan.security_groups[key]):
+            _security_group_rule(security_group_rule_name(name, key, rule.name), group, rule.direction, rule.protocol,
+                                 rule.port_range, rule.cidr,
+                                 f"{C.ACK_REQUIRED_RULE_DESCRIPTION_PREFIX}{rule.why}"[:C.SG_RULE_DESCRIPTION_MAX])
 
     def vswitch(self, ref: str) -> pulumi.Input[str]:
         """A vSwitch id from a config reference: a Network vSwitch name, or an id used as is."""
@@ -122,3 +123,23 @@ class Network(pulumi.ComponentResource):
 
     def security_group(self, ref: str) -> pulumi.Input[str]:
         return self.security_group_ids.get(ref, ref)
+
+
+def _security_group_rule(logical: str, group: alicloud.ecs.SecurityGroup, direction: str, protocol: str,
+                         port_range: str, cidr: str | None, description: str, policy: str = "accept",
+                         priority: int = 1) -> alicloud.ecs.SecurityGroupRule:
+    """One VPC (intranet) rule of `group`; no CIDR means the group itself is the peer."""
+    return alicloud.ecs.SecurityGroupRule(
+        logical,
+        security_group_id=group.id,
+        type=direction,
+        ip_protocol=protocol,
+        port_range=port_range,
+        cidr_ip=cidr,
+        source_security_group_id=group.id if cidr is None else None,
+        policy=policy,
+        priority=priority,
+        nic_type="intranet",
+        description=description,
+        opts=pulumi.ResourceOptions(parent=group),
+    )

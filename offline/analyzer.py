@@ -42,6 +42,8 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2, en
 from pulumi.runtime.rpc import UNKNOWN
 from pulumi_policy.deserialize import serialize_properties as _policy_serialize
 
+from offline.interrupts import signals_deferred
+
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
@@ -106,10 +108,18 @@ def load_policy_config(path: str | Path) -> dict:
     p = Path(path)
     try:
         raw = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise PolicyConfigError(f"policy pack config {p} does not exist") from e
+    except FileNotFoundError:
+        raise PolicyConfigError(f"policy pack config {p} does not exist") from None
+    except IsADirectoryError:
+        raise PolicyConfigError(f"policy pack config {p} is a directory, not a file") from None
+    except OSError as e:
+        raise PolicyConfigError(f"cannot read policy pack config {p}: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise PolicyConfigError(f"policy pack config {p} is not UTF-8 text (invalid byte at offset {e.start})") from None
     except json.JSONDecodeError as e:
-        raise PolicyConfigError(f"policy pack config {p} is not valid JSON: {e}") from e
+        raise PolicyConfigError(f"policy pack config {p} is not valid JSON: {e}") from None
+    except RecursionError:
+        raise PolicyConfigError(f"policy pack config {p} is nested too deeply") from None
     return normalize_policy_config(raw, source=str(p))
 
 
@@ -434,11 +444,14 @@ class PolicyPackSession:
         self._channel: grpc.Channel | None = None
         self._proc: _PackProcess | None = None
         try:
-            self._proc = _PackProcess(
-                pack_argv(self.engine_address, python),
-                self.pack,
-                pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run, config=config),
-            )
+            # A signal between the fork and the assignment would leave a pack nobody stops: defer it.
+            with signals_deferred():
+                self._proc = _PackProcess(
+                    pack_argv(self.engine_address, python),
+                    self.pack,
+                    pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run,
+                             config=config),
+                )
         except BaseException:
             self.close()
             raise
@@ -481,6 +494,10 @@ class PolicyPackSession:
             ) from e
 
     def close(self) -> None:
+        with signals_deferred():  # a second Ctrl-C must not cut the shutdown short
+            self._close()
+
+    def _close(self) -> None:
         if self._channel is not None:
             # pulumi_policy 1.21 does not implement Cancel (UNIMPLEMENTED); the CLI ignores that too.
             with contextlib.suppress(grpc.RpcError):

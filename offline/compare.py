@@ -12,11 +12,16 @@ update / replace / delete with the fields that differ (old and new, secrets mask
   changing in place (Terway <-> BYOCNI). ACK cannot do either on a running cluster.
 - REP003 (error): a stateful resource (STATEFUL_TYPES) of the base is gone (renamed or removed), so
   `pulumi up` would DELETE it and what it holds.
+- REP004 (warning): a create-only input changed: the provider's Update ignores it, so the change never
+  reaches the running resource; the message says what to do instead.
+- REP005 (warning): the secrets-encryption KMS key is removed, which turns nothing off.
+- REP010 (warning): a Fixed PodNetworking lost a zone (offline/compare_pinning.py).
 - REP015 (error): a protected resource would be replaced or deleted: `pulumi up` refuses.
 
 How one field's change is classified (update in place / replace / ignored) is decided by ONE function,
-`classify_field`; today it reads the replace-forcing fields of `ackstack_core.constants` (each with its
-source); see docs/operations.md.
+`classify_field`, which asks `offline.provider_model.field_change` (the provider schema extracted at a
+recorded commit); inputs are compared as the provider reads them back (`normalise_inputs`); see
+docs/operations.md.
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from ackstack_core import constants as C
+from offline.compare_pinning import fixed_zone_pinning
 from offline.preview import InputError
+from offline.provider_model import create_only_advice, field_change, source_of
+from offline.provider_model import normalise_inputs as provider_read_back
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_NODEPOOL = "alicloud:cs/nodePool:NodePool"
@@ -36,16 +44,10 @@ T_VPC = "alicloud:vpc/network:Network"
 T_SG = "alicloud:ecs/securityGroup:SecurityGroup"
 T_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
 T_POD_NETWORKING = "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking"
+T_SG_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 T_STACK = "pulumi:pulumi:Stack"
-
-REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
-    T_CLUSTER: C.CLUSTER_REPLACE_ON_CHANGE,
-    T_NODEPOOL: C.NODEPOOL_REPLACE_ON_CHANGE,
-    T_VSWITCH: C.VSWITCH_REPLACE_ON_CHANGE,
-    T_VPC: C.VPC_REPLACE_ON_CHANGE,
-    T_SG: C.SECURITY_GROUP_REPLACE_ON_CHANGE,
-    T_ADDON: C.KUBERNETES_ADDON_REPLACE_ON_CHANGE,
-}
+# Create-only cluster inputs ackstack itself keeps out of diffs (ignore_changes) and manages otherwise.
+_IGNORED_BY_PROGRAM = ("addons",)
 # Resources that hold state a deletion loses (addresses, nodes, ENI attachments, Fixed-IP allocations):
 # protected in production stacks, and their deletion is an error (REP003).
 STATEFUL_TYPES: tuple[str, ...] = (T_VPC, T_VSWITCH, T_SG, T_CLUSTER, T_NODEPOOL, T_POD_NETWORKING)
@@ -53,21 +55,22 @@ _UNKNOWN = ("[unknown]", "[secret]")  # not comparable offline
 _EMPTY = (None, "", [], {})
 _ABSENT = None
 _LABEL = {T_CLUSTER: "cluster", T_NODEPOOL: "node pool", T_VSWITCH: "vSwitch", T_VPC: "VPC", T_SG: "security group",
-          T_ADDON: "add-on", T_POD_NETWORKING: "PodNetworking"}
+          T_ADDON: "add-on", T_SG_RULE: "security-group rule", T_POD_NETWORKING: "PodNetworking"}
 ACTIONS = ("create", "update", "replace", "delete")
 
 
 # ---------------------------------------------------------------- field classification (the one hook)
 def classify_field(resource_type: str, path: str) -> str:
     """How pulumi-alicloud / pulumi-kubernetes apply a change of input `path` (dotted) of `resource_type`:
-    "replace" (ForceNew), "update" (in place) or "ignore" (a change the provider never acts on)."""
-    top = path.split(".", 1)[0]
-    return "replace" if top in REPLACE_ON_CHANGE.get(resource_type, ()) else "update"
+    "replace" (ForceNew), "update" (in place) or "ignored" (create-only: the provider never sends it again).
+    A nested path takes its top-level field's behaviour."""
+    return field_change(resource_type, path.split(".", 1)[0])
 
 
 def normalise_inputs(resource_type: str, inputs: dict) -> dict:
-    """Inputs as both sides can be compared: engine bookkeeping keys (`__defaults`, `__meta`) dropped."""
-    return {k: v for k, v in inputs.items() if not k.startswith("__")}
+    """Inputs as both sides can be compared: as the provider reads them back, without the state's own
+    bookkeeping keys (`__defaults`, `__meta` in `pulumi stack export`)."""
+    return provider_read_back(resource_type, {k: v for k, v in inputs.items() if not k.startswith("__")})
 
 
 # ---------------------------------------------------------------- reading the base
@@ -92,6 +95,8 @@ def _read_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"--compare file {path} is not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"--compare file {path} is nested too deeply") from None
 
 
 def _mask_export(value: Any) -> Any:
@@ -136,11 +141,12 @@ def load_baseline(path: str | Path, *, stack: str, project: str = "ackstack") ->
             raise InputError(f"--compare file {path} is a preview of stack `{named}`, not stack `{stack}`: "
                              "refusing to compare")
     if not isinstance(raw, list) or not all(
-        isinstance(r, dict) and isinstance(r.get("urn"), str) and isinstance(r.get("type"), str) for r in raw
+        isinstance(r, dict) and isinstance(r.get("urn"), str) and isinstance(r.get("type"), str)
+        and isinstance(r.get("inputs") or {}, dict) and isinstance(r.get("name") or "", str) for r in raw
     ):
         raise InputError(f"--compare file {path} is neither `pulumi stack export` output nor a "
                          "`python -m offline preview --json` document (no `resources` list of objects with "
-                         "`urn` and `type`)")
+                         "`urn` and `type`, `inputs` an object)")
     baseline = Baseline(source=source, path=str(path), time=base_time)
     for res in raw:
         parts = _urn_parts(res["urn"])
@@ -152,6 +158,7 @@ def load_baseline(path: str | Path, *, stack: str, project: str = "ackstack") ->
         if res["type"] == T_STACK or (res["type"].startswith("pulumi:providers:") and parts[2].startswith("default")):
             continue  # the CLI's own root and default providers: the program registers neither
         baseline.resources[res["urn"]] = {
+            **res,  # a preview's extra records (e.g. PodNetworking `status`, REP010) stay available
             "urn": res["urn"], "type": res["type"], "name": res.get("name") or parts[2],
             "id": res.get("id") or "", "parent": res.get("parent"),
             "inputs": _mask_export(res.get("inputs") or {}), "protect": bool(res.get("protect")),
@@ -219,11 +226,12 @@ def resource_change(before: dict | None, now: dict | None, tokens: dict[str, str
     new = _tokenise(normalise_inputs(res["type"], now.get("inputs") or {}), tokens)
     kinds = set()
     for path, a, b in field_diffs(old, new):
-        kind = "ignore" if path.split(".", 1)[0] in ignored else classify_field(res["type"], path)
-        if kind == "ignore":
+        if path.split(".", 1)[0] in ignored:  # the program's ignoreChanges: Pulumi shows no diff
             continue
+        kind = classify_field(res["type"], path)
         kinds.add(kind)
-        entry["fields"].append({"field": path, "old": a, "new": b, "replaces": kind == "replace"})
+        entry["fields"].append({"field": path, "old": a, "new": b, "replaces": kind == "replace",
+                                "ignored": kind == "ignored"})
     action = "replace" if "replace" in kinds else "update" if kinds else "same"
     return {**entry, "action": action}
 
@@ -244,7 +252,9 @@ def compare(result: Any, base: str | Path | Baseline) -> Comparison:
                "resources": [e for e in entries if e["action"] != "same"]}
     paths = _ConfigPaths(getattr(result, "config", None))
     findings = _change_findings(changes["resources"], current, paths)
+    findings += _kms_removed(previous, current)
     findings += _one_way_switches(previous, current, paths)
+    findings += fixed_zone_pinning(previous, current)  # REP010 (offline/compare_pinning.py, issue 12)
     return Comparison(changes=changes, findings=findings)
 
 
@@ -268,9 +278,19 @@ def _change_findings(entries: list[dict], current: dict[str, dict], paths: _Conf
             for f in replaced:
                 findings.append(_finding("REP001", "warning", paths.path(current[urn], f["field"]), urn,
                                          f"{label} `{name}` would be REPLACED: `{f['field']}` changes from "
-                                         f"{_show(f['old'])} to {_show(f['new'])} (pulumi-alicloud cannot update it "
-                                         "in place)"))
-        elif entry["action"] == "delete" and entry["protect"]:
+                                         f"{_show(f['old'])} to {_show(f['new'])} (ForceNew in pulumi-alicloud, "
+                                         f"{source_of(entry['type'], f['field'].split('.', 1)[0])})"))
+        if entry["action"] in ("update", "replace"):
+            for f in entry["fields"]:
+                top = f["field"].split(".", 1)[0]
+                if not f["ignored"] or (entry["type"] == T_CLUSTER and top in _IGNORED_BY_PROGRAM):
+                    continue
+                findings.append(_finding(
+                    "REP004", "warning", paths.path(current[urn], top), urn,
+                    f"{label} `{name}`: `{f['field']}` changes from {_show(f['old'])} to {_show(f['new'])}, but the "
+                    f"provider only sends it at creation ({source_of(entry['type'], top)}); the change will NOT "
+                    f"reach the running resource. Instead: {create_only_advice(entry['type'], top)}"))
+        if entry["action"] == "delete" and entry["protect"]:
             findings.append(_finding("REP015", "error", "", urn,
                                      f"{label} `{name}` is protected but would be DELETED (renamed or removed in "
                                      "config): `pulumi up` refuses; restore its config entry and name"))
@@ -279,6 +299,26 @@ def _change_findings(entries: list[dict], current: dict[str, dict], paths: _Conf
                                      f"{label} `{name}` of the base is gone: `pulumi up` would DELETE it and what "
                                      "it holds (renamed or removed in config); restore its config entry and name"))
     return findings
+
+
+def _kms_removed(previous: dict[str, dict], current: dict[str, dict]) -> list[dict]:
+    """REP005: dropping the secrets-encryption key sends nothing (UpdateKMSEncryption gets no key, disable_encryption
+    is not said), so Secrets stay encrypted while the config says otherwise."""
+    out = []
+    for urn, now in current.items():
+        before = previous.get(urn)
+        if before is None or now["type"] != T_CLUSTER:
+            continue
+        old = (before.get("inputs") or {}).get("encryptionProviderKey")
+        new = (now.get("inputs") or {}).get("encryptionProviderKey")
+        if old not in _EMPTY and old not in _UNKNOWN and new in _EMPTY:
+            out.append(_finding(
+                "REP005", "warning", "ackstack:cluster.secretsEncryptionKmsKeyId", urn,
+                f"cluster `{now['name']}`: removing secretsEncryptionKmsKeyId ({old}) does not turn Secrets encryption "
+                "off: the provider sends no key and ackstack does not set disable_encryption, so the cluster keeps "
+                f"encrypting with the old key ({source_of(T_CLUSTER, 'disableEncryption')}). Keep the key, or turn "
+                "encryption off in the ACK console deliberately"))
+    return out
 
 
 # ---------------------------------------------------------------- one-way switches
@@ -374,7 +414,9 @@ class _ConfigPaths:
     """Config path of a resource field, when the parsed config says which entry made the resource."""
 
     _CLUSTER = {"podCidr": "cni.podCidr", "nodeCidrMask": "cni.nodeCidrMask", "serviceCidr": "cluster.serviceCidr",
-                "proxyMode": "cluster.proxyMode"}
+                "proxyMode": "cluster.proxyMode", "slbInternetEnabled": "cluster.apiServer.public",
+                "loadBalancerSpec": "cluster.apiServer.loadBalancerSpec",
+                "encryptionProviderKey": "cluster.secretsEncryptionKmsKeyId", "podVswitchIds": "network.vswitches"}
 
     def __init__(self, config: Any):
         self.config = config
@@ -398,6 +440,13 @@ class _ConfigPaths:
             for index, group in enumerate(config.network.security_groups):
                 if name == f"{env}-sg-{group.name}":
                     return f"ackstack:network.securityGroups[{index}]" + (".type" if field == "securityGroupType" else "")
+        if kind == T_SG_RULE:
+            for index, group in enumerate(config.network.security_groups):
+                for r_index, item in enumerate(group.rules):
+                    if name == f"{env}-sg-{group.name}-{item.name}":
+                        return f"ackstack:network.securityGroups[{index}].rules[{r_index}]"
+                if name.startswith(f"{env}-sg-{group.name}-{C.ACK_SG_RULE_PREFIX}-"):
+                    return f"ackstack:network.securityGroups[{index}]"
         if kind == T_NODEPOOL:
             for index, pool in enumerate(config.cluster.node_pools):
                 if name.endswith(f"-np-{pool.name}"):

@@ -6,9 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from offline.yaml_input import YamlInputError, read_yaml_file
 
 KINDS = ("vpcs", "vswitches", "securityGroups", "clusters")
+
+
+# Fields the engine and the plan read as text (ids, CIDRs, zones, types).
+_TEXT_FIELDS = frozenset({"id", "zoneId", "cidrBlock", "vpcId", "type", "clusterSpec", "name", "regionId"})
 
 
 class InventoryError(ValueError):
@@ -24,17 +28,22 @@ class Inventory:
 
     @classmethod
     def from_mapping(cls, data: dict | None, source: str = "inventory") -> Inventory:
-        data = data or {}
+        data = {} if data is None else data
         if not isinstance(data, dict):
             raise InventoryError(f"{source}: top level must be a mapping with keys {', '.join(KINDS)}")
-        unknown = sorted(set(data) - set(KINDS))
+        unknown = sorted(str(k) for k in set(data) - set(KINDS))
         if unknown:
             raise InventoryError(f"{source}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(KINDS)}")
         lists = {}
         for kind in KINDS:
-            items = data.get(kind) or []
+            items = data.get(kind)
+            items = [] if items is None else items
             if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
                 raise InventoryError(f"{source}: `{kind}` must be a list of mappings, each with an `id`")
+            for index, item in enumerate(items):
+                wrong = sorted(str(k) for k, v in item.items() if k in _TEXT_FIELDS and not isinstance(v, str))
+                if wrong:
+                    raise InventoryError(f"{source}: `{kind}[{index}]` field(s) {', '.join(wrong)} must be strings")
             lists[kind] = items
         return cls(lists["vpcs"], lists["vswitches"], lists["securityGroups"], lists["clusters"])
 
@@ -42,11 +51,9 @@ class Inventory:
     def load(cls, path: str | Path) -> Inventory:
         path = Path(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InventoryError(f"cannot read inventory {path}: {exc.strerror}") from None
-        except yaml.YAMLError as exc:
-            raise InventoryError(f"inventory {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+            data = read_yaml_file(path, "inventory")
+        except YamlInputError as exc:
+            raise InventoryError(str(exc)) from None
         return cls.from_mapping(data, str(path))
 
     def cloud_facts(self):
@@ -57,14 +64,32 @@ class Inventory:
         return CloudFacts(
             vswitches={v["id"]: {"zoneId": v.get("zoneId"), "cidrBlock": v.get("cidrBlock"), "vpcId": v.get("vpcId")}
                        for v in self.vswitches},
-            security_groups={g["id"]: {"securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId")}
+            security_groups={g["id"]: {"securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId"),
+                                       "rules": [security_group_rule_row(r) for r in g.get("rules") or []]}
                              for g in self.security_groups},
             vpcs={v["id"]: {"cidrBlock": v.get("cidrBlock")} for v in self.vpcs},
-            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId")}
+            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId"),
+                                "addons": dict(c.get("addons") or {}),
+                                **({"secrets": list(c["secrets"])} if c.get("secrets") is not None else {})}
                       for c in self.clusters},
         )
+
+    def security_group_rules(self, group_id: str) -> list[dict]:
+        group = self.find("securityGroups", group_id) or {}
+        return [security_group_rule_row(r) for r in group.get("rules") or []]
 
     def find(self, kind: str, id_: str) -> dict | None:
         items = {"vpcs": self.vpcs, "vswitches": self.vswitches, "securityGroups": self.security_groups,
                  "clusters": self.clusters}[kind]
         return next((i for i in items if i["id"] == id_), None)
+
+
+def security_group_rule_row(rule: dict) -> dict:
+    """An inventory rule (`direction`, `protocol`, `portRange`, `cidr` or `sourceGroupId`, `policy`) as the
+    getSecurityGroupRules data source returns it."""
+    ingress = rule.get("direction", "ingress") == "ingress"
+    cidr, group = rule.get("cidr", ""), rule.get("sourceGroupId", "")
+    return {"direction": "ingress" if ingress else "egress", "ipProtocol": rule.get("protocol", "all"),
+            "portRange": rule.get("portRange", "-1/-1"), "policy": rule.get("policy", "accept"),
+            "sourceCidrIp": cidr if ingress else "", "destCidrIp": "" if ingress else cidr,
+            "sourceGroupId": group if ingress else "", "destGroupId": "" if ingress else group}

@@ -24,7 +24,8 @@ def selector_text(selector) -> str:
     return ", ".join(parts) or "(all)"
 
 
-def podnetworking_rows(plan) -> list[dict]:
+def placement_rows(plan) -> list[dict]:
+    """One row per PodNetworking: allocation, selectors, vSwitches and security groups, as configured."""
     if plan is None:
         return []
     rows = []

@@ -54,6 +54,7 @@ class PreviewResult:
     config: Any = None  # the parsed StackConfig, when it parsed
     plan: Any = None
     changes: dict | None = None  # with --compare: offline.compare.Comparison.changes
+    concealer: Any = None  # the stack's secret texts: every text printed or written is masked with it
 
     @property
     def blocked(self) -> bool:
@@ -92,7 +93,7 @@ def run_preview(
     progress: Progress = _QUIET,
 ) -> PreviewResult:
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
-    policy_config = _load_policy_config(policy_config_file) if policy else None
+    policy_config = _load_policy_config(policy_config_file)  # read even with --no-policy: bad input is exit 2
     if compare_file:  # an unreadable or foreign base is refused before anything runs
         from offline.compare import load_baseline
 
@@ -127,15 +128,41 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
         result.findings.extend(comparison.findings)
     if session is not None and run.registrations:
         progress(f"policy pack analysing {len(run.registrations)} resource(s) over gRPC")
-        result.findings.extend(_policy_findings(run, session, policy_config))
+        result.findings.extend(_with_config_paths(_policy_findings(run, session, policy_config), run, result.config))
+    result.concealer = _concealer(stack_file)
+    if result.concealer:  # no finding, whoever wrote it (program, comparison, policy pack), shows a secret
+        for finding in result.findings:
+            finding["message"] = result.concealer.mask(str(finding.get("message", "")))
     return result
+
+
+def _with_config_paths(findings: list[dict], run: ProgramRun, config) -> list[dict]:
+    """A policy finding about a resource a config entry made names that entry's config path."""
+    from offline.resource_paths import resource_paths
+
+    paths = resource_paths(config)
+    by_urn = {r.urn: paths.get((r.type, r.name), "") for r in run.registrations}
+    for finding in findings:
+        if not finding.get("path"):
+            finding["path"] = by_urn.get(finding.get("urn", ""), "")
+    return findings
+
+
+def _concealer(stack_file):
+    from components.secrets import Concealer, secret_texts
+
+    return Concealer(secret_texts(stack_file.config, stack_file.secret_keys))
 
 
 def _program_findings(run: ProgramRun) -> list[dict]:
     from components.validation.findings import Finding, ValidationFailed
+    from offline.terway_controlplane import AdmissionDenied, NotReady, SecretNotFound
 
     if isinstance(run.error, ValidationFailed):
         return [f.as_dict() for f in run.error.findings]
+    if isinstance(run.error, AdmissionDenied | NotReady | SecretNotFound):  # what `pulumi up` would stop at
+        rule_id = {AdmissionDenied: "PNW014", NotReady: "PNW019", SecretNotFound: "TWY022"}[type(run.error)]
+        return [Finding(rule_id, "error", "", str(run.error), source="engine").as_dict()]
     if run.error is not None:
         raise run.error
     findings = []
@@ -145,6 +172,8 @@ def _program_findings(run: ProgramRun) -> list[dict]:
         finding = Finding.from_line(message)
         if finding is not None:
             findings.append(finding.as_dict())
+    findings += [Finding(failure.rule, "error", "", failure.message(), source="provider", urn=urn).as_dict()
+                 for urn, failure in run.check_failures]
     return findings
 
 
@@ -188,11 +217,11 @@ def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> li
 
 
 def _resource_dict(reg: Registration) -> dict:
-    return {
+    found = {
         "urn": reg.urn,
-        "id": reg.id,
         "type": reg.type,
         "name": reg.name,
+        "id": reg.id,
         "parent": reg.parent,
         "custom": reg.custom,
         "inputs": mask_secrets(reg.inputs),
@@ -201,6 +230,9 @@ def _resource_dict(reg: Registration) -> dict:
         "provider": reg.provider,
         "options": reg.options,
     }
+    if isinstance(reg.outputs.get("status"), dict) and reg.type.endswith(":PodNetworking"):
+        found["status"] = mask_secrets(reg.outputs["status"])  # terway-controlplane's status, as the engine set it
+    return found
 
 
 # ---------------------------------------------------------------- rendering
@@ -273,19 +305,51 @@ def _short(value: Any) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
+# What the last `--out` run wrote, relative to the directory: the next run removes exactly these first,
+# so a manifest of an object that no longer exists is never left behind (and nothing else is touched).
+WRITTEN_LIST = ".ackstack-written"
+
+
+class OutputError(Exception):
+    """`--out` cannot be written (exit 2, one line)."""
+
+
 def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
     from offline.manifests import write_manifests
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = write_manifests(result, out)
-    preview_json = out / "preview.json"
-    preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    written.append(preview_json)
     from offline.report import write_report
 
-    written.append(write_report(result, out))
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _remove_previous_output(out)
+        written = write_manifests(result, out)
+        preview_json = out / "preview.json"
+        preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(preview_json)
+        written.append(write_report(result, out))
+        if result.concealer:  # tables and diagrams show config values: a secret one is masked there too
+            for path in written:
+                text = path.read_text(encoding="utf-8")
+                if (masked := result.concealer.mask(text)) != text:
+                    path.write_text(masked, encoding="utf-8")
+        listing = "".join(f"{p.relative_to(out).as_posix()}\n" for p in written)
+        (out / WRITTEN_LIST).write_text(listing, encoding="utf-8")
+    except OSError as exc:
+        where = exc.filename or out
+        raise OutputError(f"cannot write --out {out}: {where}: {exc.strerror or exc}") from None
     return written
+
+
+def _remove_previous_output(out: Path) -> None:
+    listing = out / WRITTEN_LIST
+    if not listing.is_file():
+        return
+    root = out.resolve()
+    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
+        target = (out / line).resolve()
+        if line and target.is_relative_to(root) and target.is_file():
+            target.unlink()
+    listing.unlink()
 
 
 def main(argv: list[str]) -> int:
@@ -308,6 +372,17 @@ def main(argv: list[str]) -> int:
                         "(e.g. of the base branch): show what changes, warn about replacements, refuse one-way "
                         "switches, protected replacements and deletions of stateful resources")
     args = parser.parse_args(argv)
+    from offline.interrupts import Interrupted, interruptible
+
+    try:
+        with interruptible():
+            return _preview(args)
+    except Interrupted as exc:  # Ctrl-C or SIGTERM: the policy pack was already stopped on the way out
+        print(f"ackstack: interrupted ({exc.signal_name}); nothing was applied", file=sys.stderr)
+        return exc.exit_status
+
+
+def _preview(args) -> int:
     from offline.analyzer import PolicyConfigError
 
     progress = Progress(sys.stderr.isatty() if args.progress is None else args.progress)
@@ -315,22 +390,19 @@ def main(argv: list[str]) -> int:
         result = run_preview(args.stack, config_file=args.config_file, inventory_file=args.inventory,
                              policy=not args.no_policy, policy_config_file=args.policy_pack_config,
                              compare_file=args.compare, progress=progress)
-    except InputError as exc:
-        print(f"ackstack: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except PolicyConfigError as exc:
+        text = json.dumps(result.document(), indent=2, sort_keys=True) if args.json else render_tree(result)
+        if result.concealer:
+            text = result.concealer.mask(text)
+        if args.out:  # written before anything is printed: a failed write never follows an "OK"
+            progress(f"writing {args.out}")
+            write_out(result, args.out)
+    except (InputError, PolicyConfigError, OutputError) as exc:
         print(f"ackstack: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a bug in ackstack, not the user's input: still one readable line
         print(f"ackstack: internal error ({type(exc).__name__}): {str(exc).splitlines()[0] if str(exc) else ''}",
               file=sys.stderr)
         return EXIT_INTERNAL
-    if args.json:
-        print(json.dumps(result.document(), indent=2, sort_keys=True))
-    else:
-        print(render_tree(result))
-    if args.out:
-        progress(f"writing {args.out}")
-        write_out(result, args.out)
+    print(text)
     progress("done")
     return EXIT_FINDINGS if result.blocked else EXIT_OK

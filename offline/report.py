@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ackstack_core import constants as C
 from offline.markdown import Raw, code, md
-from offline.network_view import network_diagram, podnetworking_rows, zone_rows
+from offline.network_view import network_diagram, placement_rows, zone_rows
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +93,28 @@ def _environment() -> Environment:
     return env
 
 
+def podnetworking_rows(result) -> list[dict]:
+    """One row per PodNetworking: which declared pods it reaches (the pod webhook model,
+    components.podnetworking_reach) and the status terway-controlplane gave it in the engine."""
+    plan = result.plan
+    if plan is None or not plan.config.is_terway:
+        return []
+    from components.podnetworking_reach import podnetworking_reach
+
+    status = {r["name"]: (r.get("status") or {}).get("status", "") for r in result.resources
+              if r["type"].endswith(":PodNetworking")}
+    rows = []
+    for pn in plan.config.pod_networkings:
+        reach = podnetworking_reach(pn, plan)
+        rows.append({
+            "name": pn.name, "type": pn.allocation_type.type, "status": status.get(pn.name, "") or "not created",
+            "reaches": (", ".join(reach.kinds) or "any pod it selects") if reach.applies else f"nothing: {reach.reason}",
+            "namespaces": ", ".join(reach.namespaces) or "any it selects",
+            "never": ", ".join(reach.skipped_kinds),
+        })
+    return rows
+
+
 def _blank_lines_around_blocks(markdown: str) -> str:
     """Markdown needs a blank line before headings, tables, fences and HTML blocks; the template's
     whitespace control would otherwise glue them together (and two adjacent tables into one)."""
@@ -123,7 +145,7 @@ def _render(result, *, rows: int | None, diagram_level: str, source: dict, cut: 
         stack=code(result.stack), blocked=result.blocked, errors=errors, warnings=warnings,
         resources=result.resources, changes=changes, summary=change_summary(changes) if changes else "",
         capacity=result.capacity or {}, diagram=Raw(diagram), mode=code(mode) if mode else "",
-        zones=zone_rows(result.plan), podnetworkings=podnetworking_rows(result.plan),
+        zones=zone_rows(result.plan), podnetworkings=placement_rows(result.plan), reach=podnetworking_rows(result),
         rows=rows, source=source, cut=cut, full_report=FULL_REPORT, where=_where, pct=_pct, more=_more(rows),
         stack_name=result.stack,
     ))

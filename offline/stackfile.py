@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from offline.yaml_input import YamlInputError, read_yaml_file
 
 # Encrypted `secure:` values cannot be decrypted offline; the program sees this placeholder, as a secret.
 SECURE_PLACEHOLDER = "offline-placeholder-for-secure-value"
@@ -20,6 +20,8 @@ class StackFileError(ValueError):
 class StackFile:
     path: Path
     config: dict[str, Any]
+    # Top-level keys holding a secret (what the CLI passes as PULUMI_CONFIG_SECRET_KEYS), then the
+    # `--path` form of every nested secret (`ackstack:cluster.existing.eniConf.access_secret`).
     secret_keys: list[str] = field(default_factory=list)
 
 
@@ -27,33 +29,11 @@ def stack_file_path(root: Path, stack: str) -> Path:
     return root / f"Pulumi.{stack}.yaml"
 
 
-def _safe_load(text: str) -> Any:
-    """`yaml.safe_load`, with libyaml's parser when available (3x faster on large stack files; same
-    SafeConstructor, so the same values). On a syntax error the pure-Python parser re-reads the text, so
-    error messages and line/column marks are exactly those of `yaml.safe_load`."""
-    loader = getattr(yaml, "CSafeLoader", None)
-    if loader is not None:
-        try:
-            return yaml.load(text, Loader=loader)  # noqa: S506 - CSafeLoader is the safe loader
-        except yaml.YAMLError:
-            pass
-    return yaml.safe_load(text)
-
-
 def read_stack_file(path: Path) -> StackFile:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise StackFileError(f"stack file {path} does not exist") from None
-    except OSError as exc:
-        raise StackFileError(f"cannot read stack file {path}: {exc.strerror}") from None
-    try:
-        document = _safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise StackFileError(f"stack file {path} is not valid YAML{where}: {problem}") from None
+        document = read_yaml_file(path, "stack file")
+    except YamlInputError as exc:
+        raise StackFileError(str(exc)) from None
     if document is None:
         document = {}
     if not isinstance(document, dict):
@@ -63,13 +43,31 @@ def read_stack_file(path: Path) -> StackFile:
         raise StackFileError(f"stack file {path}: `config` must be a mapping of `namespace:key` to values")
     values: dict[str, Any] = {}
     secret_keys: list[str] = []
+    nested: list[str] = []
     for key, value in config.items():
-        key = str(key)
+        if not isinstance(key, str):
+            raise StackFileError(f"stack file {path}: config key {key!r} is not a string")
         if ":" not in key:
             key = f"ackstack:{key}"  # the CLI namespaces bare keys with the project name
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            values[key] = SECURE_PLACEHOLDER
+        paths: list[str] = []
+        values[key] = _decrypt_offline(value, key, paths)
+        if paths:
             secret_keys.append(key)
-        else:
-            values[key] = value
-    return StackFile(path, values, secret_keys)
+            nested += [p for p in paths if p != key]
+    return StackFile(path, values, secret_keys + nested)
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _decrypt_offline(value: Any, path: str, secret_paths: list[str]) -> Any:
+    """`value` with every `secure:` object (at any depth) replaced by the placeholder; records their paths."""
+    if _is_secure(value):
+        secret_paths.append(path)
+        return SECURE_PLACEHOLDER
+    if isinstance(value, dict):
+        return {k: _decrypt_offline(v, f"{path}.{k}", secret_paths) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decrypt_offline(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value)]
+    return value

@@ -170,7 +170,7 @@ def test_non_compliant_stack_exact_diagnostics(spawned):
         ("ack-supported-kubernetes-version", "warning"),
         ("nodepool-encrypted-system-disk", "warning"),
         ("podnetworking-release-strategy", "error"),
-        ("podnetworking-security-groups", "error"),
+        # 6 security groups: admitted, terway-controlplane is unpinned (newest modelled line admits 10)
         ("podnetworking-vswitch-known", "error"),
         ("sg-no-internet-ingress", "warning"),
         ("sg-no-open-admin-ports", "warning"),
@@ -195,7 +195,7 @@ def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
         json.dumps(
             {
                 "ack-managed-pro": "advisory",
-                "podnetworking-security-groups": {"enforcementLevel": "mandatory", "maxSecurityGroups": 6},
+                "podnetworking-security-groups": "mandatory",
                 "terway-trunk-addons": {"enforcementLevel": "disabled"},
                 "sg-no-open-admin-ports": {"mandatoryEnvironments": []},
             }
@@ -220,7 +220,7 @@ def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
         ("sg-no-internet-ingress", "error"),
         ("sg-no-open-admin-ports", "warning"),  # prod removed from its mandatoryEnvironments
         ("sg-no-risky-ports", "error"),
-    ]  # 6 security groups pass with maxSecurityGroups=6; terway-trunk-addons disabled
+    ]  # 6 security groups pass: the unpinned terway-controlplane admits 10; terway-trunk-addons disabled
 
 
 def test_all_advisory(spawned):
@@ -235,13 +235,13 @@ def test_all_advisory(spawned):
 
 
 def test_invalid_threshold_rejected_like_the_cli(spawned):
-    with pytest.raises(PolicyPackError, match="maxSecurityGroups"):
+    with pytest.raises(PolicyPackError, match="minReleaseAfter"):
         run_policy_pack(
             PACK,
             [],
             stack="dev",
             project="ackstack",
-            policy_config={"podnetworking-security-groups": {"maxSecurityGroups": 11}},
+            policy_config={"podnetworking-release-strategy": {"minReleaseAfter": 11}},
         )
 
 

@@ -142,3 +142,11 @@ def test_docs_list_every_policy_and_map_the_infraguard_rules():
                  "ecs-security-group-not-open-all-port", "ecs-security-group-not-open-all-protocol",
                  "ecs-security-group-type-not-normal", "ecs-instance-login-use-keypair"):
         assert f"`{rule}`" in mapping, rule
+
+
+def test_rules_ack_requires_on_the_cluster_group_are_exempt():
+    marker = C.ACK_REQUIRED_RULE_DESCRIPTION_PREFIX
+    node_in = {**RULE_OK, "ipProtocol": "all", "portRange": "-1/-1", "description": f"{marker}node vSwitch `node-h`"}
+    assert run("sg-no-all-ports-or-protocols", node_in) == []
+    assert run("sg-no-all-ports-or-protocols", {**node_in, "description": "mine"})
+    assert run("sg-egress-not-all-open", {**EGRESS_ALL, "description": f"{marker}image pulls"}) == []

@@ -2,14 +2,16 @@
 
 Why: when a pod matches several PodNetworkings, Terway uses one of them at random (seed
 terway-trunk-eni-podnetworking), so the pod's vSwitch and security groups become a coin toss. The
-exact, indexed overlap test lives in `ackstack_core.selectors`; this rule only names the pair.
+exact, indexed overlap test lives in `ackstack_core.selectors`; this rule reports one finding per
+PodNetworking that overlaps earlier ones, naming them (bounded), so 1,000 equal selectors give 999
+findings, not 499,500.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ackstack_core.podnetworking_checks import overlap_message
+from ackstack_core.podnetworking_checks import grouped_overlap_message, grouped_overlaps
 from ackstack_core.selectors import find_overlaps
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
@@ -27,11 +29,10 @@ def selector_overlap(plan: NetworkPlan) -> Iterator[Finding]:
     for index, pn in enumerate(pns):
         pod, ns = pn.selector.pod_selector, pn.selector.namespace_selector
         entries.append((str(index), None if pod is None else pod.as_k8s(), None if ns is None else ns.as_k8s()))
-    paths: dict[int, str] = {}
-    for first, second, example in find_overlaps(entries):
-        a, j = pns[int(first)], int(second)
-        path = paths.get(j) or paths.setdefault(j, config_path("podNetworkings", j, "selector"))
-        yield Finding("SEL001", "error", path, overlap_message(a.name, pns[j].name, example))
+    pairs = find_overlaps(entries)
+    for second, others, example in grouped_overlaps(pairs, [name for name, _pod, _ns in entries]):
+        yield Finding("SEL001", "error", config_path("podNetworkings", int(second), "selector"),
+                      grouped_overlap_message(second, others, example, label=lambda i: pns[int(i)].name))
 
 
 RULES = (selector_overlap,)

@@ -6,39 +6,12 @@ release-strategy verdict has one implementation and one rule id wherever it is r
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from ackstack_core import constants as C
+from ackstack_core.go_duration import parse_go_duration
 
-_GO_DURATION_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
-
-
-def parse_go_duration(text: str) -> float:
-    """Seconds in a Go `time.ParseDuration` string (`2h45m`, `5m0s`, `1.5h`, `300s`); ValueError otherwise.
-
-    Terway parses `releaseAfter` with Go's parser, so this accepts exactly its grammar: an optional
-    sign, then one or more decimal numbers each followed by a unit; a bare `0` is allowed.
-    """
-    body = text
-    sign = 1.0
-    if body[:1] in ("+", "-"):
-        sign = -1.0 if body[0] == "-" else 1.0
-        body = body[1:]
-    if body == "0":
-        return 0.0
-    if not body:
-        raise ValueError(f"invalid duration {text!r}")
-    total, pos = 0.0, 0
-    for match in _GO_DURATION_PART.finditer(body):
-        if match.start() != pos:
-            break
-        total += float(match.group(1)) * C.GO_DURATION_UNITS_SECONDS[match.group(2)]
-        pos = match.end()
-    if pos != len(body) or pos == 0:
-        raise ValueError(f"invalid duration {text!r}")
-    return sign * total
-
+__all__ = ["parse_go_duration"]  # re-exported: the policy pack imports it from here
 
 def release_problems(
     kind: str | None, strategy: str | None, release_after: str | None,
@@ -100,6 +73,35 @@ def overlap_message(name_a: str, name_b: str, example: Mapping[str, Mapping[str,
     return (f"PodNetworkings `{name_a}` and `{name_b}` can both match the same pod: e.g. a pod labelled "
             f"{labels(example['pod'])} in a namespace labelled {labels(example['namespace'])}; Terway would pick "
             f"one at random; make the selectors disjoint (e.g. a label In/NotIn split)")
+
+
+# Source: ackstack design (issue #15: 1,000 identical selectors gave 499,500 pair findings; one finding per
+# PodNetworking names at most this many of the others, then a count)
+OVERLAP_NAMES_SHOWN = 5
+
+
+def grouped_overlaps(pairs: Iterable[tuple[str, str, Mapping]], order: Sequence[str]
+                     ) -> list[tuple[str, list[str], Mapping]]:
+    """SEL001 grouped: (name, the earlier PodNetworkings it overlaps, an example with the first), one entry
+    per PodNetworking that overlaps an earlier one, in `order`."""
+    groups: dict[str, tuple[list[str], Mapping]] = {}
+    for first, second, example in pairs:
+        groups.setdefault(second, ([], example))[0].append(first)
+    position = {name: index for index, name in enumerate(order)}
+    return [(name, others, example) for name, (others, example)
+            in sorted(groups.items(), key=lambda item: position.get(item[0], len(position)))]
+
+
+def grouped_overlap_message(name: str, others: Sequence[str], example: Mapping[str, Mapping[str, str]],
+                            label: Callable[[str], str] = str) -> str:
+    """SEL001's text for one PodNetworking: the first overlap with its example, then the others (bounded)."""
+    text = overlap_message(label(others[0]), label(name), example)
+    rest = others[1:]
+    if rest:
+        shown = ", ".join(f"`{label(n)}`" for n in rest[:OVERLAP_NAMES_SHOWN])
+        more = f" and {len(rest) - OVERLAP_NAMES_SHOWN} more" if len(rest) > OVERLAP_NAMES_SHOWN else ""
+        text += f"; `{label(name)}` also overlaps {shown}{more}"
+    return text
 
 
 def security_group_count_problem(groups: Sequence[str], limit: int) -> str | None:

@@ -232,6 +232,17 @@ def _compile_entry(
     return cp, cn
 
 
+def _canonical(entry: tuple[dict[str, _KeyCon], dict[str, _KeyCon]]) -> tuple:
+    """A hashable form of a compiled entry, equal for equal constraints whatever their order."""
+
+    def side(cons: dict[str, _KeyCon]) -> tuple:
+        return tuple(sorted(
+            (key, None if allowed is None else tuple(sorted(allowed)), tuple(sorted(excl)), absent_ok, present_ok)
+            for key, (allowed, excl, absent_ok, present_ok) in cons.items()))
+
+    return side(entry[0]), side(entry[1])
+
+
 def _pair(
     a: tuple[dict[str, _KeyCon], dict[str, _KeyCon]], b: tuple[dict[str, _KeyCon], dict[str, _KeyCon]]
 ) -> dict | None:
@@ -298,6 +309,10 @@ def find_overlaps(
                             vals[v] = vals.get(v, 0) | bit
 
     out: list[tuple[str, str, dict]] = []
+    # Equal selectors give equal examples: confirm each distinct pair of constraint sets once (1,000 copies
+    # of one selector are 499,500 pairs but one `_pair` call).
+    canon = [None if entry is None else _canonical(entry) for entry in compiled]
+    examples: dict[tuple, dict | None] = {}
     for i, entry in enumerate(compiled):
         if entry is None:
             continue
@@ -324,7 +339,33 @@ def find_overlaps(
             low = cand & -cand
             j = i + low.bit_length()  # bit position p -> entry i + 1 + p
             cand ^= low
-            example = _pair(entry, compiled[j])  # type: ignore[arg-type]
+            memo = (canon[i], canon[j])
+            if memo not in examples:
+                examples[memo] = _pair(entry, compiled[j])  # type: ignore[arg-type]
+            example = examples[memo]
             if example is not None:
                 out.append((entries[i][0], entries[j][0], example))
     return out
+
+
+class SelectorError(ValueError):
+    """apimachinery's LabelSelectorAsSelector would fail: Terway errors for every pod it meets."""
+
+
+def selector_matches(sel: Selector, labels: Mapping[str, str]) -> bool:
+    """`LabelSelectorAsSelector(sel).Matches(labels)`: an empty selector matches everything; NotIn and
+    DoesNotExist hold for an absent key. Raises SelectorError where apimachinery returns an error."""
+    reqs, problems = _parse(sel)
+    if problems:
+        raise SelectorError("; ".join(problems))
+    for key, op, values in reqs:
+        present = key in labels
+        ok = {
+            "In": present and labels.get(key) in values,
+            "NotIn": not present or labels.get(key) not in values,
+            "Exists": present,
+            "DoesNotExist": not present,
+        }[op]
+        if not ok:
+            return False
+    return True

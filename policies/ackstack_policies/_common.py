@@ -217,6 +217,13 @@ MANDATORY_ENVIRONMENTS_SCHEMA = {
 }
 
 
+def malformed_message(exc: Exception) -> str:
+    """What a policy reports (at its own level: fail closed) when the properties are not what it can read."""
+    detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+    return (f"cannot evaluate this policy: the resource properties are malformed ({type(exc).__name__}"
+            f"{': ' + detail if detail else ''}); fix the input so the check can run.")
+
+
 class AckResourcePolicy(ResourceValidationPolicy):
     """A ResourceValidationPolicy running one pure check for a set of resource types."""
 
@@ -252,7 +259,10 @@ class AckResourcePolicy(ResourceValidationPolicy):
         if args.resource_type not in self.resource_types:
             return
         config = effective_config(self.config_schema, args.get_config())
-        messages = self.check(plain(args.props), config)
+        try:
+            messages = self.check(plain(args.props), config)
+        except Exception as exc:  # noqa: BLE001 - malformed properties: a diagnostic, never a crashed run
+            messages = [malformed_message(exc)]
         if (
             messages
             and self.stack_escalation
@@ -288,8 +298,10 @@ class AckStackPolicy(StackValidationPolicy):
         enforcement_level: EnforcementLevel,
         check: StackCheck,
         config_schema: PolicyConfigSchema | None = None,
+        stack_escalation: bool = False,
     ) -> None:
         self.check = check
+        self.stack_escalation = stack_escalation
         super().__init__(
             name=name,
             description=description,
@@ -304,7 +316,25 @@ class AckStackPolicy(StackValidationPolicy):
         return self.check(resources, effective_config(self.config_schema, config))
 
     def _validate(self, args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        resources = [
+        try:
+            resources = self._resources(args)
+        except Exception as exc:  # noqa: BLE001 - malformed properties: a diagnostic, never a crashed run
+            report_violation(malformed_message(exc), None)
+            return
+        config = effective_config(self.config_schema, args.get_config())
+        try:
+            found = self.check(resources, config)
+        except Exception as exc:  # noqa: BLE001 - malformed properties: a diagnostic, never a crashed run
+            found = [(malformed_message(exc), None)]
+        if found and self.stack_escalation and stack_matches(current_stack(),
+                                                             config.get("mandatoryEnvironments") or []):
+            report_violation = escalate_to_mandatory(report_violation)
+        for message, urn in found:
+            report_violation(message, urn)
+
+    @staticmethod
+    def _resources(args: StackValidationArgs) -> list[StackResource]:
+        return [
             StackResource(
                 r.urn,
                 r.resource_type,
@@ -315,5 +345,3 @@ class AckStackPolicy(StackValidationPolicy):
             )
             for r in args.resources
         ]
-        for message, urn in self.run_check(resources, args.get_config()):
-            report_violation(message, urn)

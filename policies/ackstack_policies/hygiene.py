@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ipaddress
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
-from ._common import MANDATORY_ENVIRONMENTS_SCHEMA, AckResourcePolicy, Check, get, is_true, skip_unknown
+from ._common import (
+    MANDATORY_ENVIRONMENTS_SCHEMA,
+    AckResourcePolicy,
+    AckStackPolicy,
+    Check,
+    StackResource,
+    Unknown,
+    get,
+    is_true,
+    is_unknown,
+    skip_unknown,
+)
 from .types_ import MANAGED_KUBERNETES, NODE_POOL, SECURITY_GROUP_RULE
 
 
@@ -77,7 +89,14 @@ def check_encrypted_system_disk(props: Mapping[str, Any], config: Mapping[str, A
     return []
 
 
-_OPEN_CIDRS = {"0.0.0.0/0", "::/0"}
+def _network(cidr: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The block a rule's source means, however it is spelled (`0.0.0.0/00`, `0.0.0.0/0.0.0.0`, ` ::/0`)."""
+    if not isinstance(cidr, str):
+        return None
+    try:
+        return ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return None
 
 
 def _port_range(value: Any) -> tuple[int, int] | None:
@@ -88,30 +107,87 @@ def _port_range(value: Any) -> tuple[int, int] | None:
     return low, high
 
 
+def _admin_ports(config: Mapping[str, Any]) -> list[int]:
+    return sorted({int(p) for p in config.get("adminPorts") or []})
+
+
+def _exposure(props: Mapping[str, Any], ports: list[int]):
+    """(protocol, source network, admin ports exposed or None for every port) of an accepting ingress rule
+    that exposes something, else None."""
+    if str(get(props, "type") or "").lower() != "ingress":
+        return None
+    if str(get(props, "policy") or "accept").lower() != "accept":
+        return None
+    net = _network(get(props, "cidrIp") or get(props, "ipv6CidrIp"))
+    if net is None:
+        return None
+    protocol = str(get(props, "ipProtocol") or "").lower()
+    span = _port_range(get(props, "portRange") or "-1/-1")
+    if protocol == "all" or span == (-1, -1):
+        return protocol, net, None
+    if span is None or protocol not in {"tcp", "udp"}:
+        return None
+    exposed = frozenset(p for p in ports if span[0] <= p <= span[1])
+    return (protocol, net, exposed) if exposed else None
+
+
 @skip_unknown
 def check_open_admin_ports(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     """SSH/RDP (or everything) open to the internet is the classic compromise path."""
-    if str(get(props, "type") or "").lower() != "ingress":
+    exposure = _exposure(props, _admin_ports(config))
+    if exposure is None or exposure[1].prefixlen != 0:
         return []
-    if str(get(props, "policy") or "accept").lower() != "accept":
-        return []
+    protocol, net, exposed = exposure
     cidr = get(props, "cidrIp") or get(props, "ipv6CidrIp")
-    if cidr not in _OPEN_CIDRS:
-        return []
-    protocol = str(get(props, "ipProtocol") or "").lower()
-    port_range = get(props, "portRange") or "-1/-1"
+    spelled = f"{cidr} (= {net})" if str(cidr) != str(net) else str(cidr)
     if protocol == "all":
-        return [f"ipProtocol is 'all' from {cidr}; this opens every port to the internet."]
-    span = _port_range(port_range)
-    if span == (-1, -1):
-        return [f"portRange is -1/-1 from {cidr}; this opens every port to the internet."]
-    if span is None or protocol not in {"tcp", "udp"}:
-        return []
-    ports = [int(p) for p in config.get("adminPorts") or []]
-    exposed = [p for p in ports if span[0] <= p <= span[1]]
-    if exposed:
-        return [f"portRange {port_range} from {cidr} exposes admin port(s) {', '.join(map(str, exposed))}."]
-    return []
+        return [f"ipProtocol is 'all' from {spelled}; this opens every port to the internet."]
+    if exposed is None:
+        return [f"portRange is -1/-1 from {spelled}; this opens every port to the internet."]
+    return [f"portRange {get(props, 'portRange')} from {spelled} exposes admin port(s) "
+            f"{', '.join(map(str, sorted(exposed)))}."]
+
+
+def _group_of(rule: StackResource) -> Any:
+    """The security group a rule belongs to: its id when known, else what its id is computed from."""
+    group = rule.props.get("securityGroupId")
+    if isinstance(group, str) and not is_unknown(group):
+        return group
+    return tuple(rule.property_dependencies.get("securityGroupId") or ()) or rule.parent
+
+
+def check_open_admin_ports_union(resources: Sequence[StackResource], config: Mapping[str, Any]
+                                 ) -> list[tuple[str, str | None]]:
+    """sg-no-open-admin-ports over a group's rules together: two /1 rules are the whole internet too."""
+    ports = _admin_ports(config)
+    groups: dict[Any, list[tuple[StackResource, tuple]]] = {}
+    for r in resources:
+        if r.type != SECURITY_GROUP_RULE:
+            continue
+        try:
+            exposure = _exposure(r.props, ports)
+        except Unknown:
+            continue
+        if exposure is not None and exposure[1].prefixlen != 0:  # one open rule alone: the resource policy's
+            groups.setdefault(_group_of(r), []).append((r, exposure))
+    findings: list[tuple[str, str | None]] = []
+    for rules in groups.values():
+        for protocol in ("tcp", "udp"):
+            for version, size in ((4, 2**32), (6, 2**128)):
+                open_ports = []
+                for port in ports:
+                    nets = [e[1] for _r, e in rules if e[1].version == version and e[0] in (protocol, "all")
+                            and (e[2] is None or port in e[2])]
+                    if nets and sum(n.num_addresses for n in ipaddress.collapse_addresses(nets)) == size:
+                        open_ports.append(port)
+                if open_ports:
+                    names = sorted(r.name for r, e in rules if e[1].version == version)
+                    shown = ", ".join(f"`{n}`" for n in names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6
+                                                                     else "")
+                    findings.append((f"rules {shown} together accept {protocol} admin port(s) "
+                                     f"{', '.join(map(str, open_ports))} from every IPv{version} address (their CIDRs "
+                                     f"cover {'0.0.0.0/0' if version == 4 else '::/0'}).", rules[0][0].urn))
+    return findings
 
 
 def _hygiene(
@@ -183,6 +259,22 @@ SG_NO_OPEN_ADMIN_PORTS = _hygiene(
     },
 )
 
+_ADMIN_PORTS_SCHEMA = {
+    "type": "array",
+    "items": {"type": "integer"},
+    "default": [22, 3389],
+    "description": "Ports that must never be reachable from 0.0.0.0/0.",
+}
+SG_NO_OPEN_ADMIN_PORTS_COMBINED = AckStackPolicy(
+    name="sg-no-open-admin-ports-combined",
+    description="A security group's rules together must not open admin ports to every address "
+                "(e.g. 0.0.0.0/1 plus 128.0.0.0/1).",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    check=check_open_admin_ports_union,
+    config_schema=_schema(adminPorts=dict(_ADMIN_PORTS_SCHEMA)),
+    stack_escalation=True,
+)
+
 POLICIES = [
     ACK_DELETION_PROTECTION,
     ACK_PRIVATE_API_SERVER,
@@ -192,3 +284,4 @@ POLICIES = [
     NODEPOOL_ENCRYPTED_SYSTEM_DISK,
     SG_NO_OPEN_ADMIN_PORTS,
 ]
+STACK_POLICIES = [SG_NO_OPEN_ADMIN_PORTS_COMBINED]

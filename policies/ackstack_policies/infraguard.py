@@ -103,10 +103,15 @@ def check_risky_ports(props: Mapping[str, Any], config: Mapping[str, Any]) -> li
     return []
 
 
+def _ack_required(props: Mapping[str, Any]) -> bool:
+    """A cluster-group rule ackstack adds because ACK needs it (components/cluster_security.py)."""
+    return str(get(props, "description") or "").startswith(C.ACK_REQUIRED_RULE_DESCRIPTION_PREFIX)
+
+
 @skip_unknown
 def check_all_ports_or_protocols(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     """An ingress accept rule names its protocol and ports; "everything" hides what the group is for."""
-    if not _ingress_accept(props):
+    if not _ingress_accept(props) or _ack_required(props):
         return []
     cidr = str(get(props, "cidrIp") or get(props, "ipv6CidrIp") or "")
     if cidr and _exempt(cidr, config):
@@ -124,7 +129,8 @@ def check_all_ports_or_protocols(props: Mapping[str, Any], config: Mapping[str, 
 @skip_unknown
 def check_egress_all_open(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     """Egress to everything on every port and protocol is what exfiltration needs."""
-    if str(get(props, "type") or "").lower() != "egress" or str(get(props, "policy") or "accept").lower() != "accept":
+    if (str(get(props, "type") or "").lower() != "egress" or str(get(props, "policy") or "accept").lower() != "accept"
+            or _ack_required(props)):
         return []
     cidr = get(props, "cidrIp") or get(props, "ipv6CidrIp")
     if (str(get(props, "ipProtocol") or "").lower() == "all" and str(get(props, "portRange") or "-1/-1") == "-1/-1"

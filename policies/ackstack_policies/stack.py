@@ -12,7 +12,8 @@ from typing import Any
 from pulumi_policy import EnforcementLevel
 
 from ackstack_core.podnetworking_checks import (
-    overlap_message,
+    grouped_overlap_message,
+    grouped_overlaps,
     zone_without_nodes_message,
     zones_without_nodes,
 )
@@ -116,7 +117,9 @@ def check_selector_overlap(
         name = (r.props.get("metadata") or {}).get("name") or r.name
         urns[name] = r.urn
         entries.append((name, selector.get("podSelector"), selector.get("namespaceSelector")))
-    return [(f"SEL001: {overlap_message(a, b, example)}", urns[b]) for a, b, example in find_overlaps(entries)]
+    grouped = grouped_overlaps(find_overlaps(entries), [name for name, _pod, _ns in entries])
+    return [(f"SEL001: {grouped_overlap_message(name, others, example)}", urns[name])
+            for name, others, example in grouped]
 
 
 PODNETWORKING_VSWITCH_ZONES = AckStackPolicy(

@@ -2,6 +2,7 @@
 
 MANAGED_KUBERNETES = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 NODE_POOL = "alicloud:cs/nodePool:NodePool"
+KUBERNETES_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
 SECURITY_GROUP = "alicloud:ecs/securityGroup:SecurityGroup"
 SECURITY_GROUP_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 VSWITCH = "alicloud:vpc/switch:Switch"
