@@ -37,7 +37,7 @@ from offline.testing import ROOT, run, stack_inventory
 
 YAML_CASES = 2000
 PROGRAM_EVERY = 50  # every 50th parsed case also runs the real program (~0.4 s each)
-CLI_CASES = 100
+CLI_CASES = 160
 STACKS = ("dev", "staging", "prod", "existing")
 TEXT = {s: (ROOT / f"Pulumi.{s}.yaml").read_text(encoding="utf-8") for s in STACKS}
 FACTS = {s: stack_inventory(s).cloud_facts() for s in STACKS}
@@ -139,10 +139,14 @@ def test_yaml_level_mutations_never_crash_leak_or_half_register(tmp_path, record
 
 
 def _option_file(rng: random.Random, tmp: Path, kind: str, valid: Path | None) -> str:
-    choice = rng.choice(["valid", "valid", "dir", "missing", "garbage", "bytes", "shape", "deep"])
+    choice = rng.choice(["valid", "valid", "mutated", "mutated", "dir", "missing", "garbage", "bytes", "shape",
+                         "deep"])
     target = tmp / f"{kind}-{rng.randrange(10**9)}"
     if choice == "valid" and valid is not None:
         return str(valid)
+    if choice == "mutated" and valid is not None:
+        target.write_bytes(mutate(rng, valid.read_text(encoding="utf-8")))
+        return str(target)
     if choice == "dir":
         target.mkdir()
     elif choice == "garbage":
@@ -180,7 +184,7 @@ def test_cli_options_exit_0_1_or_2_with_one_line_and_no_secret(tmp_path, record_
         inventory = ROOT / "inventory" / f"{stack}.yaml"
         for option, valid in (("--inventory", inventory if inventory.exists() else None), ("--compare", previous),
                               ("--policy-pack-config", policy_config)):
-            if rng.random() < 0.4:
+            if rng.random() < (0.9 if option == "--inventory" and stack == "existing" else 0.4):
                 argv += [option, _option_file(rng, tmp_path, option.strip("-"), valid)]
         out = None
         if rng.random() < 0.4:
