@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ackstack_core import constants as C
 from components import netmath
 from components.plan import NetworkPlan
+from components.podnetworking_reach import podnetworking_reach
 from components.validation.findings import config_path
 
 _ROLE_ORDER = {"node": 0, "pod": 1, "podnetworking": 2, "external": 3}
@@ -224,6 +225,10 @@ def _podnetworking_usage(plan: NetworkPlan) -> _PnUsage:
     pod_vswitches = [v.key for v in plan.by_role("pod")]
     for index, pn in enumerate(plan.config.pod_networkings):
         zones: set[str] = set()
+        if not podnetworking_reach(pn, plan).applies:  # its pods keep the shared ENI: no member-ENI demand
+            usage.zones.append(frozenset())
+            usage.exclusive.append(False)
+            continue
         for ref in dict.fromkeys(pn.v_switch_options or pod_vswitches):
             fact = plan.vswitches.get(ref) or by_id.get(ref)
             if fact is None:

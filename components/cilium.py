@@ -10,6 +10,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
+from components.cilium_render import resolve_chart_path
 from components.cilium_values import cilium_values, deep_merge, flatten, lookup, parse_api_server
 from components.plan import NetworkPlan
 
@@ -40,14 +41,19 @@ class Cilium(pulumi.ComponentResource):
         else:
             values = cilium_values(plan, None)
         self.values = pulumi.Output.from_input(values)
+        # The chart: a local package (CIL016 checked it is cilium <chartVersion>) or the (mirror) repository.
+        source = (dict(chart=str(resolve_chart_path(cilium.chart_path))) if cilium.chart_path else
+                  dict(chart=C.CILIUM_CHART_NAME, repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=cilium.repository)))
+        overlay_accepted = cilium.accept_overlay and cilium.routing_mode != "native"
         self.release = k8s.helm.v3.Release(
             name,
             name="cilium",
-            chart=C.CILIUM_CHART_NAME,
             version=cilium.chart_version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=cilium.repository),
             namespace=C.CILIUM_NAMESPACE,
             values=values,
+            # Read by the cilium-native-routing policy: a tunnel accepted in config is not a policy violation.
+            description=C.CILIUM_OVERLAY_ACCEPTED_DESCRIPTION if overlay_accepted else None,
+            **source,
             # No readiness wait: see the class docstring and docs/cilium.md ("Ordering").
             skip_await=True,
             atomic=False,  # atomic would re-enable waiting and purge the CNI on a slow first boot

@@ -2,6 +2,7 @@
 
 Values = ACK baseline (charts/cilium/values.yaml, reviewed data) <- plan overlay
 (charts/cilium/overlay.yaml.j2, rendered with the plan's figures and parsed with yaml.safe_load)
+<- image registry override (`cni.cilium.imageRegistry`, every image path of the pinned chart)
 <- the stack's `cni.cilium.values`, merged last. docs/cilium.md gives each key's provenance.
 """
 
@@ -14,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import yaml
+
+from ackstack_core import cilium_chart
+from ackstack_core import constants as C
 
 if TYPE_CHECKING:
     from components.plan import NetworkPlan
@@ -82,6 +86,7 @@ def overlay_values(plan: NetworkPlan, api_server: str | None) -> dict:
         k8s_service_host=host,
         k8s_service_port=port,
         hubble=cilium.hubble,
+        node_port_for_bpf_masquerade=bpf_masquerade_needs_node_port(cilium.chart_version),
     )
     overlay = yaml.safe_load(text) or {}
     if cilium.kube_proxy_replacement and host is None:
@@ -90,13 +95,42 @@ def overlay_values(plan: NetworkPlan, api_server: str | None) -> dict:
     return overlay
 
 
+def bpf_masquerade_needs_node_port(chart_version: str) -> bool:
+    """1.17/1.18 agents refuse BPF masquerading without BPF NodePort; 1.19 dropped the check and the key."""
+    line = cilium_chart.release_line(chart_version)
+    return C.CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT.get(line, True) if line else True
+
+
+def mirrored_repository(repository: str, registry: str) -> str:
+    """`quay.io/cilium/operator` + `registry.example.com/ns` -> `registry.example.com/ns/cilium/operator`."""
+    first, _, rest = repository.partition("/")
+    path = rest if rest and ("." in first or ":" in first or first == "localhost") else repository
+    return f"{registry.rstrip('/')}/{path}"
+
+
+def image_values(chart_version: str, registry: str | None) -> dict:
+    """`<image>.repository` moved to `registry` for every image path the pinned chart declares."""
+    facts, _ = cilium_chart.facts_for(chart_version)
+    if not registry or facts is None:
+        return {}
+    out: dict = {}
+    for dotted, repository in facts.images.items():
+        node = out
+        for step in dotted.split("."):
+            node = node.setdefault(step, {})
+        node["repository"] = mirrored_repository(repository, registry)
+    return out
+
+
 def cilium_values(plan: NetworkPlan, api_server: str | None) -> dict:
-    """Baseline <- plan overlay <- `cni.cilium.values`: exactly what the Helm release receives.
+    """Baseline <- plan overlay <- image registry <- `cni.cilium.values`: exactly what the Helm release receives.
 
     `api_server` is the cluster's intranet endpoint; it is only read with kube-proxy replacement.
     """
+    cilium = plan.config.cni.cilium
     merged = deep_merge(baseline_values(), overlay_values(plan, api_server))
-    return deep_merge(merged, dict(plan.config.cni.cilium.values))
+    merged = deep_merge(merged, image_values(cilium.chart_version, cilium.image_registry))
+    return deep_merge(merged, dict(cilium.values))
 
 
 def flatten(values: Any, prefix: str = "") -> dict[str, Any]:

@@ -71,14 +71,18 @@ class AckProCluster(pulumi.ComponentResource):
             service_cidr=spec.service_cidr,
             security_group_id=network.security_group(spec.security_group),
             deletion_protection=spec.deletion_protection,
+            # Explicit, though the provider forwards only `true` (GetOk drops false; ACK's default then applies:
+            # no public endpoint). load_balancer_spec is not sent: deprecated, no effect (provider schema :190).
             slb_internet_enabled=spec.api_server.public,
-            load_balancer_spec=spec.api_server.load_balancer_spec,
             enable_rrsa=spec.rrsa,
             control_plane_log_components=sorted(logs.components) if logs.enabled else None,
             control_plane_log_ttl=str(logs.ttl_days) if logs.enabled else None,
             control_plane_log_project=logs.project if logs.enabled else None,
             proxy_mode=spec.proxy_mode,
             encryption_provider_key=spec.secrets_encryption_kms_key_id,
+            # The provider suppresses every key change while disable_encryption (read back from the cluster) is
+            # true; saying false whenever a key is set makes adding a key after creation reach UpdateKMSEncryption.
+            disable_encryption=False if spec.secrets_encryption_kms_key_id else None,
             addons=cni.addons(plan),
             tags=tags,
             **cni.cluster_args(plan, network),
@@ -139,6 +143,7 @@ class AckProCluster(pulumi.ComponentResource):
     def _node_pool(self, name, plan: NetworkPlan, network: Network, pool: NodePoolConfig, password, tags):
         vswitches = sorted(plan.node_vswitches_in(pool.zones), key=lambda v: v.key)
         disk = pool.system_disk
+        key_name = pool.key_name or plan.config.cluster.key_name
         scaling = (
             {"enable": True, "min_size": pool.min_size, "max_size": pool.max_size} if pool.autoscaling else None
         )
@@ -157,13 +162,14 @@ class AckProCluster(pulumi.ComponentResource):
             system_disk_size=disk.size_gb,
             system_disk_encrypted=disk.encrypted,
             system_disk_kms_key=disk.kms_key_id,
-            management={"enable": True, "auto_repair": pool.auto_repair, "auto_upgrade": pool.auto_upgrade},
+            management={"enable": pool.managed, "auto_repair": pool.auto_repair, "auto_upgrade": pool.auto_upgrade},
             kubelet_configuration={"max_pods": str(pool.max_pods)} if pool.max_pods else None,
-            # securityGroupIds forces a new node pool (NODEPOOL_REPLACE_ON_CHANGE): sorted, so reordering the
+            # securityGroupIds forces a new node pool (ForceNew, offline/provider_model.field_change): sorted, so reordering the
             # config list never replaces the pool.
             security_group_ids=[network.security_group(ref) for ref in sorted(pool.security_groups)] or None,
-            key_name=pool.key_name,
-            password=pulumi.Output.secret(password) if password is not None and pool.key_name is None else None,
+            # One login method (key_name ConflictsWith password); CLU007 makes sure there is one.
+            key_name=key_name,
+            password=pulumi.Output.secret(password) if password is not None and key_name is None else None,
             image_type=pool.image_type,
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self),

@@ -158,7 +158,10 @@ class NodePoolConfig(Model):
     auto_repair: bool = True
     auto_upgrade: bool = False
     max_pods: int | None = Field(default=None, ge=8, le=1024)
-    key_name: str | None = None
+    # Login: an ECS key pair name (this pool; else cluster.keyName). Managed pools take only a key pair;
+    # `managed: false` pools may log in with the `ackstack:nodePassword` secret instead.
+    key_name: str | None = Field(default=None, min_length=2, max_length=128)
+    managed: bool = True
     image_type: str = "AliyunLinux3"
     security_groups: list[str] = Field(default_factory=list)
 
@@ -185,8 +188,10 @@ class NodePoolConfig(Model):
 
 
 class ApiServerConfig(Model):
+    # Sent explicitly; the provider passes only `true` on to ACK (docs/operations.md "Private API server").
     public: bool = False
-    load_balancer_spec: str = "slb.s2.small"
+    # Deprecated by the provider (no effect since PayByCLCU); accepted for old stack files, never sent.
+    load_balancer_spec: str | None = None
 
 
 class ControlPlaneLogsConfig(Model):
@@ -224,6 +229,8 @@ class ClusterConfig(Model):
     control_plane_logs: ControlPlaneLogsConfig = Field(default_factory=ControlPlaneLogsConfig)
     proxy_mode: Literal[C.KUBE_PROXY_MODES] = C.KUBE_PROXY_MODE_DEFAULT
     secrets_encryption_kms_key_id: str | None = None
+    # ECS key pair every node pool logs in with, unless the pool names its own.
+    key_name: str | None = Field(default=None, min_length=2, max_length=128)
     node_pools: list[NodePoolConfig] = Field(default_factory=list)
 
     _check_cidr = field_validator("service_cidr")(lambda v: v if v is None else _cidr(v))
@@ -258,6 +265,9 @@ class TerwayTrunkCni(Model):
     eni_security_groups: list[str] = Field(default_factory=list)
     network_policy: bool = False
     ipvlan: bool = False
+    # terway-controlplane `customStatefulWorkloadKinds`: owner kinds whose pods count as fixed-name (Fixed IP),
+    # besides StatefulSet and pods without owner (AliyunContainerService/terway pkg/utils/k8s.go:14-34).
+    custom_stateful_workload_kinds: list[str] = Field(default_factory=list)
 
 
 class CiliumConfig(Model):
@@ -269,6 +279,12 @@ class CiliumConfig(Model):
 
     chart_version: str = Field(default=C.CILIUM_CHART_VERSION, pattern=r"^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$")
     repository: str = Field(default=C.CILIUM_CHART_REPO, min_length=1)
+    # A local chart package (`.tgz`, e.g. the official package copied next to the project) instead of
+    # `repository`; its version must be `chartVersion` (CIL020). Relative paths are from the project root.
+    chart_path: str | None = Field(default=None, min_length=1)
+    # One registry (host[:port][/namespace]) for every image the chart pulls (agent, operator, envoy,
+    # hubble, certgen, ...): each default `<registry>/<path>` becomes `<imageRegistry>/<path>` (CIL018/CIL019).
+    image_registry: str | None = Field(default=None, min_length=1)
     ipam: Literal["kubernetes", "cluster-pool"] = "kubernetes"
     routing_mode: Literal["native", "tunnel"] = "native"
     accept_overlay: bool = False
@@ -363,6 +379,9 @@ class PodNetworkingConfig(Model):
     v_switch_select_options: VSwitchSelectOptions | None = Field(default=None, alias="vSwitchSelectOptions")
     eni_options: EniOptions | None = None
     workload_kinds: list[str] = Field(default_factory=list)
+    # `podSelector: {}` without a namespaceSelector matches every pod of every namespace (kube-system
+    # included); PNW015 refuses it unless this says it is meant.
+    match_all_pods: bool = False
 
 
 class NamespaceConfig(Model):

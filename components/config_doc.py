@@ -24,8 +24,10 @@ Keys live in the stack file `Pulumi.<stack>.yaml` under `config:`; top-level key
 `ackstack:` (plus `alicloud:region`). Unknown keys are errors. Nested objects are written as YAML
 mappings (the CLI stores them as structured config: `pulumi config set --path`).
 
-Secrets: `ackstack:nodePassword` (optional) is set with `pulumi config set --secret ackstack:nodePassword`;
-it is passed to node pools only as a Pulumi secret and is never printed.
+Node login: `cluster.keyName` (or `nodePools[i].keyName`) names an ECS key pair; managed node pools (the
+default) take only a key pair (CLU007). Secrets: `ackstack:nodePassword` (optional, only for `managed: false`
+pools without a key pair) is set with `pulumi config set --secret ackstack:nodePassword`; it is passed to node
+pools only as a Pulumi secret and is never printed.
 """
 
 

@@ -25,6 +25,7 @@ import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
 from components.cluster import kubernetes_access
+from components.cni.terway import terway_controlplane_config
 from components.plan import NetworkPlan
 
 
@@ -40,12 +41,15 @@ def current_eni_conf(raw: dict | str | None) -> dict:
     return value
 
 
-def merged_eni_conf(raw: dict | str | None, managed: bool) -> dict:
-    """`eni_conf` with trunking on (and the managed-cluster credential path); nothing else changes."""
+def merged_eni_conf(raw: dict | str | None, managed: bool, security_groups: list[str] | None = None) -> dict:
+    """`eni_conf` with trunking on (and the managed-cluster credential path) and, when `cni.eniSecurityGroups`
+    is given, Terway's `security_groups` list; nothing else changes."""
     conf = current_eni_conf(raw)
     conf[C.ENI_CONF_TRUNKING_KEY] = True
     if managed:
         conf[C.ENI_CONF_CREDENTIAL_PATH_KEY] = C.ENI_CONF_MANAGED_CREDENTIAL_PATH
+    if security_groups:
+        conf[C.ENI_CONF_SECURITY_GROUPS_KEY] = list(security_groups)
     return conf
 
 
@@ -67,6 +71,7 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
     kubeconfig: pulumi.Output[str]
     provider: k8s.Provider
     addons: dict[str, alicloud.cs.KubernetesAddon]
+    network_token: k8s.core.v1.Secret
     eni_config: k8s.core.v1.ConfigMapPatch
     terway_rollout: k8s.apps.v1.DaemonSetPatch
 
@@ -80,7 +85,34 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
         self.kubeconfig, self.provider = kubernetes_access(name, existing.cluster_id, parent=self)
         k8s_opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
 
-        text = eni_conf_text(merged_eni_conf(existing.eni_conf, existing.managed))
+        # The seed's precondition as a read: a cluster without the Secret fails the preview here, before
+        # eni-config (which depends on this read) or anything else changes.
+        self.network_token = k8s.core.v1.Secret.get(
+            f"{name}-addon-network-token",
+            f"{C.ADDON_NETWORK_TOKEN_NAMESPACE}/{C.ADDON_NETWORK_TOKEN_SECRET}",
+            opts=k8s_opts,
+        )
+        before_eni_config: list[pulumi.Resource] = [self.network_token]
+        cni = config.cni
+        self.addons: dict[str, alicloud.cs.KubernetesAddon] = {}
+        if getattr(cni, "version", None):
+            # The seed's step 2.4: terway-eniip is upgraded before trunking is turned on (TWY021 requires a
+            # known version). Retained: uninstalling the cluster's CNI is never what removing this means.
+            self.addons[C.ADDON_TERWAY_ENIIP] = alicloud.cs.KubernetesAddon(
+                f"{name}-addon-{C.ADDON_TERWAY_ENIIP}",
+                cluster_id=existing.cluster_id,
+                name=C.ADDON_TERWAY_ENIIP,
+                version=cni.version,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.network_token], retain_on_delete=True),
+            )
+            before_eni_config.append(self.addons[C.ADDON_TERWAY_ENIIP])
+
+        # cni.eniSecurityGroups reaches Terway through eni_conf `security_groups` (what ENIs and PodNetworkings
+        # without their own groups get); ids may be outputs of groups ackstack creates.
+        groups = [network.security_group(ref) for ref in getattr(config.cni, "eni_security_groups", [])]
+        text = pulumi.Output.all(*groups).apply(
+            lambda ids: eni_conf_text(merged_eni_conf(existing.eni_conf, existing.managed, list(ids)))
+        )
         # eni_conf's field is owned by ACK's add-on manager; force takes ownership of that one key.
         self.eni_config = k8s.core.v1.ConfigMapPatch(
             f"{name}-eni-config",
@@ -90,28 +122,33 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
                 "annotations": {C.PULUMI_PATCH_FORCE_ANNOTATION: "true"},
             },
             data={C.ENI_CONFIG_DATA_KEY: text},
-            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(retain_on_delete=True)),
+            opts=pulumi.ResourceOptions.merge(
+                k8s_opts, pulumi.ResourceOptions(retain_on_delete=True, depends_on=before_eni_config)
+            ),
         )
         # Terway reads eni_conf at start; a changed template annotation rolls the DaemonSet under its
         # own update strategy (one node at a time by default) instead of deleting every pod at once.
         self.terway_rollout = k8s.apps.v1.DaemonSetPatch(
             f"{name}-terway-rollout",
             metadata={"name": existing.terway_daemonset, "namespace": C.ENI_CONFIG_CONFIGMAP_NAMESPACE},
-            spec={"template": {"metadata": {"annotations": {C.TERWAY_ROLL_ANNOTATION: eni_conf_hash(text)}}}},
+            spec={"template": {"metadata": {"annotations": {C.TERWAY_ROLL_ANNOTATION: text.apply(eni_conf_hash)}}}},
             opts=pulumi.ResourceOptions.merge(
                 k8s_opts, pulumi.ResourceOptions(depends_on=[self.eni_config], retain_on_delete=True)
             ),
         )
-        cni = config.cni
-        self.addons = {
+        self.addons.update({
             C.ADDON_TERWAY_CONTROLPLANE: alicloud.cs.KubernetesAddon(
                 f"{name}-addon-{C.ADDON_TERWAY_CONTROLPLANE}",
                 cluster_id=existing.cluster_id,
                 name=C.ADDON_TERWAY_CONTROLPLANE,
                 version=getattr(cni, "controlplane_version", None),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.terway_rollout]),
+                config=terway_controlplane_config(plan),
+                # Retained like on new clusters (ADDONS_NEVER_UNINSTALLED): `pulumi destroy` of this stack must not
+                # uninstall the controller that PodNetworking pods of the adopted cluster depend on.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.terway_rollout],
+                                            retain_on_delete=C.ADDON_TERWAY_CONTROLPLANE in C.ADDONS_NEVER_UNINSTALLED),
             )
-        }
+        })
 
         from components.terway import install_terway_objects
 

@@ -6,6 +6,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from ackstack_core import constants as C
+from components.cluster_security import ack_required_rules
 from components.names import security_group_rule_name
 from components.plan import NetworkPlan
 
@@ -97,23 +98,21 @@ class Network(pulumi.ComponentResource):
             self.security_group_ids[sg.name] = group.id
             self.security_group_resources[sg.name] = group
             for rule in sg.rules:
-                alicloud.ecs.SecurityGroupRule(
-                    security_group_rule_name(name, sg.name, rule.name),
-                    security_group_id=group.id,
-                    type=rule.direction,
-                    ip_protocol=rule.protocol,
-                    port_range=rule.port_range,
-                    cidr_ip=rule.cidr,
-                    policy=rule.policy,
-                    priority=rule.priority,
-                    nic_type="intranet",
-                    description=rule.description or rule.name,
-                    opts=pulumi.ResourceOptions(parent=group),
-                )
+                _security_group_rule(security_group_rule_name(name, sg.name, rule.name), group, rule.direction, rule.protocol,
+                                     rule.port_range, rule.cidr, rule.description or rule.name,
+                                     policy=rule.policy, priority=rule.priority)
+            if sg.name == config.cluster.security_group:
+                self._cluster_rules(name, plan, sg.name, group)
 
         self.register_outputs(
             {"vpcId": self.vpc_id, "vswitchIds": self.vswitch_ids, "securityGroupIds": self.security_group_ids}
         )
+
+    def _cluster_rules(self, name: str, plan: NetworkPlan, key: str, group: alicloud.ecs.SecurityGroup) -> None:
+        """The rules ACK needs and does not add to a group it is given (components/cluster_security.py)."""
+        for rule in ack_required_rules(plan, plan.security_groups[key]):
+            _security_group_rule(security_group_rule_name(name, key, rule.name), group, rule.direction, rule.protocol,
+                                 rule.port_range, rule.cidr, f"ackstack: {rule.why}"[:C.SG_RULE_DESCRIPTION_MAX])
 
     def vswitch(self, ref: str) -> pulumi.Input[str]:
         """A vSwitch id from a config reference: a Network vSwitch name, or an id used as is."""
@@ -121,3 +120,23 @@ class Network(pulumi.ComponentResource):
 
     def security_group(self, ref: str) -> pulumi.Input[str]:
         return self.security_group_ids.get(ref, ref)
+
+
+def _security_group_rule(logical: str, group: alicloud.ecs.SecurityGroup, direction: str, protocol: str,
+                         port_range: str, cidr: str | None, description: str, policy: str = "accept",
+                         priority: int = 1) -> alicloud.ecs.SecurityGroupRule:
+    """One VPC (intranet) rule of `group`; no CIDR means the group itself is the peer."""
+    return alicloud.ecs.SecurityGroupRule(
+        logical,
+        security_group_id=group.id,
+        type=direction,
+        ip_protocol=protocol,
+        port_range=port_range,
+        cidr_ip=cidr,
+        source_security_group_id=group.id if cidr is None else None,
+        policy=policy,
+        priority=priority,
+        nic_type="intranet",
+        description=description,
+        opts=pulumi.ResourceOptions(parent=group),
+    )

@@ -33,6 +33,8 @@ class SecurityGroupFact:
     id: str | None = None
     vpc_id: str | None = None
     path: str = ""
+    # Adopted groups: the rules getSecurityGroupRules returned (camelCase rows); None for groups ackstack creates.
+    rules: tuple[dict, ...] | None = None
 
 
 @dataclass
@@ -55,6 +57,7 @@ class NetworkPlan:
     findings: list[Finding]
     instance_types: dict[str, C.InstanceTypeFacts]
     existing_cluster: dict | None = None  # ACK's description of an adopted cluster (cluster.existing)
+    node_password_set: bool = False  # the `ackstack:nodePassword` secret is given (its value stays out of the plan)
 
     def vswitch(self, ref: str) -> VSwitchFact | None:
         """A vSwitch by config name or by id."""
@@ -150,7 +153,8 @@ def build_plan(config: StackConfig, facts: CloudFacts) -> NetworkPlan:
         if actual != sg.type:
             findings.append(Finding("NET013", "error", f"{path}.type",
                                     f"config says {sg.type} but security group {sg.id} is {actual}"))
-        groups[sg.name] = SecurityGroupFact(sg.name, actual, sg.id, found.get("vpcId"), path)
+        groups[sg.name] = SecurityGroupFact(sg.name, actual, sg.id, found.get("vpcId"), path,
+                                            tuple(found.get("rules") or ()))
     for sg_id, found in facts.security_groups.items():
         if not any(g.id == sg_id for g in groups.values()):
             groups[sg_id] = SecurityGroupFact(sg_id, _sg_type(found), sg_id, found.get("vpcId"), "")
@@ -181,6 +185,21 @@ def build_plan(config: StackConfig, facts: CloudFacts) -> NetworkPlan:
     return NetworkPlan(config, vswitches, groups, vpc_cidr, vpc_id, findings, instance_types, existing_cluster)
 
 
+def _security_group_rules(group_id: str) -> list[dict]:
+    """The group's VPC (intranet) rules, both directions, as camelCase rows for the cluster-group check."""
+    import pulumi_alicloud as alicloud
+
+    rows = alicloud.ecs.get_security_group_rules(group_id=group_id, nic_type="intranet").rules or []
+    keys = ("direction", "ip_protocol", "port_range", "source_cidr_ip", "source_group_id", "dest_cidr_ip",
+            "dest_group_id", "policy")
+    return [{_camel(k): getattr(row, k, None) for k in keys} for row in rows]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
 def _sg_type(record: dict) -> str:
     """The ECS API says `normal` for basic security groups."""
     raw = record.get("securityGroupType") or record.get("type") or "normal"
@@ -202,11 +221,15 @@ def read_cloud_facts(vswitch_ids: list[str], sg_ids: list[str], vpc_ids: list[st
             facts.vswitches[row.id] = {"zoneId": row.zone_id, "cidrBlock": row.cidr_block, "vpcId": row.vpc_id}
     if sg_ids:
         for row in alicloud.ecs.get_security_groups(ids=sg_ids).groups:
-            facts.security_groups[row.id] = {"securityGroupType": row.security_group_type, "vpcId": row.vpc_id}
+            facts.security_groups[row.id] = {"securityGroupType": row.security_group_type, "vpcId": row.vpc_id,
+                                             "rules": _security_group_rules(row.id)}
     if vpc_ids:
         for row in alicloud.vpc.get_networks(ids=vpc_ids).vpcs:
             facts.vpcs[row.id] = {"cidrBlock": row.cidr_block}
     if cluster_ids:
         for row in alicloud.cs.get_clusters(ids=list(cluster_ids)).clusters:
             facts.clusters[row.id] = {"clusterSpec": row.cluster_spec, "vpcId": row.vpc_id}
+        for cluster_id in facts.clusters:
+            rows = alicloud.cs.get_kubernetes_addons(cluster_id=cluster_id).addons
+            facts.clusters[cluster_id]["addons"] = {row.name: row.current_version for row in rows}
     return facts

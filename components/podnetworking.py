@@ -107,11 +107,18 @@ def podnetworking_spec(
 
 
 def podnetworking_manifest(entry: PodNetworkingConfig, plan: NetworkPlan, **resolvers: Resolver) -> dict:
-    """The whole object as `kubectl apply -f` would take it (cluster-scoped: no namespace)."""
+    """The whole object as `kubectl apply -f` would take it (cluster-scoped: no namespace).
+
+    `pulumi.com/waitFor` makes `pulumi up` wait until terway-controlplane sets status Ready: the pod
+    webhook uses only Ready PodNetworkings, and only for pods created afterwards, so nothing that
+    depends on this object may start before (AliyunContainerService/terway v1.17.5
+    pkg/controller/webhook/mutating.go:310, operations CREATE in the chart's webhook.yaml:14-18).
+    """
     return {
         "apiVersion": C.PODNETWORKING_API_VERSION,
         "kind": C.PODNETWORKING_KIND,
-        "metadata": {"name": entry.name},
+        "metadata": {"name": entry.name,
+                     "annotations": {C.PULUMI_WAIT_FOR_ANNOTATION: C.PODNETWORKING_WAIT_FOR_READY}},
         "spec": podnetworking_spec(entry, plan, **resolvers),
     }
 

@@ -6,28 +6,35 @@ a half-created stack behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pulumi
 
 from components.config_loader import load, read_runtime_config
-from components.plan import NetworkPlan, build_plan, read_cloud_facts, referenced_ids
+from components.plan import CloudFacts, NetworkPlan, build_plan, read_cloud_facts, referenced_ids
 from components.secrets import Concealer, secret_texts, stack_file_secure_paths
 from components.validation.catalog import run_rules
 from components.validation.findings import Finding, ValidationFailed, has_errors
 
 
-def validate(raw_config: dict, concealer: Concealer | None = None
+def validate(raw_config: dict, concealer: Concealer | None = None,
+             read_facts: Callable[..., CloudFacts] = read_cloud_facts,
              ) -> tuple[NetworkPlan | None, list[Finding], dict[str, str]]:
     """Parse and check a config map; returns the plan only when there is no error.
-    Findings never hold a secret text (`concealer` knows them)."""
+
+    Findings never hold a secret text (`concealer` knows them). `read_facts(vswitch_ids, sg_ids,
+    vpc_ids, cluster_ids)` reads adopted objects: invokes in the program, the inventory for
+    `python -m offline verify`.
+    """
     concealer = concealer or Concealer(())
     loaded = load(raw_config, concealer)
     if concealer and (secret_names := concealer.name_findings(raw_config)):
         return None, redacted(loaded.findings + secret_names, concealer), loaded.secrets
     if loaded.config is None:
         return None, redacted(loaded.findings, concealer), loaded.secrets
-    plan = build_plan(loaded.config, read_cloud_facts(*referenced_ids(loaded.config)))
+    plan = build_plan(loaded.config, read_facts(*referenced_ids(loaded.config)))
+    plan.node_password_set = bool(loaded.secrets.get("nodePassword"))
     findings = redacted(run_rules(plan), concealer)
     return (None if has_errors(findings) else plan), findings, loaded.secrets
 

@@ -12,6 +12,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
+from ackstack_core.selectors import SelectorError
+from ackstack_core.selectors import selector_matches as core_selector_matches
 from components.config import LabelSelector, NamespaceConfig
 from components.plan import NetworkPlan
 from components.podnetworking import PodNetworking
@@ -20,21 +22,12 @@ _NAME_LABEL = "kubernetes.io/metadata.name"
 
 
 def selector_matches(selector: LabelSelector, labels: dict[str, str]) -> bool:
-    """Kubernetes label-selector semantics over one label set (an empty selector matches all)."""
-    if any(labels.get(k) != v for k, v in selector.match_labels.items()):
+    """Kubernetes label-selector semantics over one label set (an empty selector matches all); an invalid
+    selector matches nothing here (SEL002 refuses it)."""
+    try:
+        return core_selector_matches(selector.as_k8s(), labels)
+    except SelectorError:
         return False
-    for req in selector.match_expressions:
-        present = req.key in labels
-        value = labels.get(req.key)
-        ok = {
-            "In": present and value in req.values,
-            "NotIn": not present or value not in req.values,
-            "Exists": present,
-            "DoesNotExist": not present,
-        }[req.operator]
-        if not ok:
-            return False
-    return True
 
 
 def namespace_labels(ns: NamespaceConfig) -> dict[str, str]:

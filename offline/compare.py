@@ -9,8 +9,12 @@ the previous file's `resources`), matched by URN. Findings:
   changing in place (Terway <-> BYOCNI). ACK cannot do either on a running cluster.
 - REP003 (warning): a cluster, VPC or vSwitch of the previous preview is gone (renamed or removed), so
   `pulumi up` would delete it.
+- REP004 (warning): a create-only input changed: the provider's Update ignores it, so the change never
+  reaches the running resource; the message says what to do instead.
+- REP005 (warning): the secrets-encryption KMS key is removed, which turns nothing off.
 
-Replace-forcing fields come from `ackstack_core.constants` (each with its source); see docs/operations.md.
+Whether a field updates, replaces or is ignored comes from `offline.provider_model.field_change` (the
+provider schema extracted at a recorded commit); see docs/operations.md.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from ackstack_core import constants as C
+from offline.compare_pinning import fixed_zone_pinning
 from offline.preview import InputError
+from offline.provider_model import create_only_advice, field_change, normalise_inputs, source_of
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_NODEPOOL = "alicloud:cs/nodePool:NodePool"
@@ -29,19 +35,14 @@ T_VPC = "alicloud:vpc/network:Network"
 T_SG = "alicloud:ecs/securityGroup:SecurityGroup"
 T_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
 
-REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
-    T_CLUSTER: C.CLUSTER_REPLACE_ON_CHANGE,
-    T_NODEPOOL: C.NODEPOOL_REPLACE_ON_CHANGE,
-    T_VSWITCH: C.VSWITCH_REPLACE_ON_CHANGE,
-    T_VPC: C.VPC_REPLACE_ON_CHANGE,
-    T_SG: C.SECURITY_GROUP_REPLACE_ON_CHANGE,
-    T_ADDON: C.KUBERNETES_ADDON_REPLACE_ON_CHANGE,
-}
+T_SG_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 _DELETION_WATCHED = (T_CLUSTER, T_VPC, T_VSWITCH)
+# Create-only cluster inputs ackstack itself keeps out of diffs (ignore_changes) and manages otherwise.
+_IGNORED_BY_PROGRAM = ("addons",)
 _UNKNOWN = ("[unknown]", "[secret]")  # not comparable offline
 _EMPTY = (None, "", [], {})
 _LABEL = {T_CLUSTER: "cluster", T_NODEPOOL: "node pool", T_VSWITCH: "vSwitch", T_VPC: "VPC", T_SG: "security group",
-          T_ADDON: "add-on"}
+          T_ADDON: "add-on", T_SG_RULE: "security-group rule"}
 
 
 def load_previous(path: str | Path) -> list[dict]:
@@ -78,17 +79,29 @@ def compare_findings(result: Any, previous_json_path: str | Path) -> list[dict]:
     findings: list[dict] = []
     for urn, now in current.items():
         before = previous.get(urn)
-        if before is None or now["type"] not in REPLACE_ON_CHANGE:
+        if before is None or now["type"] not in _LABEL:
             continue
-        old_inputs, new_inputs = before.get("inputs") or {}, now.get("inputs") or {}
-        for field in REPLACE_ON_CHANGE[now["type"]]:
+        old_inputs = normalise_inputs(now["type"], before.get("inputs") or {})
+        new_inputs = normalise_inputs(now["type"], now.get("inputs") or {})
+        for field in sorted(set(old_inputs) | set(new_inputs)):
             old, new = old_inputs.get(field), new_inputs.get(field)
-            if not _changed(old, new):
+            change = field_change(now["type"], field)
+            if change == "update" or not _changed(old, new):
                 continue
-            findings.append(_finding("REP001", "warning", paths.path(now, field), urn,
-                                     f"{_LABEL[now['type']]} `{now['name']}` would be REPLACED: `{field}` changes "
-                                     f"from {_show(old)} to {_show(new)} (pulumi-alicloud cannot update it in place)"))
+            if change == "replace":
+                findings.append(_finding(
+                    "REP001", "warning", paths.path(now, field), urn,
+                    f"{_LABEL[now['type']]} `{now['name']}` would be REPLACED: `{field}` changes from {_show(old)} "
+                    f"to {_show(new)} (ForceNew in pulumi-alicloud, {source_of(now['type'], field)})"))
+            elif now["type"] != T_CLUSTER or field not in _IGNORED_BY_PROGRAM:
+                findings.append(_finding(
+                    "REP004", "warning", paths.path(now, field), urn,
+                    f"{_LABEL[now['type']]} `{now['name']}`: `{field}` changes from {_show(old)} to {_show(new)}, but "
+                    f"the provider only sends it at creation ({source_of(now['type'], field)}); the change will NOT "
+                    f"reach the running resource. Instead: {create_only_advice(now['type'], field)}"))
+    findings += _kms_removed(previous, current)
     findings += _one_way_switches(previous, current, paths)
+    findings += fixed_zone_pinning(previous, current)  # REP010 (offline/compare_pinning.py, issue 12)
     if result.resources:  # a blocked preview registers nothing: no deletion to warn about
         for urn, before in previous.items():
             if before.get("type") in _DELETION_WATCHED and urn not in current:
@@ -96,6 +109,26 @@ def compare_findings(result: Any, previous_json_path: str | Path) -> list[dict]:
                                          f"{_LABEL[before['type']]} `{before.get('name', '')}` of the previous preview "
                                          "is gone: `pulumi up` would DELETE it (renamed or removed in config)"))
     return findings
+
+
+def _kms_removed(previous: dict[str, dict], current: dict[str, dict]) -> list[dict]:
+    """REP005: dropping the secrets-encryption key sends nothing (UpdateKMSEncryption gets no key, disable_encryption
+    is not said), so Secrets stay encrypted while the config says otherwise."""
+    out = []
+    for urn, now in current.items():
+        before = previous.get(urn)
+        if before is None or now["type"] != T_CLUSTER:
+            continue
+        old = (before.get("inputs") or {}).get("encryptionProviderKey")
+        new = (now.get("inputs") or {}).get("encryptionProviderKey")
+        if old not in _EMPTY and old not in _UNKNOWN and new in _EMPTY:
+            out.append(_finding(
+                "REP005", "warning", "ackstack:cluster.secretsEncryptionKmsKeyId", urn,
+                f"cluster `{now['name']}`: removing secretsEncryptionKmsKeyId ({old}) does not turn Secrets encryption "
+                "off: the provider sends no key and ackstack does not set disable_encryption, so the cluster keeps "
+                f"encrypting with the old key ({source_of(T_CLUSTER, 'disableEncryption')}). Keep the key, or turn "
+                "encryption off in the ACK console deliberately"))
+    return out
 
 
 # ---------------------------------------------------------------- one-way switches
@@ -191,7 +224,9 @@ class _ConfigPaths:
     """Config path of a resource field, when the parsed config says which entry made the resource."""
 
     _CLUSTER = {"podCidr": "cni.podCidr", "nodeCidrMask": "cni.nodeCidrMask", "serviceCidr": "cluster.serviceCidr",
-                "proxyMode": "cluster.proxyMode"}
+                "proxyMode": "cluster.proxyMode", "slbInternetEnabled": "cluster.apiServer.public",
+                "loadBalancerSpec": "cluster.apiServer.loadBalancerSpec",
+                "encryptionProviderKey": "cluster.secretsEncryptionKmsKeyId", "podVswitchIds": "network.vswitches"}
 
     def __init__(self, config: Any):
         self.config = config
@@ -215,6 +250,13 @@ class _ConfigPaths:
             for index, group in enumerate(config.network.security_groups):
                 if name == f"{env}-sg-{group.name}":
                     return f"ackstack:network.securityGroups[{index}]" + (".type" if field == "securityGroupType" else "")
+        if kind == T_SG_RULE:
+            for index, group in enumerate(config.network.security_groups):
+                for r_index, item in enumerate(group.rules):
+                    if name == f"{env}-sg-{group.name}-{item.name}":
+                        return f"ackstack:network.securityGroups[{index}].rules[{r_index}]"
+                if name.startswith(f"{env}-sg-{group.name}-{C.ACK_SG_RULE_PREFIX}-"):
+                    return f"ackstack:network.securityGroups[{index}]"
         if kind == T_NODEPOOL:
             for index, pool in enumerate(config.cluster.node_pools):
                 if name.endswith(f"-np-{pool.name}"):

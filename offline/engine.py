@@ -19,10 +19,12 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from offline.inventory import Inventory
+from offline.provider_check import CheckFailure, check
 from offline.providers import ProviderAnswers
 
 SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
@@ -58,6 +60,8 @@ class ProgramRun:
     invokes: list[tuple[str, dict]]
     logs: list[tuple[str, str]]
     error: BaseException | None = None
+    # What the provider's Check would refuse (offline/provider_check.py), with the URN refused.
+    check_failures: list[tuple[str, CheckFailure]] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -78,12 +82,15 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, answers: ProviderAnswers):
         super().__init__(answers)
         self.registrations: list[Registration] = []
+        self.check_failures: list[tuple[str, CheckFailure]] = []
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response
         inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        if request.custom:
+            self.check_failures += [(response.urn, f) for f in check(request.type, request.name, inputs)]
         self.registrations.append(
             Registration(
                 urn=response.urn,
@@ -168,6 +175,11 @@ def _run(program, config, stack, project, secret_keys, inventory, preview) -> Pr
     logger.addHandler(_ListHandler(logs))
     pulumi.runtime.set_mocks(answers, project=project, stack=stack, preview=preview, monitor=monitor, logger=logger)
     pulumi.runtime.set_all_config({k: _config_text(v) for k, v in config.items()}, secret_keys)
+    # The SDK's settings can share the RPC manager and the set of pending outputs between runs (as
+    # pulumi.runtime.test does, start clean): a failed output of one run (e.g. a webhook denial answered
+    # by the mocks) would otherwise be awaited, and re-raised, by the next run.
+    SETTINGS.rpc_manager.clear()
+    SETTINGS.outputs.clear()
 
     if isinstance(program, str | Path):
         path = Path(program)
@@ -190,8 +202,11 @@ def _run(program, config, stack, project, secret_keys, inventory, preview) -> Pr
         error = exc
     finally:
         gc.set_threshold(*thresholds)
+    if error is None and answers.refusals:
+        error = answers.refusals[0]  # `pulumi up` stops at the first refused object
     outputs, secret_outputs = _resolve_outputs()
-    return ProgramRun(stack, project, monitor.registrations, outputs, secret_outputs, answers.invokes, logs, error)
+    return ProgramRun(stack, project, monitor.registrations, outputs, secret_outputs, answers.invokes, logs, error,
+                      monitor.check_failures)
 
 
 def _config_text(value: Any) -> str:

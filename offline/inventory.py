@@ -76,14 +76,32 @@ class Inventory:
         return CloudFacts(
             vswitches={v["id"]: {"zoneId": v.get("zoneId"), "cidrBlock": v.get("cidrBlock"), "vpcId": v.get("vpcId")}
                        for v in self.vswitches},
-            security_groups={g["id"]: {"securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId")}
+            security_groups={g["id"]: {"securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId"),
+                                       "rules": [security_group_rule_row(r) for r in g.get("rules") or []]}
                              for g in self.security_groups},
             vpcs={v["id"]: {"cidrBlock": v.get("cidrBlock")} for v in self.vpcs},
-            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId")}
+            clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId"),
+                                "addons": dict(c.get("addons") or {}),
+                                **({"secrets": list(c["secrets"])} if c.get("secrets") is not None else {})}
                       for c in self.clusters},
         )
+
+    def security_group_rules(self, group_id: str) -> list[dict]:
+        group = self.find("securityGroups", group_id) or {}
+        return [security_group_rule_row(r) for r in group.get("rules") or []]
 
     def find(self, kind: str, id_: str) -> dict | None:
         items = {"vpcs": self.vpcs, "vswitches": self.vswitches, "securityGroups": self.security_groups,
                  "clusters": self.clusters}[kind]
         return next((i for i in items if i["id"] == id_), None)
+
+
+def security_group_rule_row(rule: dict) -> dict:
+    """An inventory rule (`direction`, `protocol`, `portRange`, `cidr` or `sourceGroupId`, `policy`) as the
+    getSecurityGroupRules data source returns it."""
+    ingress = rule.get("direction", "ingress") == "ingress"
+    cidr, group = rule.get("cidr", ""), rule.get("sourceGroupId", "")
+    return {"direction": "ingress" if ingress else "egress", "ipProtocol": rule.get("protocol", "all"),
+            "portRange": rule.get("portRange", "-1/-1"), "policy": rule.get("policy", "accept"),
+            "sourceCidrIp": cidr if ingress else "", "destCidrIp": "" if ingress else cidr,
+            "sourceGroupId": group if ingress else "", "destGroupId": "" if ingress else group}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -43,6 +44,32 @@ def _integral(value):
     return value
 
 
+def _write_rendered_release(result, reg, values: dict, manifests: Path) -> list[Path]:
+    """The Cilium release rendered by a real `helm template`, when helm and the chart package are here."""
+    from components import cilium_render
+
+    config = getattr(getattr(result.config, "cni", None), "cilium", None)
+    if config is None:
+        return []
+    package = cilium_render.chart_package(config.chart_version, config.chart_path)
+    if package is None or cilium_render.helm_binary() is None:
+        print(f"note: {reg.name} not rendered (needs helm, tools/install_helm.py, and the chart package "
+              f"cilium-{config.chart_version}.tgz in {cilium_render.REFERENCE_CHARTS} or cni.cilium.chartPath)",
+              file=sys.stderr)
+        return []
+    try:
+        documents = cilium_render.render(values, package, result.config.cluster.kubernetes_version)
+    except cilium_render.RenderError as exc:
+        path = manifests / f"helm-{_slug(reg.name)}-render-error.txt"
+        path.write_text(f"helm template {package.name} failed:\n{exc}\n", encoding="utf-8")
+        return [path]
+    path = manifests / f"helm-{_slug(reg.name)}-rendered.yaml"
+    path.write_text(f"# helm template cilium {package.name} --kube-version "
+                    f"{cilium_render.kube_version(result.config.cluster.kubernetes_version)}\n"
+                    + cilium_render.manifests_text(documents), encoding="utf-8")
+    return [path]
+
+
 def write_manifests(result, out: Path) -> list[Path]:
     written: list[Path] = []
     manifests = out / "manifests"
@@ -56,6 +83,7 @@ def write_manifests(result, out: Path) -> list[Path]:
             header = (f"# Helm release {reg.inputs.get('name', reg.name)}: chart {reg.inputs.get('chart')} "
                       f"{reg.inputs.get('version')} from {(reg.inputs.get('repositoryOpts') or {}).get('repo', '')}\n")
             path.write_text(header + yaml.safe_dump(values, sort_keys=True), encoding="utf-8")
+            written.extend(_write_rendered_release(result, reg, values, manifests))
         else:
             body = object_body(reg.inputs)
             kind = body.get("kind") or reg.type.rsplit(":", 1)[-1]

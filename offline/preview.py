@@ -126,9 +126,13 @@ def _concealer(stack_file):
 
 def _program_findings(run: ProgramRun) -> list[dict]:
     from components.validation.findings import Finding, ValidationFailed
+    from offline.terway_controlplane import AdmissionDenied, NotReady, SecretNotFound
 
     if isinstance(run.error, ValidationFailed):
         return [f.as_dict() for f in run.error.findings]
+    if isinstance(run.error, AdmissionDenied | NotReady | SecretNotFound):  # what `pulumi up` would stop at
+        rule_id = {AdmissionDenied: "PNW014", NotReady: "PNW019", SecretNotFound: "TWY022"}[type(run.error)]
+        return [Finding(rule_id, "error", "", str(run.error), source="engine").as_dict()]
     if run.error is not None:
         raise run.error
     findings = []
@@ -138,6 +142,8 @@ def _program_findings(run: ProgramRun) -> list[dict]:
         finding = Finding.from_line(message)
         if finding is not None:
             findings.append(finding.as_dict())
+    findings += [Finding(failure.rule, "error", "", failure.message(), source="provider", urn=urn).as_dict()
+                 for urn, failure in run.check_failures]
     return findings
 
 
@@ -180,10 +186,11 @@ def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> li
 
 
 def _resource_dict(reg: Registration) -> dict:
-    return {
+    found = {
         "urn": reg.urn,
         "type": reg.type,
         "name": reg.name,
+        "id": reg.id,
         "parent": reg.parent,
         "custom": reg.custom,
         "inputs": mask_secrets(reg.inputs),
@@ -192,6 +199,9 @@ def _resource_dict(reg: Registration) -> dict:
         "provider": reg.provider,
         "options": reg.options,
     }
+    if isinstance(reg.outputs.get("status"), dict) and reg.type.endswith(":PodNetworking"):
+        found["status"] = mask_secrets(reg.outputs["status"])  # terway-controlplane's status, as the engine set it
+    return found
 
 
 # ---------------------------------------------------------------- rendering

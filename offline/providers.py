@@ -13,6 +13,15 @@ from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 from ackstack_core import constants as C
 from components.netmath import usable_vswitch_ips
 from offline.inventory import Inventory
+from offline.provider_model import normalise_inputs
+from offline.terway_controlplane import (
+    PODNETWORKING_TYPE,
+    AdmissionDenied,
+    NotReady,
+    SecretNotFound,
+    admit,
+    controlplane_version,
+)
 
 # Region-specific id infix, as seen in real ids (vpc-bp1..., sg-uf6...). Default for other regions.
 _REGION_INFIX = {"cn-hangzhou": "bp1", "cn-shanghai": "uf6", "cn-beijing": "2ze", "cn-shenzhen": "wz9",
@@ -45,8 +54,12 @@ class ProviderAnswers(Mocks):
         self.stack = stack
         self.region = region
         self.invokes: list[tuple[str, dict]] = []
+        self.refusals: list[Exception] = []  # what terway-controlplane refused (offline.terway_controlplane)
         self.vswitches: dict[str, dict] = {v["id"]: v for v in inventory.vswitches}
         self.clusters: dict[str, dict] = {c["id"]: dict(c) for c in inventory.clusters}
+        # terway-controlplane version per cluster id, from the program's add-ons or the inventory's.
+        self.controlplane: dict[str, str | None] = {
+            c["id"]: controlplane_version(c.get("addons")) for c in inventory.clusters}
 
     # ------------------------------------------------------------------ ids
     def _cloud_id(self, prefix: str, type_: str, name: str) -> str:
@@ -58,12 +71,15 @@ class ProviderAnswers(Mocks):
 
     # ------------------------------------------------------------------ resources
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
-        inputs = dict(args.inputs)
+        # State holds what the provider reads back (Go-compact add-on JSON, unordered sets), not the raw inputs.
+        inputs = normalise_inputs(args.typ, dict(args.inputs))
         handler = getattr(self, "_res_" + _handler_name(args.typ), None)
         if handler is not None:
             return handler(args, inputs)
         if args.typ.startswith("pulumi:providers:"):
             return f"{self._hex(args.typ, args.name, 8)}-{self._hex(args.typ, args.name + '/p', 4)}", inputs
+        if args.typ == "kubernetes:core/v1:Secret" and args.resource_id:
+            return self._read_secret(args)
         if args.typ.startswith("kubernetes:"):
             return self._kubernetes_object(args, inputs)
         if not args.custom:
@@ -113,6 +129,7 @@ class ProviderAnswers(Mocks):
                   "apiServerIntranet": connections["apiServerIntranet"],
                   "apiServerInternet": connections["apiServerInternet"]}
         self.clusters[cluster_id] = record
+        self.controlplane[cluster_id] = controlplane_version(inputs.get("addons"))
         outputs = {
             **inputs,
             "connections": [connections],
@@ -144,10 +161,23 @@ class ProviderAnswers(Mocks):
         }
 
     def _res_cs_kubernetesaddon(self, args, inputs):
+        if inputs.get("name") == C.ADDON_TERWAY_CONTROLPLANE:
+            self.controlplane[inputs.get("clusterId", "")] = inputs.get("version") or None
         version = inputs.get("version") or "v1.0.0"
         return f"{inputs.get('clusterId', '')}:{inputs.get('name', '')}", {
             **inputs, "version": version, "nextVersion": version, "canUpgrade": False, "required": False,
         }
+
+    def _read_secret(self, args):
+        """`Secret.get`: found when no inventory cluster lists its Secrets, or one lists this one."""
+        listed = [c.get("secrets") for c in self.inventory.clusters if c.get("secrets") is not None]
+        if listed and not any(args.resource_id in secrets for secrets in listed):
+            self.refusals.append(SecretNotFound(
+                f"secrets \"{args.resource_id.split('/')[-1]}\" not found in namespace {args.resource_id.split('/')[0]}: "
+                f"the adopted cluster's inventory does not list it; nothing was changed"))
+        namespace, _, name = args.resource_id.partition("/")
+        return args.resource_id, {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                                  "metadata": {"name": name, "namespace": namespace}, "data": {}}
 
     def _kubernetes_object(self, args, inputs):
         metadata = dict(inputs.get("metadata") or {})
@@ -160,11 +190,24 @@ class ProviderAnswers(Mocks):
         if namespace:
             metadata["namespace"] = namespace
         outputs = {**inputs, "metadata": metadata}
+        if args.typ == PODNETWORKING_TYPE:
+            zones = {vid: v.get("zoneId") for vid, v in self.vswitches.items() if v.get("zoneId")}
+            try:
+                outputs["status"] = admit(name, inputs, self._controlplane_version(), zones)
+            except (AdmissionDenied, NotReady) as refused:
+                # Recorded, not raised: an exception inside the SDK's registration thread leaves its event
+                # loop half-unwound; the engine reports the first refusal as the run's error instead.
+                self.refusals.append(refused)
         if args.typ == "kubernetes:helm.sh/v3:Release":
             outputs["status"] = {"name": name, "namespace": namespace or "default", "status": "deployed",
                                  "revision": 1, "chart": inputs.get("chart"), "version": inputs.get("version"),
                                  "appVersion": inputs.get("version")}
         return object_id, outputs
+
+    def _controlplane_version(self) -> str | None:
+        """The one cluster's terway-controlplane version (a program manages one cluster)."""
+        versions = [v for v in self.controlplane.values() if v]
+        return versions[-1] if versions else None
 
     # ------------------------------------------------------------------ invokes
     def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
@@ -173,7 +216,9 @@ class ProviderAnswers(Mocks):
             "alicloud:vpc/getSwitches:getSwitches": self._switches,
             "alicloud:vpc/getNetworks:getNetworks": self._networks,
             "alicloud:ecs/getSecurityGroups:getSecurityGroups": self._security_groups,
+            "alicloud:ecs/getSecurityGroupRules:getSecurityGroupRules": self._security_group_rules,
             "alicloud:cs/getClusters:getClusters": self._get_clusters,
+            "alicloud:cs/getKubernetesAddons:getKubernetesAddons": self._kubernetes_addons,
         }.get(args.token)
         if handler is None:
             raise UnknownInvoke(f"the offline engine does not answer invoke {args.token}")
@@ -239,6 +284,14 @@ class ProviderAnswers(Mocks):
         return {"id": self.region, "ids": [r["id"] for r in rows], "names": [r["name"] for r in rows],
                 "groups": rows, "totalCount": len(rows)}
 
+    def _security_group_rules(self, args: dict) -> dict:
+        group_id = args.get("groupId", "")
+        rows = [{**row, "description": "", "nicType": "intranet", "priority": 1, "destGroupOwnerAccount": "",
+                 "sourceGroupOwnerAccount": ""} for row in self.inventory.security_group_rules(group_id)]
+        rows = [r for r in rows if not args.get("direction") or r["direction"] == args["direction"]]
+        return {"id": group_id, "groupId": group_id, "groupName": group_id, "groupDesc": "", "rules": rows,
+                "nicType": args.get("nicType", "internet")}
+
     def _get_clusters(self, args: dict) -> dict:
         wanted = set(args.get("ids") or []) | ({args["clusterId"]} if args.get("clusterId") else set())
         rows = [{"id": c["id"], "clusterId": c["id"], "clusterName": c.get("name", c["id"]),
@@ -249,6 +302,15 @@ class ProviderAnswers(Mocks):
                  "serviceCidr": c.get("serviceCidr", ""), "proxyMode": "ipvs", "deletionProtection": True,
                  "tags": {}} for c in self.clusters.values() if not wanted or c["id"] in wanted]
         return {"id": self.region, "ids": [r["id"] for r in rows], "clusters": rows}
+
+
+    def _kubernetes_addons(self, args: dict) -> dict:
+        cluster = self.clusters.get(args.get("clusterId", ""), {})
+        addons = (self.inventory.find("clusters", args.get("clusterId", "")) or {}).get("addons") or {}
+        rows = [{"name": name, "currentVersion": version, "nextVersion": version, "currentConfig": "",
+                 "required": False, "supportedActions": []} for name, version in addons.items()]
+        return {"id": cluster.get("id", args.get("clusterId", "")), "clusterId": args.get("clusterId", ""),
+                "ids": [r["name"] for r in rows], "names": [r["name"] for r in rows], "addons": rows}
 
 
 def _handler_name(type_token: str) -> str:

@@ -80,6 +80,28 @@ def network_diagram(plan) -> str:
     return "\n".join(lines)
 
 
+def podnetworking_rows(result) -> list[dict]:
+    """One row per PodNetworking: which declared pods it reaches (the pod webhook model,
+    components.podnetworking_reach) and the status terway-controlplane gave it in the engine."""
+    plan = result.plan
+    if plan is None or not plan.config.is_terway:
+        return []
+    from components.podnetworking_reach import podnetworking_reach
+
+    status = {r["name"]: (r.get("status") or {}).get("status", "") for r in result.resources
+              if r["type"].endswith(":PodNetworking")}
+    rows = []
+    for pn in plan.config.pod_networkings:
+        reach = podnetworking_reach(pn, plan)
+        rows.append({
+            "name": pn.name, "type": pn.allocation_type.type, "status": status.get(pn.name, "") or "not created",
+            "reaches": (", ".join(reach.kinds) or "any pod it selects") if reach.applies else f"nothing: {reach.reason}",
+            "namespaces": ", ".join(reach.namespaces) or "any it selects",
+            "never": ", ".join(reach.skipped_kinds),
+        })
+    return rows
+
+
 def _blank_lines_around_blocks(markdown: str) -> str:
     """Markdown needs a blank line before headings, tables, fences and HTML blocks; the template's
     whitespace control would otherwise glue them together (and two adjacent tables into one)."""
@@ -106,7 +128,7 @@ def render_report(result) -> str:
     return _blank_lines_around_blocks(template.render(
         stack=result.stack, blocked=result.blocked, findings=result.findings, resources=result.resources,
         capacity=result.capacity or {}, diagram=network_diagram(result.plan), mode=mode,
-        where=_where, pct=_pct,
+        podnetworkings=podnetworking_rows(result), where=_where, pct=_pct,
     ))
 
 

@@ -85,6 +85,35 @@ def run(config: dict[str, Any], stack: str = "test", inventory: Inventory | None
 
 
 
+def changed(config: dict[str, Any], *changes: tuple[str, Any]) -> dict[str, Any]:
+    """`config` with each `(path, value)` of `changes` applied in order (see `with_value`)."""
+    for path, value in changes:
+        config = with_value(config, path, value)
+    return config
+
+
+def assert_fires(findings: list[Finding], rule_id: str, level: str, path: str, needles: list[str]) -> Finding:
+    """The rule fired at `path` with `level`, and its message holds every needle (value, limit, source)."""
+    found = [f for f in findings if f.rule == rule_id]
+    assert found, f"{rule_id} did not fire"
+    match = [f for f in found if f.path == path and f.level == level]
+    assert match, [f.line() for f in found]
+    for needle in needles:
+        assert needle in match[0].message, match[0].message
+    return match[0]
+
+
+def require_reference(available: bool, what: str) -> None:
+    """Reference data or tools a test needs: FAIL in CI (env `CI` set), else skip saying what is missing."""
+    if available:
+        return
+    import os
+
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing in CI")
+    pytest.skip(f"{what} is missing (CI fails here; see README set-up)")
+
+
 @pytest.fixture
 def run_stack():
     """`run_stack(config_map, stack="test", inventory=None)` -> ProgramRun, a fresh engine per call."""

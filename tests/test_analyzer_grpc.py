@@ -165,7 +165,7 @@ def test_non_compliant_stack_exact_diagnostics(spawned):
         ("ack-private-api-server", "warning"),
         ("nodepool-encrypted-system-disk", "warning"),
         ("podnetworking-release-strategy", "error"),
-        ("podnetworking-security-groups", "error"),
+        # 6 security groups: admitted, terway-controlplane is unpinned (newest modelled line admits 10)
         ("podnetworking-vswitch-known", "error"),
         ("sg-no-open-admin-ports", "warning"),
         ("terway-trunk-addons", "error"),
@@ -188,7 +188,7 @@ def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
         json.dumps(
             {
                 "ack-managed-pro": "advisory",
-                "podnetworking-security-groups": {"enforcementLevel": "mandatory", "maxSecurityGroups": 6},
+                "podnetworking-security-groups": "mandatory",
                 "terway-trunk-addons": {"enforcementLevel": "disabled"},
                 "sg-no-open-admin-ports": {"mandatoryEnvironments": []},
             }
@@ -209,7 +209,7 @@ def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
         ("podnetworking-release-strategy", "error"),
         ("podnetworking-vswitch-known", "error"),
         ("sg-no-open-admin-ports", "warning"),  # prod removed from its mandatoryEnvironments
-    ]  # 6 security groups pass with maxSecurityGroups=6; terway-trunk-addons disabled
+    ]  # 6 security groups pass: the unpinned terway-controlplane admits 10; terway-trunk-addons disabled
 
 
 def test_all_advisory(spawned):
@@ -224,13 +224,13 @@ def test_all_advisory(spawned):
 
 
 def test_invalid_threshold_rejected_like_the_cli(spawned):
-    with pytest.raises(PolicyPackError, match="maxSecurityGroups"):
+    with pytest.raises(PolicyPackError, match="minReleaseAfter"):
         run_policy_pack(
             PACK,
             [],
             stack="dev",
             project="ackstack",
-            policy_config={"podnetworking-security-groups": {"maxSecurityGroups": 11}},
+            policy_config={"podnetworking-release-strategy": {"minReleaseAfter": 11}},
         )
 
 

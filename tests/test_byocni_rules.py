@@ -7,17 +7,14 @@ import pytest
 
 from components.validation import rules_byocni
 from components.validation.catalog import ALL_RULES
-from offline.testing import findings_for, stack_config, with_value
+from offline.testing import assert_fires, changed, findings_for, stack_config
 
 STAGING = stack_config("staging")
 RULE_IDS = [r.info.id for r in rules_byocni.RULES]
 
 
 def _cfg(*changes: tuple[str, object]) -> dict:
-    cfg = STAGING
-    for path, value in changes:
-        cfg = with_value(cfg, path, value)
-    return cfg
+    return changed(STAGING, *changes)
 
 
 def _cilium_values(values: dict, **cilium) -> tuple[str, object]:
@@ -74,8 +71,10 @@ FAILING = [
      "ackstack:cni.cilium.values.ipMasqAgent.enabled", ["ipMasqAgent disabled", "VPC CIDR 10.0.0.0/16"]),
     ("CIL003", [_cilium_values({"bpf": {"masquerade": False}})], "error",
      "ackstack:cni.cilium.values.bpf.masquerade", ["bpf.masquerade is False", "bpf.masquerade: true"]),
-    ("CIL003", [_cilium_values({"nodePort": {"enabled": False}})], "error",
-     "ackstack:cni.cilium.values.nodePort.enabled", ["nodePort.enabled is False", "nodePort.enabled: true"]),
+    # 1.17/1.18 only: the 1.19 agent dropped "BPF masquerade requires NodePort" (and the chart the key).
+    ("CIL003", [_cilium_values({"nodePort": {"enabled": False}}, chartVersion="1.18.12")], "error",
+     "ackstack:cni.cilium.values.nodePort.enabled", ["nodePort.enabled is False", "nodePort.enabled: true",
+                                                     "593834ec452:585"]),
     ("CIL004", [_cilium_values({}, routingMode="tunnel")], "error",
      "ackstack:cni.cilium.routingMode", ["routingMode is tunnel", "must be native", "acceptOverlay"]),
     ("CIL004", [_cilium_values({"routingMode": "tunnel"})], "error",
@@ -94,12 +93,7 @@ FAILING = [
 @pytest.mark.parametrize(("rule_id", "changes", "level", "path", "needles"), FAILING,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(FAILING)])
 def test_rule_fails_with_path_value_and_limit(rule_id, changes, level, path, needles):
-    found = _only(findings_for(_cfg(*changes)), rule_id)
-    assert found, f"{rule_id} did not fire"
-    match = [f for f in found if f.path == path and f.level == level]
-    assert match, [f.line() for f in found]
-    for needle in needles:
-        assert needle in match[0].message, match[0].message
+    assert_fires(findings_for(_cfg(*changes)), rule_id, level, path, needles)
 
 
 def test_every_rule_has_a_failing_case():
@@ -113,16 +107,19 @@ PASSING = [
     ("BYO003", [("ackstack:cni.podCidr", "192.168.0.0/16"), ("ackstack:cluster.serviceCidr", "172.19.0.0/20")]),
     ("BYO004", [("ackstack:cni.podCidr", "10.1.0.0/16")]),
     ("BYO005", [("ackstack:cni.nodeCidrMask", 28)]),
+    ("BYO005", [("ackstack:cni.nodeCidrMask", 25)]),  # inside the range and free of capacity errors
     ("BYO005", [("ackstack:cni.podCidr", "172.16.0.0/24"), ("ackstack:cni.nodeCidrMask", 24)]),
     ("BYO006", [("ackstack:cni.backendType", "Pod")]),
     ("CIL001", [_cilium_values({"ipv4NativeRoutingCIDR": "172.16.0.0/16"})]),
     ("CIL002", [_cilium_values({"ipMasqAgent": {"config": {"nonMasqueradeCIDRs": ["172.16.0.0/12", "10.0.0.0/8"]}}})]),
-    ("CIL002", [_cilium_values({"enableIPv4Masquerade": False, "ipMasqAgent": {"enabled": False}})]),
+    ("CIL002", [_cilium_values({"enableIPv4Masquerade": False, "ipMasqAgent": {"enabled": False},
+                                "bpf": {"masquerade": False}})]),  # bpf.masquerade off too, else CIL011
     ("CIL003", [_cilium_values({}, kubeProxyReplacement=True)]),
+    ("CIL003", [_cilium_values({}, chartVersion="1.18.12")]),  # the overlay adds nodePort.enabled on 1.18
     ("CIL004", [_cilium_values({"routingMode": "native"})]),
     ("CIL005", [("ackstack:cni.cloudRoutes", True)]),
     ("CIL006", [_cilium_values({"ipam": {"mode": "kubernetes"}})]),
-    ("CIL007", [_cilium_values({"hubble": {"enabled": False}}, kubeProxyReplacement=True)]),
+    ("CIL007", [_cilium_values({"hubble": {"ui": {"enabled": True}}}, kubeProxyReplacement=True)]),
 ]
 
 

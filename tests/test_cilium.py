@@ -1,28 +1,28 @@
 """The Cilium release: pinned chart, full computed values, kube-proxy replacement from the intranet
-endpoint, merge order, the `--out` values file, and every emitted key path present in the chart."""
+endpoint, merge order, the `--out` values file, and every emitted key path present in the chart facts
+of each release ackstack knows (policies/ackstack_core/cilium_charts, derived from the official packages)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
 
+from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components.cilium_values import (
     baseline_values,
     cilium_values,
     deep_merge,
-    flatten,
+    lookup,
     non_masquerade_cidrs,
     parse_api_server,
 )
-from offline.testing import ROOT, plan_for, run, stack_config, with_value
+from offline.testing import plan_for, run, stack_config, with_value
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
-PATHS_FILE = ROOT / "tests" / "data" / f"cilium-{C.CILIUM_CHART_VERSION}-value-paths.txt"
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +50,9 @@ def test_release_has_pinned_chart_and_full_computed_values(staging_run):
     assert values["ipMasqAgent"]["enabled"] is True  # not the seed's `enable`
     assert values["ipMasqAgent"]["config"]["nonMasqueradeCIDRs"] == ["172.16.0.0/16", "10.0.0.0/16"]
     assert values["enableIPv4Masquerade"] is True and values["bpf"]["masquerade"] is True
-    assert values["nodePort"]["enabled"] is True
+    assert values["nodePort"] == {"enableHealthCheck": False}  # 1.19: no nodePort.enabled key; kube-proxy clash
     assert values["securityContext"]["privileged"] is True
-    assert values["autoDirectNodeRoutes"] is False
+    assert "autoDirectNodeRoutes" not in values and "cni" not in values  # chart defaults are not restated
     assert "kubeProxyReplacement" not in values and "k8sServiceHost" not in values
 
 
@@ -122,61 +122,75 @@ def test_preview_out_writes_the_cilium_values_yaml(tmp_path):
     assert f"chart cilium {C.CILIUM_CHART_VERSION}" in text.splitlines()[0]
     written = yaml.safe_load(text)
     assert written == cilium_values(plan_for(stack_config("staging")), None)
-    assert written["operator"]["replicas"] == 2  # not 2.0
+    assert written["k8s"]["requireIPv4PodCIDR"] is True and "operator" not in written  # chart default kept
 
 
-# ---------------------------------------------------------------- key paths vs the pinned chart
-def _chart_paths() -> tuple[set[str], set[str]]:
-    """(paths, map-typed paths) from the test data: one dotted path per line, `#` comments, and an
-    optional annotation after the path; an annotation naming a map/dict/object/`{}` marks a map."""
-    assert PATHS_FILE.exists(), f"{PATHS_FILE.relative_to(ROOT)} is missing: bump the pin with its key-path list"
-    paths, maps = set(), set()
-    for raw in PATHS_FILE.read_text().splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        path, _, note = line.partition(" ")
-        paths.add(path)
-        if any(word in note.lower() for word in ("map", "dict", "object", "{}")):
-            maps.add(path)
-    return paths, maps
+# ---------------------------------------------------------------- key paths vs the chart facts
+def _variant(name: str) -> dict:
+    cfg = stack_config("staging")
+    return {
+        "staging": cfg,
+        "kube-proxy-replacement": _kpr_config(),
+        "1.18.12": with_value(cfg, "ackstack:cni.cilium", {"chartVersion": "1.18.12"}),
+        "1.17.9": with_value(cfg, "ackstack:cni.cilium", {"chartVersion": "1.17.9", "kubeProxyReplacement": True}),
+        "image-registry": with_value(cfg, "ackstack:cni.cilium", {"imageRegistry": "registry.example.com/acme"}),
+    }[name]
 
 
-# Keys the chart documents only in comments, so a parsed values.yaml cannot list them; each entry is
-# sourced in policies/ackstack_core/constants.py (never a blanket pass for a whole subtree).
-DOCUMENTED_IN_COMMENTS = {
-    *C.CILIUM_COMMENTED_VALUE_PATHS,
-    *(f"ipMasqAgent.config.{key}" for key in C.CILIUM_IP_MASQ_AGENT_CONFIG_KEYS),
-}
+@pytest.mark.parametrize("variant", ["staging", "kube-proxy-replacement", "1.18.12", "1.17.9", "image-registry"])
+def test_every_emitted_key_path_exists_in_the_chart_of_its_release(variant):
+    plan = plan_for(_variant(variant))
+    facts, exact = cilium_chart.facts_for(plan.config.cni.cilium.chart_version)
+    assert exact and facts is not None
+    values = cilium_values(plan, "https://10.0.0.253:6443")
+    assert cilium_chart.unknown_paths(values, facts) == []
+    assert cilium_chart.type_problems(values, facts) == []
 
 
-def _unknown_paths(values: dict) -> list[str]:
-    paths, maps = _chart_paths()
-    unknown = []
-    for path in flatten(values):
-        if path in paths or path in DOCUMENTED_IN_COMMENTS:
-            continue
-        parents = [path.rsplit(".", n)[0] for n in range(1, path.count(".") + 1)]
-        if any(parent in maps for parent in parents):
-            continue  # a free-form key under a map-typed chart value
-        unknown.append(path)
-    return unknown
-
-
-@pytest.mark.parametrize("variant", ["staging", "kube-proxy-replacement"])
-def test_every_emitted_key_path_exists_in_the_pinned_chart(variant):
-    cfg = stack_config("staging") if variant == "staging" else _kpr_config()
-    values = cilium_values(plan_for(cfg), "https://10.0.0.253:6443")
-    assert _unknown_paths(values) == []
+def test_node_port_key_only_for_the_lines_whose_agent_needs_it():
+    assert "enabled" not in cilium_values(plan_for(_variant("staging")), None)["nodePort"]
+    assert cilium_values(plan_for(_variant("1.18.12")), None)["nodePort"]["enabled"] is True
+    assert "nodePort.enabled" not in cilium_chart.load("1.19.6").paths
+    assert "nodePort.enabled" in cilium_chart.load("1.18.12").paths
 
 
 def test_key_path_check_catches_the_seed_typo():
     """The seed's `ipMasqAgent.enable` is silently ignored by Helm; the check must flag it."""
-    assert _unknown_paths({"ipMasqAgent": {"enable": True}}) == ["ipMasqAgent.enable"]
+    facts = cilium_chart.load(C.CILIUM_CHART_VERSION)
+    assert cilium_chart.unknown_paths({"ipMasqAgent": {"enable": True}}, facts) == ["ipMasqAgent.enable"]
+    assert cilium_chart.closest_key(facts, "ipMasqAgent.enable") == "ipMasqAgent.enabled"
 
 
-def test_paths_file_is_a_list_of_paths_not_a_copy_of_values_yaml():
-    _chart_paths()
-    text = PATHS_FILE.read_text()
-    assert ": " not in "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    assert Path(PATHS_FILE).name.startswith(f"cilium-{C.CILIUM_CHART_VERSION}-")
+def test_image_registry_moves_every_chart_image():
+    values = cilium_values(plan_for(_variant("image-registry")), None)
+    facts = cilium_chart.load(C.CILIUM_CHART_VERSION)
+    repositories = {path: lookup(values, f"{path}.repository") for path in facts.images}
+    assert repositories["image"] == "registry.example.com/acme/cilium/cilium"
+    assert repositories["operator.image"] == "registry.example.com/acme/cilium/operator"
+    assert repositories["envoy.image"] == "registry.example.com/acme/cilium/cilium-envoy"
+    assert all(r.startswith("registry.example.com/acme/") for r in repositories.values()), repositories
+
+
+def test_accepted_overlay_previews_with_a_warning_and_no_policy_violation(capsys):
+    """acceptOverlay: validation warns (CIL004), the mandatory cilium-native-routing policy passes, exit 0."""
+    from offline.preview import main as preview_main
+
+    overlay = {"routingMode": "tunnel", "acceptOverlay": True}
+    cfg = with_value(stack_config("staging"), "ackstack:cni.cilium", overlay)
+    result = run(cfg, stack="staging")
+    release = result.one(RELEASE)
+    assert release.inputs["description"] == C.CILIUM_OVERLAY_ACCEPTED_DESCRIPTION
+    assert run(stack_config("staging"), stack="staging").one(RELEASE).inputs.get("description") is None
+
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stack_file = Path(tmp) / "Pulumi.overlay.yaml"
+        stack_file.write_text(yaml.safe_dump({"config": cfg}))
+        code = preview_main(["overlay", "--config", str(stack_file), "--json"])
+    document = json.loads(capsys.readouterr().out)
+    levels = {(f["rule"], f["level"]) for f in document["findings"]}
+    assert ("CIL004", "warning") in levels
+    assert not [f for f in document["findings"] if f["rule"] == "cilium-native-routing"], document["findings"]
+    assert code == 0

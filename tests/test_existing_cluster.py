@@ -36,6 +36,8 @@ def test_eni_config_patch_merges_two_keys(existing_run):
     conf = json.loads(patch.inputs["data"]["eni_conf"])
     assert conf.pop("enable_eni_trunking") is True
     assert conf.pop("credential_path") == "/var/addon/token-config"
+    # cni.eniSecurityGroups [cluster] reaches Terway as eni_conf security_groups (the adopted group's id)
+    assert conf.pop("security_groups") == ["sg-bp1existcluster0000001"]
     assert conf == live_eni_conf()  # every other key exactly as in the cluster
     assert list(conf) == sorted(conf)  # canonical key order: reordering YAML never rewrites the ConfigMap
     assert patch.options.get("retainOnDelete") is True

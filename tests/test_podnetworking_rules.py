@@ -90,8 +90,10 @@ def test_pnw006_passes_for_go_durations():
 
 def test_pnw007_fixed_without_strategy():
     cfg = dev((f"{PN}.allocationType", {"type": "Fixed"}))
+    # Terway v1.17.5 pkg/controller/pod-eni/eni_controller.go:649-652: no strategy -> the IP is kept forever
     assert_finding(findings_for(cfg), "PNW007", f"{PN}.allocationType.releaseStrategy", "mysql", "TTL", "Never",
-                   level="warning")
+                   "forever")
+    assert not only(findings_for(dev()), "PNW007")
 
 
 def test_pnw008_vswitch_in_another_vpc():
@@ -142,8 +144,9 @@ def test_pnw012_empty_selector():
 
 def test_pnw013_fixed_with_non_statefulset():
     cfg = dev((f"{PN}.workloadKinds", ["StatefulSet", "Deployment"]))
+    # Terway v1.17.5 mutating.go:313-318 skips Fixed for pods that are not fixed-name (pkg/utils/k8s.go:22-34)
     assert_finding(findings_for(cfg), "PNW013", f"{PN}.workloadKinds[1]", "`Deployment`", "StatefulSet",
-                   "ownerReferences")
+                   "ReplicaSet", "cni.customStatefulWorkloadKinds")
     assert not only(findings_for(dev((f"{PN}.workloadKinds", ["StatefulSet", "Pod"]))), "PNW013")
     cfg = dev((f"{PN}.workloadKinds", ["Deployment"]), (f"{PN}.allocationType", {"type": "Elastic"}))
     assert not only(findings_for(cfg), "PNW013")

@@ -38,7 +38,7 @@ def test_manifest_has_seed_shape_with_absent_selector_omitted():
     plan = plan_for(cfg)
     body = podnetworking_manifest(plan.config.pod_networkings[0], plan)
     assert list(body) == ["apiVersion", "kind", "metadata", "spec"]
-    assert body["metadata"] == {"name": "mysql"}
+    assert body["metadata"] == {"name": "mysql", "annotations": {"pulumi.com/waitFor": "jsonpath={.status.status}=Ready"}}
     assert body["spec"]["selector"] == {"namespaceSelector": {"matchLabels": {"network": "isolated"}}}
     # names of objects ackstack creates stay names without resolvers
     assert body["spec"]["vSwitchOptions"] == ["db-h", "db-i"]

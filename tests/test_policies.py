@@ -81,12 +81,6 @@ CASES = {
         "podCidr",
         {**BYOCNI_OK, "podCidr": U, "nodeCidrMask": U},
     ),
-    "podnetworking-security-groups": (
-        PN_OK,
-        {"spec": {**PN_OK["spec"], "securityGroupIDs": [f"sg-{i}" for i in range(6)]}},
-        "securityGroupIDs",
-        {"spec": {**PN_OK["spec"], "securityGroupIDs": U}},
-    ),
     "podnetworking-explicit-placement": (
         PN_OK,
         {"spec": {"vSwitchOptions": ["vsw-a"], "securityGroupIDs": ["sg-a"]}},
@@ -205,12 +199,28 @@ def test_byocni_details():
     assert check({"addons": [{"name": "kube-flannel-ds", "disabled": False}]}) == []
 
 
-def test_security_group_threshold_from_config():
+def test_security_group_limit_follows_the_installed_controlplane():
+    # one setting: the terway-controlplane version (webhook limit 5 up to v1.12, 10 from v1.13:
+    # AliyunContainerService/terway pkg/controller/webhook/validate.go:46 at v1.12.1, :52 at v1.13.7)
+    from ackstack_policies._common import StackResource
+
     policy = POLICIES_BY_NAME["podnetworking-security-groups"]
-    six = {"spec": {"securityGroupIDs": [f"sg-{i}" for i in range(6)]}}
-    assert policy.run_check(six)  # default limit 5
-    assert policy.run_check(six, {"maxSecurityGroups": 8.0}) == []  # protobuf numbers are floats
-    assert "missing" in policy.run_check({"spec": {}})[0]
+    pn = StackResource("urn:pn", "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking", "pn",
+                       {"spec": {"securityGroupIDs": [f"sg-{i}" for i in range(6)]}})
+
+    def addon(version):
+        return StackResource("urn:a", "alicloud:cs/kubernetesAddon:KubernetesAddon", "a",
+                             {"name": "terway-controlplane", "version": version})
+
+    old = policy.run_check([addon("v1.12.1"), pn])
+    assert old and old[0][1] == "urn:pn" and "limit of 5" in old[0][0] and "v1.12.1" in old[0][0]
+    assert policy.run_check([addon("v1.13.7"), pn]) == []
+    cluster = StackResource("urn:c", "alicloud:cs/managedKubernetes:ManagedKubernetes", "c",
+                            {"addons": [{"name": "terway-controlplane", "version": "v1.11.5"}]})
+    assert policy.run_check([cluster, pn])
+    assert policy.run_check([pn]) == []  # unpinned: the newest modelled line admits 10
+    empty = StackResource("urn:e", pn.type, "e", {"spec": {}})
+    assert "missing" in policy.run_check([empty])[0][0]
 
 
 @pytest.mark.parametrize(
@@ -246,6 +256,20 @@ def test_cilium_chart_forms():
     assert check({"chart": "oci://registry/cilium", "values": {"routingMode": "native"}})
     assert check({"chart": "ingress-nginx", "values": {}}) == []
     assert check({"chart": U, "values": {}}) == []
+    assert check({"chart": "/srv/charts/cilium-1.19.6.tgz", "values": {"routingMode": "tunnel"}})  # cni.cilium.chartPath
+    assert check({"chart": "/srv/charts/cilium-operator.tgz", "values": {}}) == []
+
+
+def test_cilium_native_routing_honours_an_accepted_overlay():
+    """The mandatory policy and validation CIL004 agree: a tunnel accepted by cni.cilium.acceptOverlay (the
+    program marks the release description) passes the policy; without the mark it is a violation."""
+    from ackstack_core import constants as C
+
+    check = POLICIES_BY_NAME["cilium-native-routing"].run_check
+    tunnel = {"chart": "cilium", "values": {"routingMode": "tunnel", "ipv4NativeRoutingCIDR": "172.16.0.0/16"}}
+    assert check({**tunnel, "description": C.CILIUM_OVERLAY_ACCEPTED_DESCRIPTION}) == []
+    assert any("acceptOverlay" in problem for problem in check(tunnel))
+    assert check({**tunnel, "description": "something else"})
 
 
 @pytest.mark.parametrize(

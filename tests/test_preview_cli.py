@@ -94,10 +94,10 @@ def test_out_dir_writes_preview_json_and_manifests(tmp_path):
 
 def test_bad_policy_pack_config_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "policy.json"
-    bad.write_text('{"podnetworking-security-groups": {"maxSecurityGroups": 11}}')
+    bad.write_text('{"podnetworking-release-strategy": {"minReleaseAfter": 11}}')
     proc = preview("dev", "--policy-pack-config", str(bad))
     assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0
-    assert "maxSecurityGroups" in proc.stderr and "10" in proc.stderr
+    assert "minReleaseAfter" in proc.stderr and "string" in proc.stderr
     missing = preview("dev", "--policy-pack-config", str(tmp_path / "nope.json"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
 

@@ -80,7 +80,9 @@ def test_byocni_pod_cidr_and_node_mask_changes_replace_the_cluster(tmp_path):
 def test_vswitch_cidr_change_replaces_that_vswitch_with_its_config_path(tmp_path, dev):
     after = with_value(dev, "ackstack:network.vswitches[4].cidr", "10.2.8.0/24")  # db-h
     reps = by_rule(compared(tmp_path, dev, after), "REP001")
-    assert [(f["path"], f["urn"].rsplit("::", 1)[1]) for f in reps] == [
+    # the cluster group's rule admitting that vSwitch is replaced too (security-group rules are ForceNew throughout)
+    assert sorted((f["path"], f["urn"].rsplit("::", 1)[1]) for f in reps) == [
+        ("ackstack:network.securityGroups[0]", "dev-sg-cluster-ack-podnetworking-db-h-in"),
         ("ackstack:network.vswitches[4].cidr", "dev-vsw-db-h")]
     assert "10.2.0.0/24" in reps[0]["message"] and "10.2.8.0/24" in reps[0]["message"]
 

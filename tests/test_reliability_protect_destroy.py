@@ -136,14 +136,21 @@ def test_terway_network_policy_change_reaches_the_kubernetes_addon():
     assert before.one(T_CLUSTER).urn == after.one(T_CLUSTER).urn
 
 
-def test_ccm_backend_type_change_reaches_the_kubernetes_addon():
+def test_ccm_config_change_reaches_the_kubernetes_addon():
+    """Switching cloud routes on (an accepted overlay before, staging after) lands in the CCM KubernetesAddon.
+
+    (`backendType: Pod`, the other CCM switch, is refused on BYOCNI by BYO007: pod IPs are no VPC addresses.)
+    """
     staging = stack_config("staging")
-    before = ok_run(staging, "staging")
-    after = ok_run(with_value(staging, "ackstack:cni.backendType", "Pod"), "staging")
-    assert addon_config(after, C.ADDON_CCM)[C.CCM_CONFIG_KEY_BACKEND_TYPE] == "Pod"
-    assert addon_config(before, C.ADDON_CCM)[C.CCM_CONFIG_KEY_BACKEND_TYPE] != "Pod"
+    overlay = with_value(with_value(staging, "ackstack:cni.cloudRoutes", False), "ackstack:cni.cilium",
+                         {"routingMode": "tunnel", "acceptOverlay": True, "ipam": "cluster-pool"})
+    before = ok_run(overlay, "staging")
+    after = ok_run(staging, "staging")
+    assert not [a for a in before.of_type(T_ADDON) if a.inputs["name"] == C.ADDON_CCM]  # ACK's defaults: no addon
+    assert addon_config(after, C.ADDON_CCM)[C.CCM_CONFIG_KEY_ENABLE_CLOUD_ROUTES] == "true"
     assert set(addon_config(after, C.ADDON_CCM)) == {C.CCM_CONFIG_KEY_BACKEND_TYPE, C.CCM_CONFIG_KEY_ENABLE_CLOUD_ROUTES}
     assert "addons" in after.one(T_CLUSTER).options["ignoreChanges"]
+    assert run(with_value(staging, "ackstack:cni.backendType", "Pod"), stack="staging").error is not None
 
 
 def test_disabled_addons_get_no_kubernetes_addon_resource():

@@ -32,6 +32,9 @@ def kubeconfig_secrets(kubeconfig: str) -> list[str]:
 def test_node_password_is_a_secret_input_and_nowhere_in_clear(marked_secret):
     secret_keys = ("ackstack:nodePassword",) if marked_secret else ()
     config = {**stack_config("dev"), "ackstack:nodePassword": PASSWORD}
+    # a password login needs an unmanaged pool without a key pair (CLU007: managed pools take only keyName)
+    config["ackstack:cluster"] = {**config["ackstack:cluster"], "keyName": None,
+                                  "nodePools": [{**p, "managed": False} for p in config["ackstack:cluster"]["nodePools"]]}
     result = run(config, secret_keys=secret_keys)
     assert result.error is None, result.error
     pools = result.of_type("alicloud:cs/nodePool:NodePool")

@@ -48,7 +48,7 @@ def test_podnetworking_body_is_what_kubectl_applies(dev_run):
     assert pn.inputs == {
         "apiVersion": "network.alibabacloud.com/v1beta1",
         "kind": "PodNetworking",
-        "metadata": {"name": "mysql"},
+        "metadata": {"name": "mysql", "annotations": {"pulumi.com/waitFor": "jsonpath={.status.status}=Ready"}},
         "spec": {
             "allocationType": {"type": "Fixed", "releaseStrategy": "TTL", "releaseAfter": "1h"},
             "selector": {"podSelector": {"matchLabels": {"app": "mysql"}},

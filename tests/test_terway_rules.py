@@ -8,8 +8,8 @@ import pytest
 from offline.inventory import Inventory
 from offline.testing import DELETE, findings_for, stack_config, stack_inventory, with_value
 
-MY_RULES = {f"TWY0{n:02d}" for n in range(1, 11)} | {f"PNW0{n:02d}" for n in range(1, 14)} | {"K8S001", "K8S002",
-                                                                                             "K8S003"}
+MY_RULES = ({f"TWY0{n:02d}" for n in (*range(1, 11), *range(20, 25))} | {f"PNW0{n:02d}" for n in range(1, 20)}
+            | {"K8S001", "K8S002", "K8S003", "SEL002"})
 
 
 def only(findings, rule_id):
@@ -88,9 +88,20 @@ def test_twy004_pod_and_node_vswitch_same_id():
 
 # ---------------------------------------------------------------- TWY005 / TWY006
 def test_twy005_unsupported_instance_type():
-    cfg = dev(("ackstack:cluster.nodePools[0].instanceTypes", ["ecs.g7.xlarge", "ecs.g6.xlarge"]))
+    # a declared (verified) figure without trunk support is an error
+    cfg = dev(("ackstack:cluster.nodePools[0].instanceTypes", ["ecs.g7.xlarge", "ecs.g6.xlarge"]),
+              ("ackstack:capacity", {"instanceTypes": {"ecs.g6.xlarge": {
+                  "eniQuantity": 3, "eniTotalQuantity": 3, "ipv4PerEni": 10, "trunkSupported": False}}}))
     assert_finding(findings_for(cfg), "TWY005", "ackstack:cluster.nodePools[0].instanceTypes[1]", "ecs.g6.xlarge",
                    "EniTrunkSupported=false", "g7")
+
+
+def test_twy006_unverified_no_trunk_figure_is_a_warning():
+    cfg = dev(("ackstack:cluster.nodePools[0].instanceTypes", ["ecs.g7.xlarge", "ecs.g6.xlarge"]))
+    findings = findings_for(cfg)
+    assert not only(findings, "TWY005")
+    assert_finding(findings, "TWY006", "ackstack:cluster.nodePools[0].instanceTypes[1]", "ecs.g6.xlarge",
+                   "unverified", "capacity.instanceTypes", level="warning")
 
 
 def test_twy005_override_makes_it_supported():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pulumi
 
 from ackstack_core import constants as C
+from ackstack_core.go_json import canonical_json_text, go_json
 from components.plan import NetworkPlan
 
 
@@ -25,11 +24,9 @@ def ccm_config_needed(plan: NetworkPlan) -> bool:
 def ccm_config(plan: NetworkPlan) -> str:
     """The add-on's JSON config; values are the strings "true"/"false", as in the seed."""
     cni = plan.config.cni
-    return json.dumps(
+    return go_json(  # the compact form the provider reads back (and the seed's)
         {C.CCM_CONFIG_KEY_ENABLE_CLOUD_ROUTES: str(cni.cloud_routes).lower(),
-         C.CCM_CONFIG_KEY_BACKEND_TYPE: cni.backend_type},
-        sort_keys=True,
-        separators=(",", ":"),  # the seed's compact form: what ACK stores and returns
+         C.CCM_CONFIG_KEY_BACKEND_TYPE: cni.backend_type}
     )
 
 
@@ -45,7 +42,7 @@ def byocni_addons(plan: NetworkPlan) -> list[dict]:
     for extra in plan.config.cni.addons:
         entry: dict = {"name": extra.name}
         if extra.config is not None:
-            entry["config"] = extra.config
+            entry["config"] = canonical_json_text(extra.config)
         if extra.version is not None:
             entry["version"] = extra.version
         if extra.disabled:

@@ -9,17 +9,22 @@ from collections.abc import Callable, Iterable
 
 from components.plan import NetworkPlan
 from components.validation import (
+    rules_adopted,
     rules_byocni,
     rules_capacity,
+    rules_cilium,
     rules_cloud_limits,
     rules_cluster,
     rules_k8s_names,
     rules_network,
+    rules_nodes,
     rules_podnetworking,
+    rules_security,
     rules_selectors,
     rules_terway,
     rules_urns,
     rules_version_zone,
+    rules_webhook,
 )
 from components.validation.findings import Finding, RuleInfo
 
@@ -27,13 +32,18 @@ Rule = Callable[[NetworkPlan], Iterable[Finding]]
 
 ALL_RULES: tuple[Rule, ...] = (
     *rules_network.RULES,
+    *rules_security.RULES,
     *rules_cluster.RULES,
+    *rules_nodes.RULES,
     *rules_terway.RULES,
+    *rules_adopted.RULES,
     *rules_podnetworking.RULES,
+    *rules_webhook.RULES,
     *rules_k8s_names.RULES,
     *rules_selectors.RULES,
     *rules_capacity.RULES,
     *rules_byocni.RULES,
+    *rules_cilium.RULES,
     *rules_version_zone.RULES,
     *rules_cloud_limits.RULES,
     *rules_urns.RULES,

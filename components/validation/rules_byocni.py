@@ -13,7 +13,7 @@ from typing import Any
 
 from ackstack_core import constants as C
 from components import netmath
-from components.cilium_values import cilium_values, lookup
+from components.cilium_values import bpf_masquerade_needs_node_port, cilium_values, lookup
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 
@@ -201,7 +201,7 @@ def masquerade_exclusions(plan: NetworkPlan) -> Iterator[Finding]:
 @rule("CIL003", "error", "Masquerading settings that let the agent start",
       "The agent exits at start-up when ipMasqAgent is on without IPv4 + BPF masquerading, or BPF masquerading "
       "without the BPF NodePort datapath; every node would stay NotReady.",
-      "cilium/cilium daemon/cmd: \"BPF ip-masq-agent requires ...\", \"BPF masquerade requires NodePort\"")
+      f"cilium/cilium {C.CILIUM_CHECK_IP_MASQ_AGENT}; {C.CILIUM_CHECK_BPF_MASQ_NODEPORT} (1.17/1.18 only)")
 def masquerade_combination(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_byocni:
         return
@@ -215,12 +215,13 @@ def masquerade_combination(plan: NetworkPlan) -> Iterator[Finding]:
                       f"ipMasqAgent.enabled is true but {culprit} is {lookup(values, culprit)!r}; the agent only "
                       "starts with enableIPv4Masquerade: true and bpf.masquerade: true")
     kpr = str(lookup(values, "kubeProxyReplacement", "false")).lower() == "true"
+    version = plan.config.cni.cilium.chart_version
     node_port = lookup(values, "nodePort.enabled") is True
-    if C.CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT and ipv4_masq and bpf_masq and not (node_port or kpr):
+    if bpf_masquerade_needs_node_port(version) and ipv4_masq and bpf_masq and not (node_port or kpr):
         yield Finding("CIL003", "error", _value_path(plan, "nodePort.enabled", "cni", "cilium", "values"),
                       f"bpf.masquerade is true but nodePort.enabled is {lookup(values, 'nodePort.enabled')!r} and "
                       "kube-proxy replacement is off; BPF masquerading needs nodePort.enabled: true (Cilium "
-                      f"{plan.config.cni.cilium.chart_version})")
+                      f"{version}: {C.CILIUM_CHECK_BPF_MASQ_NODEPORT})")
 
 
 @rule("CIL004", "error", "No tunnel/overlay routing on ACK managed Pro (unless explicitly accepted)",

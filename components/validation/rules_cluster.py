@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from ackstack_core import constants as C
 from ackstack_core.cluster_checks import cluster_spec_problem
+from ackstack_core.provider_schema import SCHEMA
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 
 
-@rule("CLU001", "error", "Cluster spec is ACK managed Pro (`ack.pro.*`)",
+@rule("CLU001", "error", "Cluster spec is an ACK managed Pro spec the provider accepts",
       "BYOCNI and terway-controlplane on managed clusters are Pro features; ack.standard has no SLA.",
       "ACK docs: Create an ACK managed cluster (cluster_spec); seed byocni-custom-cni")
 def managed_pro(plan: NetworkPlan) -> Iterator[Finding]:
@@ -73,4 +74,61 @@ def production_private_api(plan: NetworkPlan) -> Iterator[Finding]:
                       "the API server gets a public endpoint in a production environment")
 
 
-RULES = (managed_pro, known_version, node_pool_zones, has_node_pools, production_protection, production_private_api)
+@rule("CLU007", "error", "Every node pool has a login method the provider accepts",
+      "The provider needs key_name or password; managed node pools take only key_name. ACK refuses the pool "
+      "at creation, after the cluster exists.",
+      C.NODE_LOGIN_DOC)
+def node_login(plan: NetworkPlan) -> Iterator[Finding]:
+    spec = plan.config.cluster
+    if spec.existing is not None:
+        return
+    for index, pool in enumerate(spec.node_pools):
+        if pool.key_name or spec.key_name:
+            continue
+        if not pool.managed and plan.node_password_set:
+            continue
+        why = ("managed node pools (managed: true) take only a key pair, not ackstack:nodePassword"
+               if plan.node_password_set else "neither a key pair nor ackstack:nodePassword is set")
+        yield Finding("CLU007", "error", config_path("cluster", "nodePools", index, "keyName"),
+                      f"node pool `{pool.name}` has no login method: {why}. Set nodePools[{index}].keyName or "
+                      f"cluster.keyName to an ECS key pair of the region ({C.NODE_LOGIN_DOC})")
+
+
+@rule("CLU008", "error", "The control plane gets 1 to 5 vSwitches",
+      "ManagedKubernetes vswitch_ids (the node vSwitches of the node pools' zones) takes MinItems 1, MaxItems 5; "
+      "the provider refuses the cluster otherwise.",
+      "terraform-provider-alicloud resource_alicloud_cs_managed_kubernetes.go:90-101 (vswitch_ids)")
+def control_plane_vswitches(plan: NetworkPlan) -> Iterator[Finding]:
+    spec = plan.config.cluster
+    if spec.existing is not None:
+        return
+    limits = SCHEMA["alicloud:cs/managedKubernetes:ManagedKubernetes"]["fields"]["vswitchIds"]
+    low, high = limits["min_items"], limits["max_items"]
+    chosen = [v.key for v in plan.by_role("node") if v.zone_id in plan.node_zones]
+    if not low <= len(chosen) <= high:
+        yield Finding("CLU008", "error", config_path("cluster", "nodePools"),
+                      f"the cluster would get {len(chosen)} control-plane vSwitch(es) ({', '.join(sorted(chosen)) or 'none'}: "
+                      f"the node vSwitches of the node pools' zones); the provider takes {low} to {high} "
+                      "(vswitch_ids MinItems/MaxItems). Add a node pool, or spread fewer zones/node vSwitches")
+
+
+@rule("CLU009", "warning", "cni.eniSecurityGroups on a new cluster reaches PodNetworkings only",
+      "Terway reads ENI security groups from eni-config `security_groups`; ACK writes eni-config from the cluster "
+      "security group at creation and CreateCluster has no field for others, so on a new cluster the list reaches "
+      "only PodNetworkings without securityGroupIDs. ackstack sends it to eni-config on adopted clusters.",
+      "AliyunContainerService/terway types/daemon/config.go:55; terraform-provider-alicloud "
+      "resource_alicloud_cs_managed_kubernetes.go (security_group_id only)")
+def eni_security_groups_reach_terway(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    explicit = list(getattr(config.cni, "eni_security_groups", []) or [])
+    if config.cluster.existing is None and explicit and explicit != [config.cluster.security_group]:
+        yield Finding("CLU009", "warning", config_path("cni", "eniSecurityGroups"),
+                      f"eniSecurityGroups {explicit} on a new cluster reaches only PodNetworkings without their own "
+                      f"securityGroupIDs: ACK configures Terway's ENIs with the cluster security group "
+                      f"(`{config.cluster.security_group}`) at creation and ackstack cannot send others there. Set "
+                      "securityGroupIDs per PodNetworking, or add the groups to eni-config `security_groups` after "
+                      "creation (docs/terway.md)")
+
+
+RULES = (managed_pro, known_version, node_pool_zones, has_node_pools, production_protection, production_private_api,
+         node_login, control_plane_vswitches, eni_security_groups_reach_terway)

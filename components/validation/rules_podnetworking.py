@@ -15,6 +15,7 @@ from ackstack_core.podnetworking_checks import (
     zone_without_nodes_message,
     zones_without_nodes,
 )
+from ackstack_core.terway_webhook import POD_OWNER_KIND, is_fixed_name_pod, security_group_limit
 from components.config import PodNetworkingConfig
 from components.plan import NetworkPlan
 from components.podnetworking import (
@@ -24,6 +25,7 @@ from components.podnetworking import (
 )
 from components.validation.findings import Finding, config_path, rule
 from components.validation.rules_terway import SEED, mixed_types
+from components.validation.rules_webhook import matches_every_pod, outside_vpc
 
 
 def _entries(plan: NetworkPlan) -> Iterator[tuple[int, PodNetworkingConfig]]:
@@ -35,13 +37,19 @@ def _p(index: int, *parts: str | int) -> str:
     return config_path("podNetworkings", index, *parts)
 
 
-@rule("PNW001", "error", "PodNetworking security groups: between 1 and the per-ENI quota",
-      "The member ENI takes every listed group; ECS allows 5 per ENI by default (10 after a quota raise).",
-      "ECS limits (security groups per ENI); " + SEED + " (at most five)")
+@rule("PNW001", "error", "PodNetworking security groups: between 1 and the limit of the webhook and the ENI quota",
+      "terway-controlplane denies more than 5 (up to v1.12) or 10 (from v1.13); ECS allows 5 per ENI by default.",
+      "AliyunContainerService/terway pkg/controller/webhook/validate.go:46 (v1.12.1), :52 (v1.13.7); ECS limits; "
+      + SEED)
 def security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
-    limit = plan.config.capacity.max_security_groups_per_eni
+    version = plan.config.cni.controlplane_version if plan.config.is_terway else None
+    quota = plan.config.capacity.max_security_groups_per_eni
+    limit = security_group_limit(version, quota)
+    webhook = f"; terway-controlplane {version or 'unpinned'} admits at most {limit}" if limit < quota else ""
     for index, entry in _entries(plan):
         problem = security_group_count_problem(effective_security_groups(entry, plan), limit)
+        if problem and webhook and "exceed" in problem:
+            problem += webhook
         if problem:
             source = "" if entry.security_group_ids else " (defaulted from cni.eniSecurityGroups)"
             yield Finding("PNW001", "error", _p(index, "securityGroupIDs"),
@@ -104,16 +112,17 @@ def release_after_duration(plan: NetworkPlan) -> Iterator[Finding]:
     return _release_findings(plan, "PNW006")
 
 
-@rule("PNW007", "warning", "Fixed sets releaseStrategy explicitly",
-      "The seed documents only TTL and Never; an unset strategy leaves IP release to Terway's internals.",
-      SEED + " (releaseStrategy TTL / Never)")
+@rule("PNW007", "error", "Fixed sets releaseStrategy explicitly",
+      "Terway's pod-ENI GC keeps a Fixed IP with no releaseStrategy forever, like Never, silently.",
+      "AliyunContainerService/terway v1.17.5 pkg/controller/pod-eni/eni_controller.go:619-653 (default: keep)")
 def fixed_has_strategy(plan: NetworkPlan) -> Iterator[Finding]:
     for index, entry in _entries(plan):
         alloc = entry.allocation_type
         if alloc.type == "Fixed" and alloc.release_strategy is None:
-            yield Finding("PNW007", "warning", _p(index, "allocationType", "releaseStrategy"),
-                          f"PodNetworking `{entry.name}` is Fixed without releaseStrategy; set TTL (with "
-                          f"releaseAfter >= {C.RELEASE_AFTER_MIN_SECONDS // 60}m) or Never")
+            yield Finding("PNW007", "error", _p(index, "allocationType", "releaseStrategy"),
+                          f"PodNetworking `{entry.name}` is Fixed without releaseStrategy: Terway's pod-ENI GC then "
+                          f"keeps every IP forever, as with Never; set TTL (with releaseAfter >= "
+                          f"{C.RELEASE_AFTER_MIN_SECONDS // 60}m) or Never explicitly")
 
 
 @rule("PNW008", "error", "vSwitchOptions: non-empty, every vSwitch in the cluster's VPC",
@@ -127,14 +136,10 @@ def vswitches_in_vpc(plan: NetworkPlan) -> Iterator[Finding]:
                           f"PodNetworking `{entry.name}` has no vSwitchOptions and the cluster has no `pod` vSwitch "
                           f"in a worker zone to default to; at least 1 is required")
             continue
-        for ref_index, ref in enumerate(entry.v_switch_options):
-            fact = plan.vswitch(ref)
-            if fact is None or fact.id is None or fact.vpc_id is None:
-                continue  # created by ackstack inside the VPC, or unresolved (PNW003/NET010)
-            if plan.vpc_id is None or fact.vpc_id != plan.vpc_id:
-                yield Finding("PNW008", "error", _p(index, "vSwitchOptions", ref_index),
-                              f"vSwitch {fact.id} is in VPC {fact.vpc_id}, not in the cluster's VPC "
-                              f"{plan.vpc_id or '(created by ackstack)'}")
+        for ref_index, fact in outside_vpc(plan, entry.v_switch_options, plan.vswitch):
+            yield Finding("PNW008", "error", _p(index, "vSwitchOptions", ref_index),
+                          f"vSwitch {fact.id} is in VPC {fact.vpc_id}, not in the cluster's VPC "
+                          f"{plan.vpc_id or '(created by ackstack)'}")
 
 
 @rule("PNW009", "error", "vSwitchOptions zones are worker zones",
@@ -171,16 +176,19 @@ def worker_zones_covered(plan: NetworkPlan) -> Iterator[Finding]:
             yield Finding("PNW010", "warning", _p(index, "vSwitchOptions"), text)
 
 
-@rule("PNW011", "warning", "A PodNetworking has a selector",
-      "With neither podSelector nor namespaceSelector Terway matches no pod (older webhooks reject it).",
-      SEED + " (selector); Terway webhook PodNetworking matching")
+@rule("PNW011", "error", "A PodNetworking has a selector",
+      "Without podSelector and namespaceSelector the pod webhook matches no pod; terway-controlplane up to v1.12 "
+      "denies it, v1.13-v1.15 deny it unless eniType is Default.",
+      "AliyunContainerService/terway pkg/controller/webhook/mutating.go:320-343 (v1.17.5); validate.go:37-39 "
+      "(v1.12.1), :38-44 (v1.13.7), :39-45 (v1.17.5)")
 def has_selector(plan: NetworkPlan) -> Iterator[Finding]:
     for index, entry in _entries(plan):
         sel = entry.selector
         if sel.pod_selector is None and sel.namespace_selector is None:
-            yield Finding("PNW011", "warning", _p(index, "selector"),
-                          f"PodNetworking `{entry.name}` has neither podSelector nor namespaceSelector, so it matches "
-                          f"no pod; add at least one (limit: 1 selector)")
+            yield Finding("PNW011", "error", _p(index, "selector"),
+                          f"PodNetworking `{entry.name}` has neither podSelector nor namespaceSelector, so "
+                          f"terway-controlplane matches no pod to it (ackstack does not emit the per-pod request "
+                          f"annotation that could use it); add at least one (limit: 1 selector)")
 
 
 @rule("PNW012", "warning", "An empty selector matches everything",
@@ -188,6 +196,8 @@ def has_selector(plan: NetworkPlan) -> Iterator[Finding]:
       "Kubernetes docs: Labels and Selectors (empty selector); " + SEED)
 def empty_selector(plan: NetworkPlan) -> Iterator[Finding]:
     for index, entry in _entries(plan):
+        if matches_every_pod(entry):
+            continue  # PNW015
         for key, sel in (("podSelector", entry.selector.pod_selector),
                          ("namespaceSelector", entry.selector.namespace_selector)):
             if sel is not None and not sel.match_labels and not sel.match_expressions:
@@ -197,21 +207,24 @@ def empty_selector(plan: NetworkPlan) -> Iterator[Finding]:
                               f"matchLabels entry or matchExpression")
 
 
-@rule("PNW013", "warning", "Fixed applies to StatefulSets and bare pods only",
-      "Fixed IPs follow stable pod names: StatefulSets and pods without ownerReferences; others get none.",
-      SEED + " (Fixed: StatefulSets and pods without ownerReferences by default)")
+@rule("PNW013", "error", "Fixed applies only to fixed-name pods",
+      "Fixed IPs follow stable pod names: StatefulSets, pods without ownerReferences and the owner kinds in "
+      "cni.customStatefulWorkloadKinds; other pods are never matched and silently keep the shared ENI.",
+      "AliyunContainerService/terway v1.17.5 pkg/controller/webhook/mutating.go:313-318; pkg/utils/k8s.go:14-34; "
+      "types/controlplane/config_default.go:69")
 def fixed_workload_kinds(plan: NetworkPlan) -> Iterator[Finding]:
-    allowed = C.FIXED_IP_WORKLOAD_KINDS
+    custom = tuple(plan.config.cni.custom_stateful_workload_kinds) if plan.config.is_terway else ()
     for index, entry in _entries(plan):
         if entry.allocation_type.type != "Fixed":
             continue
         for kind_index, kind in enumerate(entry.workload_kinds):
-            if kind not in allowed:
-                yield Finding("PNW013", "warning", _p(index, "workloadKinds", kind_index),
-                              f"`{kind}` pods do not get a Fixed IP from PodNetworking `{entry.name}`: by default "
-                              f"Fixed applies only to {' and '.join(allowed)} (StatefulSets and pods without "
-                              f"ownerReferences); custom workloads need terway-controlplane configuration, else "
-                              f"these pods are not matched")
+            if not is_fixed_name_pod(kind, custom):
+                owner = POD_OWNER_KIND.get(kind, kind)
+                yield Finding("PNW013", "error", _p(index, "workloadKinds", kind_index),
+                              f"`{kind}` pods (owner kind {owner}) never match Fixed PodNetworking `{entry.name}`: "
+                              f"terway-controlplane gives Fixed only to fixed-name pods (StatefulSet, no owner"
+                              f"{', ' + ', '.join(custom) if custom else ''}), so they silently keep the shared ENI; "
+                              f"use Elastic, or add `{owner}` to cni.customStatefulWorkloadKinds")
 
 
 RULES = (

@@ -7,21 +7,16 @@ path for any other mode (it only knows how to turn on Terway trunking).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from ackstack_core import constants as C
 from ackstack_core.podnetworking_checks import security_group_count_problem
+from ackstack_core.terway_webhook import parse_eni_conf, parse_version
 from components.plan import NetworkPlan
 from components.podnetworking import worker_zones
 from components.validation.findings import Finding, config_path, rule
 
 SEED = "ACK docs: Configure a static IP address, a separate vSwitch and security group for each pod (seed)"
-
-
-def _version(text: str) -> tuple[int, ...] | None:
-    parts = text.lstrip("v").split(".")
-    return tuple(int(p) for p in parts) if len(parts) == 3 and all(p.isdigit() for p in parts) else None
 
 
 @rule("TWY001", "error", "Cluster ENI security groups: between 1 and the per-ENI quota",
@@ -92,6 +87,11 @@ def _family(instance_type: str) -> str:
     return parts[1] if len(parts) >= 3 else ""
 
 
+def trunk_support_verified(plan: NetworkPlan, instance_type: str) -> bool:
+    """A figure counts as verified when it was read from a source or declared in capacity.instanceTypes."""
+    return instance_type in plan.config.capacity.instance_types or instance_type in C.INSTANCE_TYPES_VERIFIED
+
+
 def trunk_support(plan: NetworkPlan, instance_type: str) -> bool | None:
     """True / False when known (table or capacity.instanceTypes override), None when unknown."""
     facts = plan.instance_types.get(instance_type)
@@ -105,30 +105,39 @@ def trunk_support(plan: NetworkPlan, instance_type: str) -> bool | None:
     return None
 
 
-@rule("TWY005", "error", "Node pool instance types support Trunk ENI",
-      "Pods matched by a PodNetworking need a trunk ENI on their node; other types leave them Pending.",
+@rule("TWY005", "error", "Node pool instance types support Trunk ENI (verified figures)",
+      "Pods matched by a PodNetworking need a trunk ENI on their node; other types leave them Pending. Only a "
+      "verified figure (source or capacity.instanceTypes) is an error; an unverified one is TWY006.",
       "ECS DescribeInstanceTypes EniTrunkSupported; " + SEED + "; table in policies/ackstack_core/constants.py")
 def trunk_unsupported_types(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return
     for index, pool in enumerate(plan.config.cluster.node_pools):
         for type_index, name in enumerate(pool.instance_types):
-            if trunk_support(plan, name) is False:
+            if trunk_support(plan, name) is False and trunk_support_verified(plan, name):
                 yield Finding("TWY005", "error", config_path("cluster", "nodePools", index, "instanceTypes", type_index),
                               f"{name} (node pool `{pool.name}`) does not support Trunk ENI "
                               f"(EniTrunkSupported=false); use a trunk-capable family such as "
                               f"{', '.join(C.TRUNK_CAPABLE_FAMILIES)}")
 
 
-@rule("TWY006", "warning", "Node pool instance types with unknown Trunk ENI support",
-      "No invoke tells trunk support; ackstack keeps a table and cannot vouch for types outside it.",
+@rule("TWY006", "warning", "Node pool instance types with unknown or unverified Trunk ENI support",
+      "No invoke tells trunk support; ackstack keeps a table and cannot vouch for types outside it, nor for "
+      "entries marked unverified in it.",
       "ECS DescribeInstanceTypes EniTrunkSupported; table in policies/ackstack_core/constants.py")
 def trunk_unknown_types(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return
     for index, pool in enumerate(plan.config.cluster.node_pools):
         for type_index, name in enumerate(pool.instance_types):
-            if trunk_support(plan, name) is None:
+            support = trunk_support(plan, name)
+            if support is False and not trunk_support_verified(plan, name):
+                yield Finding("TWY006", "warning", config_path("cluster", "nodePools", index, "instanceTypes", type_index),
+                              f"{name} (node pool `{pool.name}`) is listed by ackstack as without Trunk ENI "
+                              f"support, but that figure is unverified; check `aliyun ecs DescribeInstanceTypes "
+                              f"--InstanceTypes.1 {name}` for EniTrunkSupported and declare it in "
+                              f"capacity.instanceTypes (trunk-capable families: {', '.join(C.TRUNK_CAPABLE_FAMILIES)})")
+            elif support is None:
                 yield Finding("TWY006", "warning", config_path("cluster", "nodePools", index, "instanceTypes", type_index),
                               f"trunk support of {name} (node pool `{pool.name}`) is unknown to ackstack (known "
                               f"trunk-capable families: {', '.join(C.TRUNK_CAPABLE_FAMILIES)}); check "
@@ -195,13 +204,9 @@ def existing_cluster_inputs(plan: NetworkPlan) -> Iterator[Finding]:
                       f"{C.ENI_CONF_TRUNKING_KEY} and {C.ENI_CONF_CREDENTIAL_PATH_KEY} change")
         return
     if isinstance(raw, str):
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield Finding("TWY009", "error", path, f"eniConf is not valid JSON ({exc.msg} at position {exc.pos})")
-            return
-        if not isinstance(value, dict):
-            yield Finding("TWY009", "error", path, f"eniConf must be a JSON object, got {type(value).__name__}")
+        _, problem = parse_eni_conf(raw)
+        if problem:
+            yield Finding("TWY009", "error", path, f"eniConf is {problem}")
             return
     elif not raw:
         yield Finding("TWY009", "error", path, "eniConf is empty; an eni-config without keys is not a Terway config")
@@ -221,7 +226,7 @@ def terway_version(plan: NetworkPlan) -> Iterator[Finding]:
         return
     minimum = C.TERWAY_MIN_VERSION_ENI_OPTIONS
     for key, value in (("version", config.cni.version), ("controlplaneVersion", config.cni.controlplane_version)):
-        parsed = _version(value) if value else None
+        parsed = parse_version(value)
         if parsed is not None and parsed < minimum:
             yield Finding("TWY010", "error", config_path("cni", key),
                           f"Terway {value} is older than v{'.'.join(map(str, minimum))}, the first version that "

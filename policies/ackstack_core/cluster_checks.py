@@ -12,4 +12,8 @@ def cluster_spec_problem(spec: str | None) -> str | None:
                 f"{', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}")
     if not spec.startswith(C.CLUSTER_SPEC_PRO_PREFIX):
         return f"`{spec}` is not an ACK managed Pro spec; use one of {', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}"
+    if spec not in C.KNOWN_PRO_CLUSTER_SPECS:
+        return (f"`{spec}` is not a cluster_spec the provider accepts (pulumi-alicloud 4.0.0 / terraform-provider-"
+                f"alicloud resource_alicloud_cs_managed_kubernetes.go:353); use one of "
+                f"{', '.join(C.KNOWN_PRO_CLUSTER_SPECS)}")
     return None

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 CLUSTER_SPEC_PRO_PREFIX = "ack.pro."
 # Source: CS-API cluster_spec ("ack.pro.small: Pro"); TF-managed cluster_spec validation
 DEFAULT_CLUSTER_SPEC = "ack.pro.small"
-# Source: TF-managed cluster_spec validation (only Pro spec accepted by the provider is ack.pro.small)
-KNOWN_PRO_CLUSTER_SPECS: tuple[str, ...] = ("ack.pro.small",)
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e (release/v2) alicloud/resource_alicloud_cs_managed_kubernetes.go:353 cluster_spec StringInSlice (the Pro members; data in provider_schema.SCHEMA)
+KNOWN_PRO_CLUSTER_SPECS: tuple[str, ...] = ("ack.pro.small", "ack.pro.xlarge", "ack.pro.2xlarge", "ack.pro.4xlarge")
 
 # Source: CS-API addons ("[{\"Name\": \"terway-eniip\",\"Config\": \"\"}]" for Terway); terraform-provider-alicloud docs r/cs_managed_kubernetes ("addons with terway-eniip")
 ADDON_TERWAY_ENIIP = "terway-eniip"
@@ -226,7 +226,7 @@ def exclusive_eni_pods_per_node(facts: InstanceTypeFacts) -> int:
 INSTANCE_TYPES: dict[str, InstanceTypeFacts] = {
     # Source: ECS instance families table g7 (unverified: table not in index; EniTotalQuantity estimated)
     "ecs.g7.large": InstanceTypeFacts(3, 6, 6, True),
-    # Source: real DescribeInstanceTypes response fixture in kubernetes-sigs/alibaba-cloud-csi-driver pkg/metadata test (EniQuantity 4, EniTotalQuantity 20, EniPrivateIpAddressQuantity 15, EniTrunkSupported true)
+    # Source (verified): real DescribeInstanceTypes response fixture in kubernetes-sigs/alibaba-cloud-csi-driver pkg/metadata test (EniQuantity 4, EniTotalQuantity 20, EniPrivateIpAddressQuantity 15, EniTrunkSupported true)
     "ecs.g7.xlarge": InstanceTypeFacts(4, 20, 15, True),
     # Source: AliyunContainerService/terway pkg/aliyun/client/fake (EniQuantity 4, IPs 15, trunk true, EniTotalQuantity 10 -- fake data, conflicts with g7.xlarge=20; unverified total)
     "ecs.g7.2xlarge": InstanceTypeFacts(4, 10, 15, True),
@@ -255,6 +255,8 @@ INSTANCE_TYPES: dict[str, InstanceTypeFacts] = {
     # Source: ECS instance families table sn1ne (unverified: not in index; older generation, treated as no trunk)
     "ecs.sn1ne.xlarge": InstanceTypeFacts(3, 3, 10, False),
 }
+# Source: per-entry comments in INSTANCE_TYPES: verified = read from a real DescribeInstanceTypes response (ecs.g7.xlarge, kubernetes-sigs/alibaba-cloud-csi-driver fixture); every other entry, and both family lists below, are unverified
+INSTANCE_TYPES_VERIFIED: frozenset[str] = frozenset({"ecs.g7.xlarge"})
 # Source: see per-entry comments in INSTANCE_TYPES (only ecs.g7.xlarge has a confirmed EniTotalQuantity)
 INSTANCE_TYPES_UNVERIFIED_TOTAL: frozenset[str] = frozenset(k for k in INSTANCE_TYPES if k != "ecs.g7.xlarge")
 
@@ -272,16 +274,97 @@ TRUNK_UNSUPPORTED_FAMILIES: tuple[str, ...] = ("t5", "t6", "sn1ne", "sn2ne", "g5
 CILIUM_CHART_REPO = "https://helm.cilium.io/"
 # Source: SEED-BYOCNI ("cilium cilium/cilium --version 1.17.4")
 CILIUM_CHART_NAME = "cilium"
-# Source: SEED-BYOCNI ("--version 1.17.4"); pinned to the later 1.17.9 patch (docs/cilium.md, "Chart pin")
-CILIUM_CHART_VERSION = "1.17.9"
+# Source: SEED-BYOCNI ("--version 1.17.4"); moved to 1.19.6, the newest 1.19 patch, whose tested Kubernetes range (CILIUM_K8S_TESTED) includes DEFAULT_K8S_VERSION 1.34 (issue 13; docs/cilium.md "Chart pin")
+CILIUM_CHART_VERSION = "1.19.6"
 # Source: SEED-BYOCNI ("--namespace kube-system")
 CILIUM_NAMESPACE = "kube-system"
-# Source: cilium/cilium daemon/cmd/daemon.go (v1.14-v1.17): "BPF masquerade requires NodePort (--enable-node-port=\"true\")"; the check is gone on main, kept here for the pinned 1.17 line (unverified for 1.17.4 itself: only pre- and post-1.17 sources were found)
-CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT = True
-# Source: cilium/cilium install/kubernetes/cilium/values.yaml (`ipMasqAgent:` documents `config: nonMasqueradeCIDRs, masqLinkLocal, masqLinkLocalIPv6` only as comments, so these paths are absent from a parsed values.yaml; still comment-only in the 1.17.9 chart values.yaml, tests/data/cilium-1.17.9-value-paths.txt)
-CILIUM_IP_MASQ_AGENT_CONFIG_KEYS: tuple[str, ...] = ("nonMasqueradeCIDRs", "masqLinkLocal", "masqLinkLocalIPv6")
-# Source: cilium/cilium install/kubernetes/cilium/values.yaml ("#kubeProxyReplacement: \"false\"" is commented out; the templates read it with hasKey; valid "true"/"false"; still commented out in the 1.17.9 chart values.yaml)
-CILIUM_COMMENTED_VALUE_PATHS: tuple[str, ...] = ("kubeProxyReplacement",)
+
+
+# ---------------------------------------------------------------------------
+# Cilium releases, chart facts and agent start-up checks (issue 13)
+#
+# Agent sources: the cilium/cilium tags v1.17.9, v1.18.12 and v1.19.6 could not be read directly (the
+# cilium/cilium snapshot, 755 MB, is over the fetch limit, and the search index holds one untagged
+# version), so each check below was read at the nearest reachable release commit of the same line in
+# the fork devodev/cilium (same history as upstream):
+#   1.17 line: ee3ca4a7e99 "Prepare for release v1.17.6" (v1.17 branch)
+#   1.18 line: 593834ec452 "Prepare for release v1.18.0-pre.3"
+#   1.19 line: f12299b25e4 "Prepare for release v1.19.0-pre.4"
+# A check is therefore "unverified at the exact pinned tag"; the chart-side facts (key paths, types,
+# images, rendered ConfigMap) come from the exact official packages (cilium_charts/*.json, render tests).
+# ---------------------------------------------------------------------------
+
+# Source: cilium/cilium Documentation/network/kubernetes/requirements.rst at v1.17.9, v1.18.7, v1.19.1
+# (via shared/reference/README.md): "All Kubernetes versions listed are e2e tested ... Older Kubernetes
+# versions not listed here do not have Cilium support."  Release line -> (oldest, newest) tested minor.
+CILIUM_K8S_TESTED: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {
+    (1, 17): ((1, 29), (1, 32)),
+    (1, 18): ((1, 30), (1, 33)),
+    (1, 19): ((1, 31), (1, 34)),
+}
+# Source: official chart packages in shared/reference/cilium (sha256 in each cilium_charts/*.json "source");
+# the releases whose key paths / types ackstack_core/cilium_charts holds, oldest first
+CILIUM_CHART_FACTS_VERSIONS: tuple[str, ...] = ("1.17.9", "1.18.12", "1.19.6")
+# Source: cilium/cilium daemon/cmd/daemon.go: "BPF masquerade requires NodePort (--enable-node-port=\"true\")"
+# at ee3ca4a7e99 (1.17.6) line 658 and 593834ec452 (1.18.0-pre.3) line 585; gone at f12299b25e4
+# (1.19.0-pre.4) daemon.go:108-120, and the 1.19.6 chart has no `nodePort.enabled` key (cilium_charts/cilium-1.19.6.json)
+CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT: dict[tuple[int, int], bool] = {(1, 17): True, (1, 18): True, (1, 19): False}
+CILIUM_CHECK_BPF_MASQ_NODEPORT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:658, 1.18 593834ec452:585"
+# Source: cilium/cilium daemon/cmd/daemon.go "BPF ip-masq-agent requires (--enable-ipv4-masquerade=\"true\" or
+# --enable-ipv6-masquerade=\"true\") and --enable-bpf-masquerade=\"true\"": ee3ca4a7e99:674, 593834ec452:604, f12299b25e4:122
+CILIUM_CHECK_IP_MASQ_AGENT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:674, 1.18 593834ec452:604, 1.19 f12299b25e4:122"
+# Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerade requires (--enable-ipv4-masquerade=\"true\" or
+# --enable-ipv6-masquerade=\"true\")": ee3ca4a7e99:677, 593834ec452:607, f12299b25e4:124
+CILIUM_CHECK_BPF_MASQ_NEEDS_MASQ = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:677, 1.18 593834ec452:607, 1.19 f12299b25e4:124"
+# Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerading to route source (--enable-masquerade-to-route-source)
+# currently not supported with BPF-based masquerading": ee3ca4a7e99:670, 593834ec452:597, f12299b25e4:119
+CILIUM_CHECK_ROUTE_SOURCE = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:670, 1.18 593834ec452:597, 1.19 f12299b25e4:119"
+# Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerade does not allow to specify devices via
+# --egress-masquerade-interfaces": ee3ca4a7e99:661, 593834ec452:588, f12299b25e4:112
+CILIUM_CHECK_MASQ_INTERFACES = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:661, 1.18 593834ec452:588, 1.19 f12299b25e4:112"
+# Source: cilium/cilium daemon/cmd/daemon_main.go "auto-direct-node-routes cannot be used with tunneling"
+# (log.Fatal): ee3ca4a7e99:1359-1360, 593834ec452:1279-1280, f12299b25e4:1073-1074
+CILIUM_CHECK_TUNNEL_DIRECT_ROUTES = "daemon/cmd/daemon_main.go: 1.17 ee3ca4a7e99:1360, 1.18 593834ec452:1280, 1.19 f12299b25e4:1074"
+# Source: cilium/cilium daemon/k8s/init.go:31-32 ("required IPv6 PodCIDR not available", retried until the node
+# has one) and :86-87 (the IPv6 allocation range only from the node's IPv6 PodCIDR) at all three commits;
+# pkg/option/config.go K8sRequireIPv6PodCIDR "Cilium will block bootstrapping" (ee3ca4a7e99:1404,
+# 593834ec452:1330, f12299b25e4:1203). ACK BYOCNI (ackstack) gives nodes an IPv4 PodCIDR only.
+CILIUM_CHECK_IPV6_PODCIDR = "daemon/k8s/init.go:31 and pkg/option/config.go (1.17 ee3ca4a7e99:1404, 1.18 593834ec452:1330, 1.19 f12299b25e4:1203)"
+# Source: cilium/cilium pkg/ipmasq/ipmasq.go:50-67 (each nonMasqueradeCIDRs entry through netip.ParsePrefix in
+# UnmarshalJSON) and :258 (json.Unmarshal of the whole config: one bad entry fails the update, "Failed to
+# update", so the agent keeps no list from that file) at f12299b25e4; same at ee3ca4a7e99:67/249
+CILIUM_CHECK_IP_MASQ_CONFIG = "pkg/ipmasq/ipmasq.go: 1.17 ee3ca4a7e99:67,249; 1.19 f12299b25e4:67,258"
+# Source: cilium/cilium Documentation/network/kubernetes/kubeproxy-free.rst:1328-1331 at ee3ca4a7e99 (1.17.6):
+# with nodePort enabled next to a running kube-proxy "set nodePort.enableHealthCheck to false ... (kube-proxy will
+# also attempt to start this server, and there would otherwise be a clash ...)"; the 1.19.6 chart still renders
+# enable-health-check-nodeport (default true)
+CILIUM_KUBE_PROXY_HEALTH_CHECK_CLASH = "Documentation/network/kubernetes/kubeproxy-free.rst:1328-1331 (ee3ca4a7e99, 1.17.6)"
+# Source: cilium/cilium install/kubernetes/cilium/values.yaml: `ipMasqAgent.config` documents nonMasqueradeCIDRs: [],
+# masqLinkLocal: false, masqLinkLocalIPv6: false only as comments (1.17.9 values.yaml:1984-1986, 1.18.12
+# :2099-2101, 1.19.6 :2315-2317); types per pkg/ipmasq/ipmasq.go config struct (list of prefixes, two bools)
+CILIUM_IP_MASQ_AGENT_CONFIG_TYPES: dict[str, str] = {
+    "nonMasqueradeCIDRs": "array", "masqLinkLocal": "boolean", "masqLinkLocalIPv6": "boolean"}
+CILIUM_IP_MASQ_AGENT_CONFIG_KEYS: tuple[str, ...] = tuple(CILIUM_IP_MASQ_AGENT_CONFIG_TYPES)
+# Source: cilium values.yaml of the three packages: `# egressMasqueradeInterfaces: ""` (1.17.9:811, 1.18.12:878,
+# 1.19.6:929), `#kubeProxyReplacement: "false"` (1.17.9:2029; a real key from 1.18) and the ipMasqAgent.config
+# keys are comment-only; the templates read them with hasKey. The generator records which a release comments.
+CILIUM_COMMENT_ONLY_CANDIDATES: tuple[str, ...] = (
+    "kubeProxyReplacement", "egressMasqueradeInterfaces",
+    *(f"ipMasqAgent.config.{key}" for key in CILIUM_IP_MASQ_AGENT_CONFIG_TYPES))
+CILIUM_COMMENTED_VALUE_PATHS: tuple[str, ...] = ("kubeProxyReplacement", "egressMasqueradeInterfaces")
+# Source: the `*.image.repository` defaults of the three chart packages (cilium_charts/*.json "images"): the
+# registries the chart pulls from unless overridden
+CILIUM_DEFAULT_IMAGE_REGISTRIES: tuple[str, ...] = ("quay.io", "docker.io", "ghcr.io")
+# Source: the chart's own `fail` checks, cilium/templates/validate.yaml in the official packages: "Hubble Relay requires
+# .Values.hubble.enabled=true" (1.17.9:58, 1.18.12:71, 1.19.6:71) and "Hubble UI requires .Values.hubble.relay.enabled=true"
+# (1.17.9:48, 1.18.12:61, 1.19.6:61): the release fails to render at `pulumi up`
+CILIUM_CHART_HUBBLE_CHECKS = "cilium/templates/validate.yaml (1.17.9:48,58; 1.18.12:61,71; 1.19.6:61,71)"
+# Source: ackstack convention (docs/cilium.md "Overlay"): the Helm release description the program sets when
+# cni.cilium.acceptOverlay accepts a tunnel; the mandatory cilium-native-routing policy honours it, so the
+# policy and validation CIL004 (a warning then) agree
+CILIUM_OVERLAY_ACCEPTED_DESCRIPTION = "ackstack: overlay routing accepted by cni.cilium.acceptOverlay"
+# Source: SEED-BYOCNI note (Cilium images come from outside China; pulls may fail; ACR subscription proposed)
+CILIUM_IMAGE_REGISTRY_PATTERN = r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$"
 
 # ---------------------------------------------------------------------------
 # Timing (deploy critical-path benchmark)
@@ -330,49 +413,9 @@ VSWITCH_DEFAULT_DELETE_TIMEOUT = "10m"
 # Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_security_group.go (DeleteSecurityGroup retried while the error is DependencyViolation; stored revision retried a fixed 6 min, unverified whether 1.27x honours a custom delete timeout -- set anyway, Pulumi passes it to the provider)
 SECURITY_GROUP_DELETE_TIMEOUT = "30m"
 
-# Source: same resource file (schema: cluster_id and name are ForceNew)
-KUBERNETES_ADDON_REPLACE_ON_CHANGE: tuple[str, ...] = ("clusterId", "name")
 # Source: ackstack design: removing one of these from a running cluster breaks pod networking or LoadBalancer
 # Services, so their KubernetesAddon resources are retained (never uninstalled) when they leave the program
 ADDONS_NEVER_UNINSTALLED: tuple[str, ...] = ("terway-eniip", "terway-controlplane", "cloud-controller-manager")
-
-# ---------------------------------------------------------------------------
-# Replacement (ForceNew) facts, pulumi-alicloud 4.0.0 camelCase input names
-# ---------------------------------------------------------------------------
-
-# Source: TF-managed schema fields with ForceNew: true (profile, pod_cidr, service_cidr, node_cidr_mask, proxy_mode, ip_stack, cluster_domain, service_account_issuer, api_audiences, auto_mode); pod_vswitch_ids, timezone, custom_san, encryption_provider_key are NOT ForceNew there (unverified for fields added after that provider version, e.g. controlPlaneEndpointsConfig)
-CLUSTER_REPLACE_ON_CHANGE: tuple[str, ...] = (
-    "profile",
-    "podCidr",
-    "serviceCidr",
-    "nodeCidrMask",
-    "proxyMode",
-    "ipStack",
-    "clusterDomain",
-    "serviceAccountIssuer",
-    "apiAudiences",
-    "autoMode",
-)
-# Source: TF-nodepool schema fields with ForceNew: true (cluster_id, cis_enabled, deployment_set_id, login_as_non_root, node_name_mode, ram_role_name, security_group_id, security_group_ids, security_hardening_os, soc_enabled, tee_config) (unverified for fields added later, e.g. autoMode, type, efloNodeGroup)
-NODEPOOL_REPLACE_ON_CHANGE: tuple[str, ...] = (
-    "clusterId",
-    "cisEnabled",
-    "deploymentSetId",
-    "loginAsNonRoot",
-    "nodeNameMode",
-    "ramRoleName",
-    "securityGroupId",
-    "securityGroupIds",
-    "securityHardeningOs",
-    "socEnabled",
-    "teeConfig",
-)
-# Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_vswitch.go (cidr_block, vpc_id, zone_id: ForceNew: true)
-VSWITCH_REPLACE_ON_CHANGE: tuple[str, ...] = ("cidrBlock", "zoneId", "vpcId")
-# Source: aliyun/terraform-provider-alicloud alicloud/resource_alicloud_security_group.go (vpc_id, security_group_type, resource_group_id: ForceNew: true)
-SECURITY_GROUP_REPLACE_ON_CHANGE: tuple[str, ...] = ("vpcId", "securityGroupType", "resourceGroupId")
-# Source: (unverified: older alicloud_vpc revisions had cidr_block ForceNew; newer ones may modify it in place via ModifyVpcAttribute -- warned as a replacement to stay on the safe side)
-VPC_REPLACE_ON_CHANGE: tuple[str, ...] = ("cidrBlock",)
 
 # ---------------------------------------------------------------------------
 # Terway Trunk ENI: existing-cluster path and PodNetworking (issue #3)
@@ -384,10 +427,6 @@ TERWAY_ROLL_ANNOTATION = "ackstack.io/eni-conf-sha256"
 PULUMI_PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
 # Source: SEED-TRUNK ("Secara default, StatefulSets dan pod tanpa ownerReferences didukung" for Fixed)
 FIXED_IP_WORKLOAD_KINDS: tuple[str, ...] = ("StatefulSet", "Pod")
-# Source: Go time.ParseDuration units (ns, us, µs, μs, ms, s, m, h)
-GO_DURATION_UNITS_SECONDS: dict[str, float] = {
-    "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0,
-}
 # Source: Kubernetes docs "Object Names and IDs" (DNS subdomain names: at most 253 characters)
 K8S_DNS_SUBDOMAIN_MAX = 253
 # Source: Kubernetes docs "Object Names and IDs" (RFC 1123 label names, e.g. namespaces: at most 63 characters)
@@ -396,6 +435,133 @@ K8S_DNS_LABEL_MAX = 63
 K8S_LABEL_NAME_MAX = 63
 
 # ---------------------------------------------------------------------------
+# Day 2: `verify` a live cluster against the plan, terway-controlplane migration (issue #16)
+# TERWAY-1175 = AliyunContainerService/terway tag v1.17.5 (commit 23a85fc39a18a12abdf8ee28b3504d6ecd9a6002)
+# CILIUM-1179 = official chart cilium-1.17.9.tgz (shared/reference/cilium), cilium/templates/...
+# ---------------------------------------------------------------------------
+
+# Source: TERWAY-1175 pkg/apis/crds/network.alibabacloud.com_podnetworkings.yaml:13 (plural), :15 (scope: Cluster)
+PODNETWORKING_PLURAL = "podnetworkings"
+# Source: TERWAY-1175 pkg/apis/crds/network.alibabacloud.com_podnetworkings.yaml:201,207 (status.status);
+# pkg/apis/network.alibabacloud.com/v1beta1/types.go:276 (NetworkingStatusReady = "Ready"); SEED-TRUNK example "status: Ready"
+PODNETWORKING_STATUS_READY = "Ready"
+# Source: TERWAY-1175 pkg/apis/crds/network.alibabacloud.com_podenis.yaml:11,13,15 (kind PodENI, plural podenis, Namespaced)
+PODENI_KIND = "PodENI"
+# Source: same CRD file as PODENI_KIND
+PODENI_PLURAL = "podenis"
+# Source: TERWAY-1175 pkg/apis/network.alibabacloud.com/v1beta1/types.go:146 (ENIPhaseBind = "Bind"); CRD podenis.yaml:158
+# (status.phase); SEED-TRUNK FAQ PodENI example "phase: Bind"
+PODENI_PHASE_BIND = "Bind"
+# Source: TERWAY-1175 types/k8s.go:28,38 (AnnotationPrefix + "pod-networking"); SEED-TRUNK FAQ ("k8s.aliyun.com/pod-networking")
+POD_NETWORKING_ANNOTATION = "k8s.aliyun.com/pod-networking"
+# Source: SEED-TRUNK ("kubectl scale deploy -nkube-system terway-controlplane --replicas 0")
+TERWAY_CONTROLPLANE_NAMESPACE = "kube-system"
+# Source: TERWAY-1175 charts/terway/templates/terway-controlplane/deployment.yaml:4; SEED-TRUNK migration section
+TERWAY_CONTROLPLANE_DEPLOYMENT = "terway-controlplane"
+# Source: TERWAY-1175 charts/terway/templates/terway-controlplane/webhook.yaml:4 (MutatingWebhookConfiguration) and :38
+# (ValidatingWebhookConfiguration); SEED-TRUNK ("kubectl get mutatingwebhookconfigurations... terway-controlplane")
+TERWAY_CONTROLPLANE_WEBHOOK = "terway-controlplane"
+# Source: SEED-TRUNK ("kubectl scale deploy -nkube-system terway-controlplane --replicas 1" when the migration failed)
+TERWAY_CONTROLPLANE_RESTORE_REPLICAS = 1
+# Source: Kubernetes API reference (admissionregistration.k8s.io/v1 mutating/validatingwebhookconfigurations, cluster-scoped)
+WEBHOOK_CONFIGURATION_API_VERSION = "admissionregistration.k8s.io/v1"
+# Source: Kubernetes docs "Well-Known Labels" (node-role.kubernetes.io/master on control-plane nodes); a dedicated ACK
+# cluster lists its masters as nodes, a managed one does not (unverified: inferred, not stated in the seed)
+NODE_ROLE_MASTER_LABELS: tuple[str, ...] = ("node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane")
+# Source: Kubernetes docs "Well-Known Labels, Annotations and Taints" (topology.kubernetes.io/zone, set on nodes by the
+# cloud provider)
+NODE_ZONE_LABEL = "topology.kubernetes.io/zone"
+# Source: SEED-TRUNK step 4 StatefulSet example image (the canary pod's default image)
+CANARY_IMAGE = "anolis-registry.cn-zhangjiakou.cr.aliyuncs.com/openanolis/nginx:1.14.1-8.6"
+# Source: CILIUM-1179 cilium/templates/cilium-agent/daemonset.yaml:18 (DaemonSet "cilium", in the release namespace)
+CILIUM_DAEMONSET_NAME = "cilium"
+# Source: CILIUM-1179 cilium/templates/cilium-configmap.yaml:93
+CILIUM_CONFIGMAP_NAME = "cilium-config"
+# Source: CILIUM-1179 cilium/templates/cilium-configmap.yaml:511 (routing-mode), :1044 (ipam), :701
+# (ipv4-native-routing-cidr), :605 (enable-ipv4-masquerade), :619 (enable-bpf-masquerade), :628 (enable-ip-masq-agent,
+# written only when enabled); values are quoted, so booleans read "true"/"false"
+CILIUM_CONFIG_KEYS: dict[str, str] = {
+    "routingMode": "routing-mode",
+    "ipam.mode": "ipam",
+    "ipv4NativeRoutingCIDR": "ipv4-native-routing-cidr",
+    "enableIPv4Masquerade": "enable-ipv4-masquerade",
+    "bpf.masquerade": "enable-bpf-masquerade",
+    "ipMasqAgent.enabled": "enable-ip-masq-agent",
+}
+
+# ---------------------------------------------------------------------------
+# terway-controlplane as it really behaves (issue #12: webhooks, matching, readiness, adopted clusters)
+# TWY-x = AliyunContainerService/terway at tag x (fetched; tags v1.10.0 v1.11.5 v1.12.1 v1.13.7 v1.14.5
+# v1.15.3 v1.16.6 v1.17.5 and HEAD 89aadf8b). The webhook rules per version are in
+# ackstack_core/terway_webhook.py, each with its file:line.
+# ---------------------------------------------------------------------------
+
+# Source: TWY-v1.17.5 charts/terway/templates/terway-controlplane/webhook.yaml:9-13 (the mutating pod webhook's namespaceSelector: k8s.aliyun.com/pod-eni NotIn ["false"])
+POD_ENI_NAMESPACE_LABEL = "k8s.aliyun.com/pod-eni"
+# Source: same file:13 (value that takes a namespace out of the pod webhook)
+POD_ENI_NAMESPACE_OPT_OUT = "false"
+# Source: TWY-v1.17.5 pkg/utils/k8s.go:14 (stsKinds starts as ["StatefulSet"]) and :22-34 (IsFixedNamePod: no ownerReferences, or an owner kind in stsKinds)
+FIXED_NAME_OWNER_KINDS: tuple[str, ...] = ("StatefulSet",)
+# Source: TWY-v1.17.5 types/controlplane/config_default.go:69 (terway-controlplane config `customStatefulWorkloadKinds`, appended to stsKinds by cmd/terway-controlplane/terway-controlplane.go:128); same field since TWY-v1.10.0 config_default.go:70
+CONTROLPLANE_CUSTOM_STATEFUL_KINDS_KEY = "customStatefulWorkloadKinds"
+# Source: TWY-v1.17.5 types/daemon/config.go:61 (eni_conf `custom_stateful_workload_kinds`, read by the terway daemon)
+ENI_CONF_CUSTOM_STATEFUL_KINDS_KEY = "custom_stateful_workload_kinds"
+# Source: TWY-v1.17.5 pkg/apis/network.alibabacloud.com/v1beta1/types.go:276-277 (status.status Ready / Fail)
+PODNETWORKING_STATUS_READY = "Ready"
+# Source: same file:277
+PODNETWORKING_STATUS_FAIL = "Fail"
+# Source: pulumi/pulumi-kubernetes await tests (CustomResource with annotation `pulumi.com/waitFor: condition=Foo`) and CHANGELOG v4.18.0 (`pulumi.com/waitFor`, kubectl-wait `jsonpath=`/`condition=` syntax); pinned pulumi-kubernetes 4.34.2 has it
+PULUMI_WAIT_FOR_ANNOTATION = "pulumi.com/waitFor"
+# Source: kubectl wait `--for=jsonpath='{.status.phase}'=Running` syntax (kubernetes.io kubectl wait reference) over the PodNetworking status field above
+PODNETWORKING_WAIT_FOR_READY = "jsonpath={.status.status}=Ready"
+# Source: TWY-v1.17.5 types/daemon/config.go:139-151 (Config.Validate: ip_stack "", "ipv4" or "dual"; "ipv6" is refused there); same at v1.10.0 config.go:103-113
+ENI_CONF_IP_STACKS: tuple[str, ...] = ("", "ipv4", "dual")
+# Source: TWY-v1.17.5 types/daemon/config.go:53 and :58 (eni_conf keys `security_groups`, `ip_stack`)
+ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
+# Source: same file:58
+ENI_CONF_IP_STACK_KEY = "ip_stack"
+# Source: same file:52 (`security_group`, the single-group form)
+ENI_CONF_SECURITY_GROUP_KEY = "security_group"
+# Source: SEED-TRUNK ("kubectl get secret -n kube-system addon.network.token": the Secret a managed cluster needs for credential_path)
+ADDON_NETWORK_TOKEN_SECRET = "addon.network.token"
+# Source: SEED-TRUNK (same command: namespace kube-system)
+ADDON_NETWORK_TOKEN_NAMESPACE = "kube-system"
+# Source: ACK "Node pool overview / Create a node pool" max pods per node must be greater than 11 for the node to join (issue #12 statement; unverified: the ACK page itself was not found in the index)
+ACK_MIN_MAX_PODS_EXCLUSIVE = 11
+# Provider Check, cluster security group rules, node login (issue #11)
+# ---------------------------------------------------------------------------
+
+# Source: aliyun/terraform-provider-alicloud release/v2 head (Merge PR #10282, 2026-08-21), the newest commit of the
+# line pulumi-alicloud 4.0.0 builds on: the 4.0.0 SDK carries that line's amqp create_time as a string (bf583ff1d)
+# and hbr rule_type SECURITY (e59499f45, merged by 23d993b8e). The pulumi-alicloud v4.0.0 tag itself is not in the
+# stored snapshot of pulumi/pulumi-alicloud (newest there: v3.105.0 on terraform-provider-alicloud v1.289.0).
+PROVIDER_SCHEMA_COMMIT = "ace5bcf8777e87cf3c2ae0907dfc16164c30b51f"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/extension_ecs.go:73 (AllPortRange = "-1/-1")
+SG_ALL_PORT_RANGE = "-1/-1"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/resource_alicloud_security_group_rule.go:208-216 (Create: tcp/udp refuse "-1/-1"; icmp, gre and all accept only "-1/-1")
+SG_PORTED_PROTOCOLS: tuple[str, ...] = ("tcp", "udp")
+# Source: same file:212-213 ("'tcp' and 'udp' can support port range: [1, 65535]"); ECS API AuthorizeSecurityGroup PortRange (1 to 65535)
+SG_PORT_MIN, SG_PORT_MAX = 1, 65535
+# Source: ACK docs "Configure and manage cluster security groups" (alibabacloud.com/help/doc-detail/353191.htm, Feb 09 2026): an existing group gets no rules from ACK; recommended inbound: ICMP -1/-1 from 0.0.0.0/0, all protocols -1/-1 from the cluster's group and (Flannel-like overlay: BYOCNI here) the pod CIDR; outbound all -1/-1 to 0.0.0.0/0
+ACK_SG_ICMP_SOURCE = "0.0.0.0/0"
+# Source: same doc ("least privilege settings"); ackstack narrows the ICMP source to the VPC CIDR (the sg-no-open-admin-ports policy refuses -1/-1 from 0.0.0.0/0, and nothing outside the VPC needs to ping nodes)
+ACK_SG_ICMP_FROM_VPC_ONLY = True
+# Source: same doc (outbound recommended: all protocols, -1/-1, 0.0.0.0/0)
+ACK_SG_EGRESS_DESTINATION = "0.0.0.0/0"
+# Source: ECS docs "Advanced security groups" (enterprise groups: members do not talk to each other by default and a rule cannot name a security group as its source) -- hence CIDR sources for node/pod vSwitches instead of the group itself (unverified: the ACK doc's enterprise-group table was not readable in the search index)
+SG_TYPES_WITH_GROUP_SOURCE: tuple[str, ...] = ("basic",)
+# Source: ackstack design: the name prefix of the rules ackstack adds to the cluster group (stable names by purpose and vSwitch name)
+ACK_SG_RULE_PREFIX = "ack"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e website/docs/r/cs_kubernetes_node_pool.html.markdown:745 ("You have to specify one of password and key_name") and :729 ("When the node pool is a managed node pool, only key_name is supported")
+NODE_LOGIN_DOC = "terraform-provider-alicloud website/docs/r/cs_kubernetes_node_pool.html.markdown:729,745"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/resource_alicloud_cs_managed_kubernetes.go:180-184 (slb_internet_enabled Default true) and :687 (sent only when d.GetOk is true: false never reaches CreateCluster, whose endpoint_public_access then takes ACK's default)
+API_PUBLIC_SENT_ONLY_WHEN_TRUE = True
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/resource_alicloud_cs_managed_kubernetes.go:216-226 (encryption_provider_key DiffSuppressFunc kmsEncryptionDiffSuppressFunc :1568 suppresses every key change while disable_encryption, Computed from the cluster, is true) and :1161 (Update sends UpdateKMSEncryption when either changes)
+KMS_KEY_NEEDS_EXPLICIT_ENABLE = True
+# Source: ECS API AuthorizeSecurityGroup Description ("2 to 512 characters") (unverified in the provider schema, which sets no length)
+SG_RULE_DESCRIPTION_MAX = 512
+# Source: AliyunContainerService/terway@89aadf8bbc19 types/daemon/config.go:55 (eni_conf `security_groups` []string, merged with `security_group` by GetSecurityGroups :91-96; at most 10, :153); pkg/controller/webhook/mutating.go:268 (a PodNetworking without securityGroupIDs gets them)
+ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
 # Hostile input: YAML reading, input limits, tags, labels, URNs (issue #15)
 # ---------------------------------------------------------------------------
 

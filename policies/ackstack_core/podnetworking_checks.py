@@ -6,39 +6,12 @@ release-strategy verdict has one implementation and one rule id wherever it is r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from ackstack_core import constants as C
+from ackstack_core.go_duration import parse_go_duration
 
-_GO_DURATION_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
-
-
-def parse_go_duration(text: str) -> float:
-    """Seconds in a Go `time.ParseDuration` string (`2h45m`, `5m0s`, `1.5h`, `300s`); ValueError otherwise.
-
-    Terway parses `releaseAfter` with Go's parser, so this accepts exactly its grammar: an optional
-    sign, then one or more decimal numbers each followed by a unit; a bare `0` is allowed.
-    """
-    body = text
-    sign = 1.0
-    if body[:1] in ("+", "-"):
-        sign = -1.0 if body[0] == "-" else 1.0
-        body = body[1:]
-    if body == "0":
-        return 0.0
-    if not body:
-        raise ValueError(f"invalid duration {text!r}")
-    total, pos = 0.0, 0
-    for match in _GO_DURATION_PART.finditer(body):
-        if match.start() != pos:
-            break
-        total += float(match.group(1)) * C.GO_DURATION_UNITS_SECONDS[match.group(2)]
-        pos = match.end()
-    if pos != len(body) or pos == 0:
-        raise ValueError(f"invalid duration {text!r}")
-    return sign * total
-
+__all__ = ["parse_go_duration"]  # re-exported: the policy pack imports it from here
 
 def release_problems(
     kind: str | None, strategy: str | None, release_after: str | None,

@@ -346,3 +346,26 @@ def find_overlaps(
             if example is not None:
                 out.append((entries[i][0], entries[j][0], example))
     return out
+
+
+class SelectorError(ValueError):
+    """apimachinery's LabelSelectorAsSelector would fail: Terway errors for every pod it meets."""
+
+
+def selector_matches(sel: Selector, labels: Mapping[str, str]) -> bool:
+    """`LabelSelectorAsSelector(sel).Matches(labels)`: an empty selector matches everything; NotIn and
+    DoesNotExist hold for an absent key. Raises SelectorError where apimachinery returns an error."""
+    reqs, problems = _parse(sel)
+    if problems:
+        raise SelectorError("; ".join(problems))
+    for key, op, values in reqs:
+        present = key in labels
+        ok = {
+            "In": present and labels.get(key) in values,
+            "NotIn": not present or labels.get(key) not in values,
+            "Exists": present,
+            "DoesNotExist": not present,
+        }[op]
+        if not ok:
+            return False
+    return True

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from pulumi_policy import EnforcementLevel
+
+from ackstack_core import constants as C
 
 from ._common import AckResourcePolicy, get, skip_unknown
 from .types_ import HELM_CHART_V4, HELM_RELEASE
 
 
 def is_cilium_chart(chart: Any) -> bool:
-    """'cilium', 'cilium/cilium', 'oci://.../cilium' and local paths like '../charts/cilium' all count."""
+    """'cilium', 'cilium/cilium', 'oci://.../cilium', local paths like '../charts/cilium' and local
+    packages like '/charts/cilium-1.19.6.tgz' all count."""
     if not isinstance(chart, str):
         return False
-    return chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0] == "cilium"
+    last = chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0]
+    return re.fullmatch(r"cilium(-\d[0-9A-Za-z.+-]*\.tgz)?", last) is not None
 
 
 @skip_unknown
@@ -26,7 +31,10 @@ def check_native_routing(props: Mapping[str, Any], config: Mapping[str, Any]) ->
     problems = []
     mode = get(props, "values.routingMode")
     if mode != "native":
-        problems.append(f"values.routingMode is {mode!r}; Cilium on ACK BYOCNI must use 'native'.")
+        if get(props, "description") == C.CILIUM_OVERLAY_ACCEPTED_DESCRIPTION:
+            return []  # accepted in config (cni.cilium.acceptOverlay); validation CIL004 warns instead
+        problems.append(f"values.routingMode is {mode!r}; Cilium on ACK BYOCNI must use 'native' "
+                        "(or accept the overlay with cni.cilium.acceptOverlay: true).")
     if not get(props, "values.ipv4NativeRoutingCIDR"):
         problems.append("values.ipv4NativeRoutingCIDR is not set; native routing needs the VPC/pod CIDR.")
     return problems

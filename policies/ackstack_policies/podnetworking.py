@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
@@ -13,35 +13,60 @@ from ackstack_core.podnetworking_checks import (
     release_problems,
     security_group_count_problem,
 )
+from ackstack_core.terway_webhook import security_group_limit
 
-from ._common import AckResourcePolicy, get, skip_unknown
-from .types_ import POD_NETWORKING
+from ._common import (
+    AckResourcePolicy,
+    AckStackPolicy,
+    StackResource,
+    contains_unknown,
+    get,
+    is_unknown,
+    skip_unknown,
+)
+from .types_ import KUBERNETES_ADDON, MANAGED_KUBERNETES, POD_NETWORKING
 
 MIN_RELEASE_AFTER = f"{C.RELEASE_AFTER_MIN_SECONDS // 60}m"
 
-SECURITY_GROUPS_SCHEMA = PolicyConfigSchema(
-    properties={
-        "maxSecurityGroups": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": C.MAX_SECURITY_GROUPS_PER_ENI_RAISED,
-            "default": C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT,
-            "description": "Most security groups one PodNetworking may attach (Terway allows up to 10).",
-        }
-    }
-)
+def controlplane_version(resources: Sequence[StackResource]) -> str | None:
+    """terway-controlplane's version as the stack installs it (cluster `addons` or a KubernetesAddon)."""
+    for r in resources:
+        if r.type == MANAGED_KUBERNETES:
+            entries = r.props.get("addons")
+        elif r.type == KUBERNETES_ADDON:
+            entries = [r.props]
+        else:
+            continue
+        for addon in entries if isinstance(entries, list) else []:
+            if isinstance(addon, Mapping) and addon.get("name") == C.ADDON_TERWAY_CONTROLPLANE:
+                version = addon.get("version")
+                if isinstance(version, str) and version and not is_unknown(version):
+                    return version
+    return None
 
 
-@skip_unknown
-def check_security_groups(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
-    """Rule PNW001 on the emitted object: trunk member ENIs take every listed group, up to the ECS quota."""
-    groups = get(props, "spec.securityGroupIDs")
-    if groups is None:
-        return ["PNW001: spec.securityGroupIDs is missing; pods would silently inherit the node's groups."]
-    if not isinstance(groups, list):
-        return ["PNW001: spec.securityGroupIDs must be a list of security group ids."]
-    problem = security_group_count_problem([str(g) for g in groups], int(config.get("maxSecurityGroups", C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT)))
-    return [f"PNW001: spec.securityGroupIDs: {problem}"] if problem else []
+def check_security_groups(resources: Sequence[StackResource], config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Rule PNW001 on the emitted objects, with the limit terway-controlplane's webhook applies for the
+    version the stack installs (5 up to v1.12, 10 from v1.13): one setting, `cni.controlplaneVersion`,
+    read by the rules from config and by the pack from the add-on (ackstack_core.terway_webhook)."""
+    version = controlplane_version(resources)
+    limit = security_group_limit(version)
+    where = f"terway-controlplane {version or 'unpinned (newest modelled)'} admits at most {limit}"
+    found = []
+    for r in resources:
+        if r.type != POD_NETWORKING:
+            continue
+        groups = get(r.props, "spec.securityGroupIDs")
+        if groups is None:
+            found.append(("PNW001: spec.securityGroupIDs is missing; pods would silently inherit the node's groups.",
+                          r.urn))
+        elif not isinstance(groups, list):
+            found.append(("PNW001: spec.securityGroupIDs must be a list of security group ids.", r.urn))
+        elif not contains_unknown(groups):
+            problem = security_group_count_problem([str(g) for g in groups], limit)
+            if problem:
+                found.append((f"PNW001: spec.securityGroupIDs: {problem} ({where})", r.urn))
+    return found
 
 
 @skip_unknown
@@ -87,13 +112,12 @@ def check_release_strategy(props: Mapping[str, Any], config: Mapping[str, Any]) 
     return [f"{rule_id}: spec.allocationType.{key}: {message}" for rule_id, key, message in problems]
 
 
-PODNETWORKING_SECURITY_GROUPS = AckResourcePolicy(
+PODNETWORKING_SECURITY_GROUPS = AckStackPolicy(
     name="podnetworking-security-groups",
-    description="PodNetworking must list between 1 and maxSecurityGroups spec.securityGroupIDs.",
+    description="PodNetworking must list between 1 and the security groups terway-controlplane's webhook admits for "
+                "the installed version (5 up to v1.12, 10 from v1.13).",
     enforcement_level=EnforcementLevel.MANDATORY,
-    resource_types=[POD_NETWORKING],
     check=check_security_groups,
-    config_schema=SECURITY_GROUPS_SCHEMA,
 )
 
 PODNETWORKING_EXPLICIT_PLACEMENT = AckResourcePolicy(
@@ -113,4 +137,5 @@ PODNETWORKING_RELEASE_STRATEGY = AckResourcePolicy(
     config_schema=RELEASE_SCHEMA,
 )
 
-POLICIES = [PODNETWORKING_SECURITY_GROUPS, PODNETWORKING_EXPLICIT_PLACEMENT, PODNETWORKING_RELEASE_STRATEGY]
+POLICIES = [PODNETWORKING_EXPLICIT_PLACEMENT, PODNETWORKING_RELEASE_STRATEGY]
+STACK_POLICIES = [PODNETWORKING_SECURITY_GROUPS]

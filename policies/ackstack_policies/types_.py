@@ -2,6 +2,7 @@
 
 MANAGED_KUBERNETES = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 NODE_POOL = "alicloud:cs/nodePool:NodePool"
+KUBERNETES_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
 SECURITY_GROUP_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 VSWITCH = "alicloud:vpc/switch:Switch"
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"

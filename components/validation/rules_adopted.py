@@ -1,0 +1,103 @@
+"""Adopted clusters (TWY021-TWY025): what must hold before ackstack touches a cluster it did not create.
+
+The seed's "enable on an existing cluster" path upgrades terway-eniip first (step 2.4), needs the
+`addon.network.token` Secret, and edits `eni_conf`, which Terway validates itself at start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ackstack_core import constants as C
+from ackstack_core import terway_webhook as W
+from components.plan import NetworkPlan
+from components.validation.findings import Finding, config_path, rule
+from components.validation.rules_terway import SEED
+
+
+def terway_eniip_version(plan: NetworkPlan) -> tuple[str | None, str]:
+    """(version, where it comes from): cni.version (ackstack upgrades to it) else the cluster's add-on."""
+    if plan.config.is_terway and plan.config.cni.version:
+        return plan.config.cni.version, "cni.version"
+    addons = (plan.existing_cluster or {}).get("addons") or {}
+    return addons.get(C.ADDON_TERWAY_ENIIP), "the cluster's terway-eniip add-on"
+
+
+def _adopted(plan: NetworkPlan) -> bool:
+    return plan.config.cluster.existing is not None and plan.config.is_terway and plan.existing_cluster is not None
+
+
+@rule("TWY021", "error", "Adopted cluster: terway-eniip is known and new enough for what ackstack sends",
+      "The seed upgrades terway-eniip first; PodNetworkings carry eniOptions / vSwitchSelectOptions, which CRDs "
+      "before v1.11.0 lack (silently pruned).",
+      SEED + " (step: upgrade terway-eniip); AliyunContainerService/terway pkg/apis/crds/"
+      "network.alibabacloud.com_podnetworkings.yaml (no eniOptions at v1.10.0, present at v1.11.5)")
+def eniip_version(plan: NetworkPlan) -> Iterator[Finding]:
+    if not _adopted(plan):
+        return
+    version, where = terway_eniip_version(plan)
+    path = config_path("cni", "version")
+    parsed = W.parse_version(version)
+    minimum = C.TERWAY_MIN_VERSION_ENI_OPTIONS
+    if parsed is None:
+        yield Finding("TWY021", "error", path,
+                      f"terway-eniip's version in cluster {plan.config.cluster.existing.cluster_id} is unknown "
+                      f"(no add-on version reported); set cni.version (at least v{'.'.join(map(str, minimum))}) so "
+                      f"ackstack upgrades terway-eniip to it before anything else, as the seed does")
+    elif parsed < minimum:
+        yield Finding("TWY021", "error", path,
+                      f"terway-eniip {version} ({where}) is older than v{'.'.join(map(str, minimum))}, whose "
+                      f"PodNetworking CRD is the first with eniOptions and vSwitchSelectOptions; set cni.version "
+                      f"to a newer release")
+
+
+@rule("TWY022", "error", "Adopted cluster has the addon.network.token Secret",
+      "credential_path points Terway at that Secret's token; without it trunking cannot work. Read from the "
+      "inventory offline; the program reads the Secret before changing anything.",
+      SEED + " (kubectl get secret -n kube-system addon.network.token)")
+def network_token(plan: NetworkPlan) -> Iterator[Finding]:
+    if not _adopted(plan):
+        return
+    secrets = plan.existing_cluster.get("secrets")
+    if secrets is None:
+        return  # not known from the cloud API: the program's Secret read decides
+    wanted = f"{C.ADDON_NETWORK_TOKEN_NAMESPACE}/{C.ADDON_NETWORK_TOKEN_SECRET}"
+    if wanted not in secrets:
+        yield Finding("TWY022", "error", config_path("cluster", "existing", "clusterId"),
+                      f"cluster {plan.config.cluster.existing.cluster_id} has no Secret {wanted}; a managed cluster "
+                      f"needs it for Trunk ENI (credential_path {C.ENI_CONF_MANAGED_CREDENTIAL_PATH}); nothing was "
+                      f"changed")
+
+
+@rule("TWY023", "error", "Adopted cluster is declared managed",
+      "ackstack adopts only ACK managed Pro clusters, which always need credential_path in eni_conf.",
+      SEED + " (credential_path must be added on managed clusters)")
+def declared_managed(plan: NetworkPlan) -> Iterator[Finding]:
+    existing = plan.config.cluster.existing
+    if existing is not None and not existing.managed:
+        yield Finding("TWY023", "error", config_path("cluster", "existing", "managed"),
+                      "managed is false, but ackstack adopts only ACK managed Pro clusters (TWY020); set "
+                      f"managed: true (ackstack then always adds {C.ENI_CONF_CREDENTIAL_PATH_KEY})")
+
+
+@rule("TWY024", "error", "Adopted eniConf passes Terway's own validation",
+      "Terway refuses an eni_conf whose ip_stack is not ipv4/dual or with too many security_groups, and Go's JSON "
+      "parser refuses NaN and Infinity: the patched ConfigMap would stop every Terway pod.",
+      "AliyunContainerService/terway types/daemon/config.go Validate (v1.10.0:103-113, v1.13.7:109-120, "
+      "v1.17.5:139-151)")
+def eni_conf_valid(plan: NetworkPlan) -> Iterator[Finding]:
+    existing = plan.config.cluster.existing
+    if existing is None or existing.eni_conf is None or not plan.config.is_terway:
+        return
+    path = config_path("cluster", "existing", "eniConf")
+    conf, problem = W.parse_eni_conf(existing.eni_conf)
+    if problem:
+        if isinstance(existing.eni_conf, dict):  # text is TWY009's
+            yield Finding("TWY024", "error", path, f"eniConf: {problem}")
+        return
+    version, _ = terway_eniip_version(plan)
+    for key, message in W.eni_conf_problems(conf, version):
+        yield Finding("TWY024", "error", f"{path}.{key}", f"eniConf `{key}`: {message}")
+
+
+RULES = (eniip_version, network_token, declared_managed, eni_conf_valid)

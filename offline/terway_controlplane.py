@@ -1,0 +1,62 @@
+"""terway-controlplane in the offline engine: admission and status of each PodNetworking registration.
+
+The real webhook is fail-closed on CREATE (ackstack_core.terway_webhook), so a denied PodNetworking
+fails `pulumi up` at that resource; the engine raises `AdmissionDenied` at the same point. The
+controller's status (Ready / Fail) becomes the object's `status`, which the `pulumi.com/waitFor`
+annotation makes `pulumi up` wait for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ackstack_core import constants as C
+from ackstack_core import terway_webhook as W
+
+PODNETWORKING_TYPE = f"kubernetes:{C.PODNETWORKING_API_VERSION}:{C.PODNETWORKING_KIND}"
+# How the API server words a webhook denial, so the message reads like `pulumi up`'s.
+DENIED_PREFIX = "admission webhook terway-controlplane.validate.k8s.io denied the request"
+TIMEOUT_PREFIX = "PodNetworking never became Ready"
+
+
+class AdmissionDenied(RuntimeError):
+    """terway-controlplane's validating webhook refused the object, with Terway's own reason."""
+
+
+class SecretNotFound(RuntimeError):
+    """A `Secret.get` the program makes before changing anything (addon.network.token) found nothing."""
+
+
+class NotReady(RuntimeError):
+    """The object stays `Fail`; with `pulumi.com/waitFor` the real `pulumi up` times out on it."""
+
+
+def controlplane_version(addons: Any) -> str | None:
+    """terway-controlplane's version from a ManagedKubernetes `addons` list or a {name: version} map."""
+    if isinstance(addons, Mapping):
+        value = addons.get(C.ADDON_TERWAY_CONTROLPLANE)
+        return value if isinstance(value, str) else None
+    for addon in addons or []:
+        if isinstance(addon, Mapping) and addon.get("name") == C.ADDON_TERWAY_CONTROLPLANE:
+            version = addon.get("version")
+            return version if isinstance(version, str) and version else None
+    return None
+
+
+def admit(name: str, inputs: Mapping[str, Any], version: str | None,
+          vswitch_zones: Mapping[str, str]) -> dict:
+    """The PodNetworking's `status` after admission and reconciliation, or AdmissionDenied / NotReady."""
+    spec = inputs.get("spec") or {}
+    reason = W.admission_denial(spec, version)
+    line = W.rules_for(version)
+    if reason is not None:
+        shown = version or f"unpinned, modelled as {line.tag}"
+        raise AdmissionDenied(f"{DENIED_PREFIX}: PodNetworking {name}: {reason} (terway-controlplane {shown}; "
+                              f"{line.source})")
+    status, vswitches, message = W.readiness(spec, vswitch_zones)
+    waits = ((inputs.get("metadata") or {}).get("annotations") or {}).get(C.PULUMI_WAIT_FOR_ANNOTATION)
+    if status != C.PODNETWORKING_STATUS_READY and waits:
+        raise NotReady(f"{TIMEOUT_PREFIX}: PodNetworking {name}: status {status}: {message} "
+                       f"(pkg/controller/pod-networking/networking.go:109-132)")
+    return {"status": status, "vSwitches": vswitches, "message": message}

@@ -1,0 +1,176 @@
+"""VER002-VER003, CIL008-CIL018, BYO007-BYO008 (components/validation/rules_cilium.py): each rule fails on a
+config that breaks it (exact path, value and limit, and the cited source) and passes on its closest valid
+neighbour. Sources: constants.py "Cilium releases, chart facts and agent start-up checks (issue 13)"."""
+
+from __future__ import annotations
+
+import pytest
+
+from ackstack_core import cilium_chart
+from ackstack_core import constants as C
+from components.validation import rules_cilium
+from components.validation.catalog import ALL_RULES
+from offline.testing import assert_fires, changed, findings_for, stack_config
+
+STAGING = stack_config("staging")
+RULE_IDS = [r.info.id for r in rules_cilium.RULES]
+REFERENCE = cilium_chart.FACTS_DIR  # facts only: these tests never need the chart packages or helm
+
+
+def _cfg(*changes: tuple[str, object]) -> dict:
+    return changed(STAGING, *changes)
+
+
+def _cilium(values: dict | None = None, **cilium) -> tuple[str, object]:
+    return "ackstack:cni.cilium", {**cilium, "values": values or {}}
+
+
+def _k8s(version: str) -> tuple[str, object]:
+    return "ackstack:cluster.kubernetesVersion", version
+
+
+def _only(findings, rule_id):
+    return [f for f in findings if f.rule == rule_id]
+
+
+_PN = {"name": "web", "selector": {"podSelector": {"matchLabels": {"app": "web"}}}, "vSwitchOptions": ["node-e"],
+       "securityGroupIDs": ["cluster"]}
+
+# (rule, config changes, level, exact path, substrings the message must contain)
+FAILING = [
+    ("VER002", [_cilium(chartVersion="1.17.9")], "warning", "ackstack:cni.cilium.chartVersion",
+     ["1.29 to 1.32", "1.34.1-aliyun.1", "newest tested 1.32", C.CILIUM_CHART_VERSION]),
+    ("VER002", [_cilium(chartVersion="1.19.6"), _k8s("1.30.1-aliyun.1")], "error", "ackstack:cni.cilium.chartVersion",
+     ["1.31 to 1.34", "1.30.1-aliyun.1", "older"]),
+    ("VER002", [_cilium(chartVersion="1.20.0")], "warning", "ackstack:cni.cilium.chartVersion",
+     ["unverified", "1.17, 1.18, 1.19"]),
+    ("VER003", [_cilium(chartVersion="1.19.2")], "warning", "ackstack:cni.cilium.chartVersion",
+     ["1.19.2", "1.19.6 chart of the same line"]),
+    ("VER003", [_cilium(chartVersion="1.16.5")], "warning", "ackstack:cni.cilium.chartVersion",
+     ["1.16.5", "unverified"]),
+    ("CIL008", [_cilium({"ipMasqAgent": {"enable": True}})], "error", "ackstack:cni.cilium.values.ipMasqAgent.enable",
+     ["`ipMasqAgent.enable`", "1.19.6", "did you mean `ipMasqAgent.enabled`"]),
+    ("CIL008", [_cilium({"operater": {"replicas": 1}})], "error", "ackstack:cni.cilium.values.operater",
+     ["`operater`", "`operator`"]),
+    ("CIL008", [_cilium({"nodePort": {"enabled": True}})], "error", "ackstack:cni.cilium.values.nodePort.enabled",
+     ["`nodePort.enabled`", "1.19.6"]),  # removed in 1.19
+    ("CIL009", [_cilium({"operator": {"replicas": "2"}})], "error", "ackstack:cni.cilium.values.operator.replicas",
+     ["'2'", "str", "integer"]),
+    ("CIL009", [_cilium({"ipMasqAgent": {"config": {"masqLinkLocal": "false"}}})], "error",
+     "ackstack:cni.cilium.values.ipMasqAgent.config.masqLinkLocal", ["'false'", "boolean"]),
+    ("CIL009", [_cilium({"identityManagementMode": "cluster"})], "error",
+     "ackstack:cni.cilium.values.identityManagementMode", ["'cluster'", "one of", "\"agent\""]),
+    ("CIL010", [_cilium({"ipMasqAgent": {"config": {"nonMasqueradeCIDRs": ["172.16.0.0/16", "10.0.0.0/8 "]}}})],
+     "error", "ackstack:cni.cilium.values.ipMasqAgent.config.nonMasqueradeCIDRs[1]",
+     ["'10.0.0.0/8 '", "netip.ParsePrefix", "whole ip-masq-agent config"]),
+    ("CIL010", [_cilium({"ipMasqAgent": {"config": {"nonMasqueradeCIDRs": ["010.0.0.0/8"]}}})],
+     "error", "ackstack:cni.cilium.values.ipMasqAgent.config.nonMasqueradeCIDRs[0]", ["not an IP address"]),
+    ("CIL011", [_cilium({"enableIPv4Masquerade": False, "ipMasqAgent": {"enabled": False}})], "error",
+     "ackstack:cni.cilium.values.enableIPv4Masquerade", ["bpf.masquerade is true", "enableIPv4Masquerade is false"]),
+    ("CIL012", [_cilium({"enableMasqueradeRouteSource": True})], "error",
+     "ackstack:cni.cilium.values.enableMasqueradeRouteSource", ["enableMasqueradeRouteSource is true", "route source"]),
+    ("CIL012", [_cilium({"egressMasqueradeInterfaces": "eth0"})], "error",
+     "ackstack:cni.cilium.values.egressMasqueradeInterfaces", ["'eth0'", "devices"]),
+    ("CIL013", [_cilium({"ipv6": {"enabled": True}})], "error", "ackstack:cni.cilium.values.ipv6.enabled",
+     ["ipv6.enabled is true", "172.16.0.0/16", "IPv6 PodCIDR"]),
+    ("CIL014", [_cilium({"autoDirectNodeRoutes": True}, routingMode="tunnel", acceptOverlay=True)], "error",
+     "ackstack:cni.cilium.values.autoDirectNodeRoutes", ["autoDirectNodeRoutes is true", "routingMode tunnel"]),
+    ("CIL015", [_cilium({"nodePort": {"enableHealthCheck": True}})], "warning",
+     "ackstack:cni.cilium.values.nodePort.enableHealthCheck", ["enableHealthCheck is true", "kube-proxy"]),
+    ("CIL016", [_cilium(chartPath="charts/missing/cilium-1.19.6.tgz")], "error", "ackstack:cni.cilium.chartPath",
+     ["does not exist", "cilium-1.19.6.tgz"]),
+    ("CIL016", [_cilium(chartPath="policies/ackstack_core/cilium_charts/cilium-1.19.6.json")], "error",
+     "ackstack:cni.cilium.chartPath", ["not a Helm chart package"]),
+    ("CIL017", [_cilium(imageRegistry="https://Registry.example.com/acme")], "error", "ackstack:cni.cilium.imageRegistry",
+     ["'https://Registry.example.com/acme'", "host[:port][/namespace]"]),
+    ("CIL018", [_cilium({"envoy": {"image": {"override": "quay.io/cilium/cilium-envoy:v1"}}},
+                        imageRegistry="registry.cn-shanghai.aliyuncs.com/acme")], "warning",
+     "ackstack:cni.cilium.values.envoy.image.override", ["quay.io", "registry.cn-shanghai.aliyuncs.com/acme"]),
+    ("CIL019", [_cilium({"hubble": {"enabled": False}})], "error", "ackstack:cni.cilium.values.hubble.enabled",
+     ["hubble.relay.enabled is true", "hubble.enabled is False", "cni.cilium.hubble: false"]),
+    ("CIL019", [_cilium({"hubble": {"ui": {"enabled": True}, "relay": {"enabled": False}}})], "error",
+     "ackstack:cni.cilium.values.hubble.relay.enabled", ["hubble.ui.enabled is true"]),
+    ("BYO007", [("ackstack:cni.backendType", "Pod")], "error", "ackstack:cni.backendType",
+     ["pod CIDR 172.16.0.0/16", "outside the VPC CIDR 10.0.0.0/16", "VPC addresses"]),
+    ("BYO008", [("ackstack:podNetworkings", [_PN])], "error", "ackstack:podNetworkings",
+     ["podNetworkings (1: web)", "byocni-cilium", "terway-trunk"]),
+    ("BYO008", [("ackstack:namespaces", [{"name": "apps"}])], "error", "ackstack:namespaces",
+     ["namespaces (1: apps)"]),
+]
+
+
+def test_rules_are_in_the_catalog():
+    assert all(r in ALL_RULES for r in rules_cilium.RULES)
+    assert len(set(RULE_IDS)) == len(RULE_IDS)
+
+
+def test_every_rule_has_a_failing_case():
+    assert {c[0] for c in FAILING} == set(RULE_IDS)
+
+
+@pytest.mark.parametrize(("rule_id", "changes", "level", "path", "needles"), FAILING,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(FAILING)])
+def test_rule_fails_with_path_value_and_limit(rule_id, changes, level, path, needles):
+    assert_fires(findings_for(_cfg(*changes)), rule_id, level, path, needles)
+
+
+# Closest valid neighbours (boundaries of the tested ranges included).
+PASSING = [
+    ("VER002", [_cilium(chartVersion="1.19.6"), _k8s("1.31.1-aliyun.1")]),
+    ("VER002", [_cilium(chartVersion="1.18.12"), _k8s("1.33.1-aliyun.1")]),
+    ("VER002", [_cilium(chartVersion="1.17.9"), _k8s("1.32.1-aliyun.1")]),
+    ("VER003", [_cilium(chartVersion="1.18.12"), _k8s("1.33.1-aliyun.1")]),
+    ("CIL008", [_cilium({"ipMasqAgent": {"enabled": True}, "operator": {"podAnnotations": {"any/key": "x"}}})]),
+    ("CIL008", [_cilium({"nodePort": {"enabled": True}}, chartVersion="1.18.12"), _k8s("1.33.1-aliyun.1")]),
+    ("CIL008", [_cilium({"egressMasqueradeInterfaces": ""})]),  # documented only as a comment
+    ("CIL009", [_cilium({"operator": {"replicas": 3}, "identityManagementMode": "operator"})]),
+    ("CIL009", [_cilium({"k8s": {"requireIPv6PodCIDR": None}})]),  # null: Helm deletes the key
+    ("CIL010", [_cilium({"ipMasqAgent": {"config": {"nonMasqueradeCIDRs": ["172.16.0.0/16", "10.0.0.0/8"]}}})]),
+    ("CIL011", [_cilium({"enableIPv4Masquerade": False, "ipMasqAgent": {"enabled": False},
+                         "bpf": {"masquerade": False}})]),
+    ("CIL012", [_cilium({"enableMasqueradeRouteSource": False, "egressMasqueradeInterfaces": ""})]),
+    ("CIL013", [_cilium({"ipv6": {"enabled": False}})]),
+    ("CIL014", [_cilium({"autoDirectNodeRoutes": False}, routingMode="tunnel", acceptOverlay=True)]),
+    ("CIL015", [_cilium({"nodePort": {"enableHealthCheck": False}})]),
+    ("CIL016", [_cilium()]),
+    ("CIL017", [_cilium(imageRegistry="registry.cn-shanghai.aliyuncs.com/acme")]),
+    ("CIL018", [_cilium(imageRegistry="registry-vpc.cn-shanghai.aliyuncs.com/acme")]),
+    ("CIL019", [_cilium({"hubble": {"ui": {"enabled": True}}})]),
+    ("CIL019", [_cilium(hubble=False)]),
+    ("BYO007", [("ackstack:cni.backendType", "NodePort")]),
+    ("BYO008", [("ackstack:podNetworkings", []), ("ackstack:namespaces", [])]),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "changes"), PASSING, ids=[f"{c[0]}-{i}" for i, c in enumerate(PASSING)])
+def test_rule_passes_on_valid_neighbour(rule_id, changes):
+    findings = findings_for(_cfg(*changes))
+    assert _only(findings, rule_id) == [], [f.line() for f in _only(findings, rule_id)]
+
+
+def test_staging_passes_every_cilium_rule():
+    findings = findings_for(STAGING)
+    assert not [f for f in findings if f.rule in RULE_IDS], [f.line() for f in findings]
+
+
+def test_rules_do_not_apply_to_terway():
+    findings = findings_for(stack_config("dev"))
+    assert not [f for f in findings if f.rule in RULE_IDS]
+
+
+def test_a_values_type_error_is_caught_before_any_render():
+    """`operator.replicas: "2"` stops at validation: nothing is registered, so helm never sees it."""
+    from offline.testing import run
+
+    result = run(_cfg(_cilium({"operator": {"replicas": "2"}})), stack="staging")
+    assert result.error is not None and "CIL009" in str(result.error)
+    assert not [r for r in result.registrations if r.custom]
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("10.0.0.0/8", True), ("fd00::/8", True), ("10.0.0.1/8", True),  # netip keeps host bits
+    ("10.0.0.0/8 ", False), (" 10.0.0.0/8", False), ("10.0.0.0", False), ("10.0.0.0/08", False),
+    ("10.0.0.0/33", False), ("fe80::1%eth0/64", False), ("010.0.0.0/8", False), (8, False),
+])
+def test_go_prefix_parsing(text, ok):
+    assert (cilium_chart.go_prefix_error(text) is None) is ok

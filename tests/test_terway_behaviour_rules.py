@@ -1,0 +1,326 @@
+"""Terway as it behaves (issue 12, sections 2-7): one failing and one passing test per behaviour, each
+citing the AliyunContainerService/terway source (tag, path:line) the behaviour was read from."""
+
+from __future__ import annotations
+
+import pytest
+
+from ackstack_core import terway_webhook as W
+from ackstack_core.selectors import SelectorError
+from offline.inventory import Inventory
+from offline.testing import DELETE, findings_for, run, stack_config, stack_inventory, with_value
+from tests.test_terway_rules import assert_finding, dev, only
+
+PN = "ackstack:podNetworkings[0]"
+PODNETWORKING = "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking"
+
+
+def existing(*edits):
+    cfg = stack_config("existing")
+    for path, value in edits:
+        cfg = with_value(cfg, path, value)
+    return cfg
+
+
+def existing_inventory(**cluster_changes) -> Inventory:
+    inv = stack_inventory("existing")
+    inv.clusters[0] = {**inv.clusters[0], **cluster_changes}
+    for key, value in cluster_changes.items():
+        if value is DELETE:
+            inv.clusters[0].pop(key)
+    return inv
+
+
+# ---------------------------------------------------------------- 1. the webhook, as a rule (PNW014)
+def test_pnw014_denied_for_the_configured_version():
+    # v1.12.1 validate.go:46 "security group can not more than 5"; v1.13.7 validate.go:52 raises it to 10
+    groups = [{"name": f"g{i}", "type": "enterprise"} for i in range(6)]
+    cfg = dev(("ackstack:network.securityGroups", stack_config("dev")["ackstack:network"]["securityGroups"] + groups),
+              (f"{PN}.securityGroupIDs", [g["name"] for g in groups]),
+              ("ackstack:capacity", {"maxSecurityGroupsPerEni": 10}), ("ackstack:cni.controlplaneVersion", "v1.12.1"))
+    f = assert_finding(findings_for(cfg), "PNW014", PN, "mysql", "v1.12.1", "security group can not more than 5")
+    assert f.level == "error"
+    # the same limit reaches PNW001 (one setting: the version, capped by the ECS quota)
+    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "limit of 5", "v1.12.1 admits at most 5")
+    passing = with_value(cfg, "ackstack:cni.controlplaneVersion", "v1.13.7")
+    assert not only(findings_for(passing), "PNW014") and not only(findings_for(passing), "PNW001")
+
+
+def test_pnw014_selectorless_trunk_on_v1_13():
+    # v1.13.7 validate.go:38-44: no selectors and eniType not Default -> denied
+    cfg = dev((f"{PN}.selector", {}), ("ackstack:cni.controlplaneVersion", "v1.13.7"))
+    assert_finding(findings_for(cfg), "PNW014", PN, "attachType must be default")
+    # v1.17.5 validate.go:39: only when enableWebhookInjectResource is false (default true)
+    cfg = dev((f"{PN}.selector", {}), ("ackstack:cni.controlplaneVersion", "v1.17.5"))
+    assert not only(findings_for(cfg), "PNW014")
+
+
+# ---------------------------------------------------------------- 2. selectors
+def test_sel002_invalid_selector_rejects_every_pod():
+    # v1.17.5 mutating.go:138-141 + :448-454: LabelSelectorAsSelector error -> webhook error for the pod
+    cfg = dev((f"{PN}.selector.podSelector", {"matchExpressions": [{"key": "app", "operator": "In"}]}))
+    f = assert_finding(findings_for(cfg), "SEL002", f"{PN}.selector.podSelector", "In requires non-empty values",
+                       "every pod")
+    assert f.level == "error"
+    cfg = dev((f"{PN}.selector.namespaceSelector",
+               {"matchExpressions": [{"key": "team", "operator": "Exists", "values": ["a"]}]}))
+    assert_finding(findings_for(cfg), "SEL002", f"{PN}.selector.namespaceSelector", "Exists must not have values")
+    assert not only(findings_for(dev()), "SEL002")
+
+
+def test_broken_selector_fails_the_pod_in_the_matching_model():
+    pn = W.PodNetworkingView("bad", {"selector": {"podSelector": {"matchExpressions": [
+        {"key": "app", "operator": "NotIn", "values": []}]}}})
+    with pytest.raises(SelectorError):
+        W.match_one([pn], {"app": "x"}, {}, "StatefulSet")
+
+
+def test_pnw011_no_selector_is_an_error():
+    # v1.17.5 mutating.go:320-343: matchOne stays false without selectors, so no pod is matched
+    cfg = dev((f"{PN}.selector", {}))
+    f = assert_finding(findings_for(cfg), "PNW011", f"{PN}.selector", "mysql", "neither", "matches no pod")
+    assert f.level == "error"
+    assert not only(findings_for(dev()), "PNW011")
+    pn = W.PodNetworkingView("none", {"selector": {}})
+    assert W.match_one([pn], {"app": "mysql"}, {"network": "isolated"}, "StatefulSet") is None
+
+
+def test_pnw015_empty_pod_selector_alone_matches_everything():
+    cfg = dev((f"{PN}.selector", {"podSelector": {}}))
+    f = assert_finding(findings_for(cfg), "PNW015", f"{PN}.selector", "every pod of every namespace", "kube-system",
+                       "matchAllPods")
+    assert f.level == "error" and not only(findings_for(cfg), "PNW012")
+    meant = with_value(cfg, f"{PN}.matchAllPods", True)
+    assert not only(findings_for(meant), "PNW015")
+    # the model agrees: an empty podSelector matches a kube-system pod
+    pn = W.PodNetworkingView("all", {"selector": {"podSelector": {}}})
+    assert W.match_one([pn], {"k8s-app": "coredns"}, {"kubernetes.io/metadata.name": "kube-system"},
+                       "Deployment") == "all"
+
+
+# ---------------------------------------------------------------- 3. which pods get the network
+def test_pnw013_fixed_for_deployment_is_an_error_and_custom_kinds_fix_it():
+    # v1.17.5 mutating.go:313-318 + pkg/utils/k8s.go:14-34 (stsKinds + customStatefulWorkloadKinds)
+    cfg = dev((f"{PN}.workloadKinds", ["CloneSet"]))
+    f = assert_finding(findings_for(cfg), "PNW013", f"{PN}.workloadKinds[0]", "CloneSet", "shared ENI")
+    assert f.level == "error"
+    cfg = with_value(cfg, "ackstack:cni.customStatefulWorkloadKinds", ["CloneSet"])
+    assert not only(findings_for(cfg), "PNW013")
+
+
+def test_matching_model_fixed_only_for_fixed_name_pods():
+    fixed = W.PodNetworkingView("db", {"allocationType": {"type": "Fixed"},
+                                      "selector": {"podSelector": {"matchLabels": {"app": "db"}}}})
+    assert W.match_one([fixed], {"app": "db"}, {}, "StatefulSet") == "db"
+    assert W.match_one([fixed], {"app": "db"}, {}, "Pod") == "db"
+    assert W.match_one([fixed], {"app": "db"}, {}, "Deployment") is None
+    # a Deployment's pods are owned by a ReplicaSet: listing "Deployment" as a custom kind does not help
+    assert W.match_one([fixed], {"app": "db"}, {}, "Deployment", ["Deployment"]) is None
+    assert W.match_one([fixed], {"app": "db"}, {}, "Deployment", ["ReplicaSet"]) == "db"
+
+
+def test_matching_model_ready_only():
+    # v1.17.5 mutating.go:310: only status Ready PodNetworkings are considered
+    spec = {"selector": {"podSelector": {"matchLabels": {"app": "db"}}}}
+    assert W.match_one([W.PodNetworkingView("a", spec, "Fail"), W.PodNetworkingView("b", spec)], {"app": "db"}, {},
+                       "Pod") == "b"
+    assert W.match_one([W.PodNetworkingView("a", spec, "")], {"app": "db"}, {}, "Pod") is None
+
+
+def test_pnw016_namespace_opted_out_of_the_pod_webhook():
+    # charts/terway/templates/terway-controlplane/webhook.yaml:9-13 (v1.17.5): pod-eni NotIn ["false"]
+    cfg = dev(("ackstack:namespaces[0].labels", {"network": "isolated", "k8s.aliyun.com/pod-eni": "false"}))
+    f = assert_finding(findings_for(cfg), "PNW016", f"{PN}.selector.namespaceSelector", "databases",
+                       "k8s.aliyun.com/pod-eni")
+    assert f.level == "error"
+    assert not only(findings_for(dev()), "PNW016")
+    assert not W.webhook_sees_namespace({"k8s.aliyun.com/pod-eni": "false"})
+    assert W.webhook_sees_namespace({"k8s.aliyun.com/pod-eni": "true"})
+
+
+def test_pnw007_fixed_without_strategy_keeps_ips_forever():
+    # v1.17.5 pkg/controller/pod-eni/eni_controller.go:649-652: unknown strategy -> keep = true
+    cfg = dev((f"{PN}.allocationType", {"type": "Fixed"}))
+    f = assert_finding(findings_for(cfg), "PNW007", f"{PN}.allocationType.releaseStrategy", "forever")
+    assert f.level == "error"
+    assert not only(findings_for(dev()), "PNW007")
+
+
+# ---------------------------------------------------------------- 4. security groups and vSwitches
+def test_pnw017_security_group_in_another_vpc():
+    inv = stack_inventory("existing")
+    inv.security_groups.append({"id": "sg-bp1othervpc0000000001", "vpcId": "vpc-other", "type": "enterprise"})
+    cfg = existing((f"{PN}.securityGroupIDs", ["db-clients", "sg-bp1othervpc0000000001"]))
+    f = assert_finding(findings_for(cfg, inv), "PNW017", f"{PN}.securityGroupIDs[1]", "vpc-other",
+                       "vpc-bp1exist0000000000001")
+    assert f.level == "error"
+    assert not only(findings_for(existing(), stack_inventory("existing")), "PNW017")
+
+
+def test_pnw018_duplicate_references():
+    cfg = dev((f"{PN}.vSwitchOptions", ["db-h", "db-i", "db-h"]), (f"{PN}.securityGroupIDs", ["db-clients"] * 2))
+    findings = findings_for(cfg)
+    assert_finding(findings, "PNW018", f"{PN}.vSwitchOptions[2]", "db-h")
+    assert_finding(findings, "PNW018", f"{PN}.securityGroupIDs[1]", "db-clients")
+    assert not only(findings_for(dev()), "PNW018")
+
+
+def test_security_group_limit_follows_the_version():
+    assert W.security_group_limit("v1.12.1") == 5
+    assert W.security_group_limit("v1.13.7") == 10
+    assert W.security_group_limit("v1.13.7", eni_quota=5) == 5
+    assert W.security_group_limit(None) == 10
+
+
+# ---------------------------------------------------------------- 5. readiness
+def test_podnetworking_waits_for_ready(run_stack):
+    result = run_stack(dev())
+    assert result.error is None, result.error
+    pn = result.one(PODNETWORKING)
+    assert pn.inputs["metadata"]["annotations"] == {"pulumi.com/waitFor": "jsonpath={.status.status}=Ready"}
+    assert pn.outputs["status"]["status"] == "Ready"
+
+
+def test_pnw019_vswitch_terway_cannot_find():
+    # v1.17.5 pkg/controller/pod-networking/networking.go:109-132: lookup error -> status Fail
+    cfg = dev((f"{PN}.vSwitchOptions", ["db-h", "vsw-bp1missing0000000001"]))
+    assert_finding(findings_for(cfg), "PNW019", f"{PN}.vSwitchOptions", "Fail", "vsw-bp1missing0000000001")
+    assert not only(findings_for(dev()), "PNW019")
+
+
+# ---------------------------------------------------------------- 6. adopted clusters
+def test_twy021_terway_eniip_version():
+    assert_finding(findings_for(existing(), existing_inventory(addons={})), "TWY021", "ackstack:cni.version",
+                   "unknown")
+    assert_finding(findings_for(existing(), existing_inventory(addons={"terway-eniip": "v1.10.0"})), "TWY021",
+                   "ackstack:cni.version", "v1.10.0", "v1.11.0")
+    assert not only(findings_for(existing(), stack_inventory("existing")), "TWY021")
+    upgraded = existing(("ackstack:cni.version", "v1.13.7"))
+    assert not only(findings_for(upgraded, existing_inventory(addons={"terway-eniip": "v1.10.0"})), "TWY021")
+
+
+def test_adopted_cluster_upgrades_terway_eniip_first():
+    result = run(existing(("ackstack:cni.version", "v1.13.7")), stack="existing", inventory=stack_inventory("existing"))
+    assert result.error is None, result.error
+    addon = result.one("alicloud:cs/kubernetesAddon:KubernetesAddon", "legacy-ack-addon-terway-eniip")
+    assert addon.inputs["version"] == "v1.13.7" and addon.options.get("retainOnDelete") is True
+    assert addon.urn in result.one("kubernetes:core/v1:ConfigMapPatch").dependencies
+
+
+def test_twy022_network_token_secret():
+    f = assert_finding(findings_for(existing(), existing_inventory(secrets=[])), "TWY022",
+                       "ackstack:cluster.existing.clusterId", "addon.network.token")
+    assert f.level == "error"
+    assert not only(findings_for(existing(), stack_inventory("existing")), "TWY022")
+
+
+def test_program_reads_the_token_before_changing_anything():
+    # the real path: Secret.get; offline, the engine answers from the inventory
+    result = run(existing(), stack="existing", inventory=existing_inventory(secrets=[]))
+    assert result.error is not None and "addon.network.token" in str(result.error)
+    ok = run(existing(), stack="existing", inventory=stack_inventory("existing"))
+    assert ok.error is None
+
+
+def test_twy023_adopted_cluster_must_be_managed():
+    cfg = existing(("ackstack:cluster.existing.managed", False))
+    assert_finding(findings_for(cfg, stack_inventory("existing")), "TWY023", "ackstack:cluster.existing.managed",
+                   "managed Pro")
+    assert not only(findings_for(existing(), stack_inventory("existing")), "TWY023")
+
+
+@pytest.mark.parametrize(("change", "path", "words"), [
+    # types/daemon/config.go:139-151 (v1.17.5) and :103-113 (v1.10.0)
+    ({"ip_stack": "ipv6"}, "ip_stack", ("unsupported ipStack ipv6",)),
+    ({"security_groups": [f"sg-{i}" for i in range(11)]}, "security_groups", ("more than 10", "current 11")),
+    ({"max_pool_size": float("nan")}, None, ("NaN or Infinity",)),
+])
+def test_twy024_eni_conf_validated_like_terway(change, path, words):
+    conf = {**stack_config("existing")["ackstack:cluster"]["existing"]["eniConf"], **change}
+    cfg = existing(("ackstack:cluster.existing.eniConf", conf))
+    where = "ackstack:cluster.existing.eniConf" + (f".{path}" if path else "")
+    assert_finding(findings_for(cfg, stack_inventory("existing")), "TWY024", where, *words)
+
+
+def test_twy024_passes_and_follows_the_eniip_version():
+    inv = stack_inventory("existing")
+    assert not only(findings_for(existing(), inv), "TWY024")
+    conf = {**stack_config("existing")["ackstack:cluster"]["existing"]["eniConf"],
+            "security_groups": [f"sg-{i}" for i in range(6)], "ip_stack": "dual"}
+    assert not only(findings_for(existing(("ackstack:cluster.existing.eniConf", conf)), inv), "TWY024")
+    old = existing_inventory(addons={"terway-eniip": "v1.12.1"})
+    assert_finding(findings_for(existing(("ackstack:cluster.existing.eniConf", conf)), old), "TWY024",
+                   "ackstack:cluster.existing.eniConf.security_groups", "more than 5")
+
+
+def test_twy009_eni_conf_text_with_nan_is_not_json():
+    cfg = existing(("ackstack:cluster.existing.eniConf", '{"max_pool_size": NaN}'))
+    assert_finding(findings_for(cfg, stack_inventory("existing")), "TWY009", "ackstack:cluster.existing.eniConf",
+                   "NaN")
+    cfg = existing(("ackstack:cluster.existing.eniConf", '{"max_pool_size": Infinity}'))
+    assert_finding(findings_for(cfg, stack_inventory("existing")), "TWY009", "ackstack:cluster.existing.eniConf",
+                   "Infinity")
+
+
+# ---------------------------------------------------------------- 7. facts
+def test_nod001_max_pods_above_eleven():
+    cfg = dev(("ackstack:cluster.nodePools[0].maxPods", 11))
+    f = assert_finding(findings_for(cfg), "NOD001", "ackstack:cluster.nodePools[0].maxPods", "11", "more than 11")
+    assert f.level == "error"
+    assert not only(findings_for(dev(("ackstack:cluster.nodePools[0].maxPods", 12))), "NOD001")
+
+
+def test_nod001_byocni_max_pods_per_node():
+    cfg = with_value(stack_config("staging"), "ackstack:cni.maxPodsPerNode", 11)
+    assert_finding(findings_for(cfg), "NOD001", "ackstack:cni.maxPodsPerNode", "11")
+    assert not only(findings_for(stack_config("staging")), "NOD001")
+
+
+def test_custom_stateful_kinds_reach_terway_controlplane(run_stack):
+    # types/controlplane/config_default.go:69 customStatefulWorkloadKinds (appended to stsKinds,
+    # cmd/terway-controlplane/terway-controlplane.go:128)
+    import json
+
+    cfg = dev(("ackstack:cni.customStatefulWorkloadKinds", ["CloneSet"]), (f"{PN}.workloadKinds", ["CloneSet"]))
+    result = run_stack(cfg)
+    assert result.error is None, result.error
+    addons = result.one("alicloud:cs/managedKubernetes:ManagedKubernetes").inputs["addons"]
+    controlplane = next(a for a in addons if a["name"] == "terway-controlplane")
+    assert json.loads(controlplane["config"]) == {"customStatefulWorkloadKinds": ["CloneSet"]}
+    plain = run_stack(dev()).one("alicloud:cs/managedKubernetes:ManagedKubernetes").inputs["addons"]
+    assert "config" not in next(a for a in plain if a["name"] == "terway-controlplane")
+
+
+# ---------------------------------------------------------------- the one matching model in capacity and report
+def test_capacity_counts_only_podnetworkings_that_reach_pods():
+    from components.capacity import capacity_report
+    from components.podnetworking_reach import podnetworking_reach
+    from offline.testing import plan_for
+
+    def db_h_users(cfg):
+        rows = [z for z in capacity_report(plan_for(cfg))["zones"] if z["vswitch"] == "db-h"]
+        return rows[0].get("podNetworkings")
+
+    assert db_h_users(dev()) == 1
+    never = dev((f"{PN}.workloadKinds", ["Deployment"]))  # Fixed + Deployment: mutating.go:313-318
+    reach = podnetworking_reach(plan_for(never).config.pod_networkings[0], plan_for(never))
+    assert not reach.applies and "fixed-name" in reach.reason and reach.skipped_kinds == ("Deployment",)
+    assert db_h_users(never) is None
+
+
+def test_report_shows_what_each_podnetworking_reaches(tmp_path):
+    from offline.preview import run_preview
+    from offline.report import podnetworking_rows
+
+    result = run_preview("dev", policy=False)
+    assert podnetworking_rows(result) == [{"name": "mysql", "type": "Fixed", "status": "Ready",
+                                           "reaches": "StatefulSet", "namespaces": "databases", "never": ""}]
+
+
+def test_pnw006_release_after_as_go_parses_it():
+    # Terway parses releaseAfter with time.ParseDuration (validate.go:58, eni_controller.go:626 at v1.17.5)
+    for bad in ("2562048h", "\uff11h", "1h 30m"):
+        findings = findings_for(dev((f"{PN}.allocationType.releaseAfter", bad)))
+        assert_finding(findings, "PNW006", f"{PN}.allocationType.releaseAfter", "not a Go duration")
+        assert_finding(findings, "PNW014", PN, f"invalid releaseAfter {bad}")
+    assert not only(findings_for(dev((f"{PN}.allocationType.releaseAfter", "2562047h"))), "PNW006")
