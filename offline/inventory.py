@@ -3,6 +3,7 @@ security groups, clusters). Users supply it as YAML (`inventory/<stack>.yaml` or
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,14 @@ KINDS = ("vpcs", "vswitches", "securityGroups", "clusters")
 
 # Fields the engine and the plan read as text (ids, CIDRs, zones, types).
 _TEXT_FIELDS = frozenset({"id", "zoneId", "cidrBlock", "vpcId", "type", "clusterSpec", "name", "regionId"})
+
+
+def _is_cidr(text: str) -> bool:
+    try:
+        ipaddress.IPv4Network(text, strict=True)
+    except ValueError:
+        return False
+    return True
 
 
 class InventoryError(ValueError):
@@ -44,6 +53,9 @@ class Inventory:
                 wrong = sorted(str(k) for k, v in item.items() if k in _TEXT_FIELDS and not isinstance(v, str))
                 if wrong:
                     raise InventoryError(f"{source}: `{kind}[{index}]` field(s) {', '.join(wrong)} must be strings")
+                if "cidrBlock" in item and not _is_cidr(item["cidrBlock"]):
+                    raise InventoryError(f"{source}: `{kind}[{index}].cidrBlock` {item['cidrBlock']!r} is not an "
+                                         "IPv4 CIDR block (what the cloud reports, e.g. 172.16.0.0/12)")
             lists[kind] = items
         return cls(lists["vpcs"], lists["vswitches"], lists["securityGroups"], lists["clusters"])
 

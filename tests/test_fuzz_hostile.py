@@ -37,11 +37,12 @@ from offline.testing import ROOT, run, stack_inventory
 
 YAML_CASES = 2000
 PROGRAM_EVERY = 50  # every 50th parsed case also runs the real program (~0.4 s each)
-CLI_CASES = 100
+CLI_CASES = 160
 STACKS = ("dev", "staging", "prod", "existing")
 TEXT = {s: (ROOT / f"Pulumi.{s}.yaml").read_text(encoding="utf-8") for s in STACKS}
 FACTS = {s: stack_inventory(s).cloud_facts() for s in STACKS}
 _SCALAR_LINE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w:.-]*): (\S.*)$")
+_FLOW_PAIR = re.compile(r"([A-Za-z_][\w-]*): ([^,{}\[\]]+)")
 _KEY_LINE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w:.-]*):(?: .*)?$")
 
 SNIPPETS = [
@@ -61,7 +62,9 @@ def mutate(rng: random.Random, text: str) -> bytes:
     """1..3 text-level mutations of a stack file."""
     lines = text.splitlines()
     for _ in range(rng.randint(1, 3)):
-        op = rng.choice(["snippet"] * 6 + ["dup-key", "bytes", "bomb", "anchor", "secure", "indent", "drop"])
+        op = rng.choice(["snippet"] * 6 + ["flow"] * 3 + ["dup-key", "bytes", "bomb", "anchor", "secure", "indent",
+                                                          "drop"])
+        flows = [i for i, line in enumerate(lines) if _FLOW_PAIR.search(line) and "{" in line]
         scalar = [i for i, line in enumerate(lines) if _SCALAR_LINE.match(line)]
         keyed = [i for i, line in enumerate(lines) if _KEY_LINE.match(line)]
         if op in ("snippet", "secure") and scalar:
@@ -69,6 +72,12 @@ def mutate(rng: random.Random, text: str) -> bytes:
             m = _SCALAR_LINE.match(lines[i])
             value = "{secure: v1:FUZZ}" if op == "secure" else rng.choice(SNIPPETS)
             lines[i] = f"{m[1]}{m[2]}: {value}"
+        elif op == "flow" and flows:  # one value inside a flow mapping (`- {id: ..., cidrBlock: ...}`)
+            i = rng.choice(flows)
+            pairs = list(_FLOW_PAIR.finditer(lines[i]))
+            pair = rng.choice(pairs)
+            value = rng.choice(SNIPPETS[:30] + ["garbage", "10.0.0.0/33", "1.2.3", "[]", "{}"])
+            lines[i] = lines[i][:pair.start(2)] + value + lines[i][pair.end(2):]
         elif op == "dup-key" and keyed:
             i = rng.choice(keyed)
             lines.insert(i + 1, lines[i] if not lines[i].rstrip().endswith(":") else lines[i] + " {}")
@@ -139,10 +148,14 @@ def test_yaml_level_mutations_never_crash_leak_or_half_register(tmp_path, record
 
 
 def _option_file(rng: random.Random, tmp: Path, kind: str, valid: Path | None) -> str:
-    choice = rng.choice(["valid", "valid", "dir", "missing", "garbage", "bytes", "shape", "deep"])
+    choice = rng.choice(["valid", "valid", "mutated", "mutated", "dir", "missing", "garbage", "bytes", "shape",
+                         "deep"])
     target = tmp / f"{kind}-{rng.randrange(10**9)}"
     if choice == "valid" and valid is not None:
         return str(valid)
+    if choice == "mutated" and valid is not None:
+        target.write_bytes(mutate(rng, valid.read_bytes().decode("utf-8", "replace")))
+        return str(target)
     if choice == "dir":
         target.mkdir()
     elif choice == "garbage":
@@ -180,7 +193,7 @@ def test_cli_options_exit_0_1_or_2_with_one_line_and_no_secret(tmp_path, record_
         inventory = ROOT / "inventory" / f"{stack}.yaml"
         for option, valid in (("--inventory", inventory if inventory.exists() else None), ("--compare", previous),
                               ("--policy-pack-config", policy_config)):
-            if rng.random() < 0.4:
+            if rng.random() < (0.9 if option == "--inventory" and stack == "existing" else 0.4):
                 argv += [option, _option_file(rng, tmp_path, option.strip("-"), valid)]
         out = None
         if rng.random() < 0.4:

@@ -157,6 +157,14 @@ def test_every_file_option_exits_2_with_one_line_on_unreadable_content(tmp_path,
     assert str(target) in err
 
 
+def test_inventory_with_a_malformed_cidr_exits_2_not_an_internal_error(tmp_path):
+    inventory = tmp_path / "inventory.yaml"
+    text = (ROOT / "inventory" / "existing.yaml").read_text()
+    inventory.write_text(text.replace("cidrBlock: 172.16.0.0/12", "cidrBlock: garbage", 1))
+    code, out, err = cli("existing", "--no-policy", "--inventory", str(inventory))
+    assert code == 2 and out == "" and "`vpcs[0].cidrBlock` 'garbage' is not an IPv4 CIDR block" in err
+
+
 def test_out_write_failure_exits_2_before_anything_prints_ok(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
