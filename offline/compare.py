@@ -36,6 +36,7 @@ from offline.compare_pinning import fixed_zone_pinning
 from offline.preview import InputError
 from offline.provider_model import create_only_advice, field_change, source_of
 from offline.provider_model import normalise_inputs as provider_read_back
+from offline.resource_paths import entry_path, resource_paths
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_NODEPOOL = "alicloud:cs/nodePool:NodePool"
@@ -411,48 +412,31 @@ def _eni_conf_flag(resource: dict) -> bool | None:
 
 # ---------------------------------------------------------------- helpers
 class _ConfigPaths:
-    """Config path of a resource field, when the parsed config says which entry made the resource."""
+    """Config path of a resource field: the entry that made the resource (offline.resource_paths), plus the
+    leaf the field comes from where one config key maps to it."""
 
     _CLUSTER = {"podCidr": "cni.podCidr", "nodeCidrMask": "cni.nodeCidrMask", "serviceCidr": "cluster.serviceCidr",
                 "proxyMode": "cluster.proxyMode", "slbInternetEnabled": "cluster.apiServer.public",
                 "loadBalancerSpec": "cluster.apiServer.loadBalancerSpec",
                 "encryptionProviderKey": "cluster.secretsEncryptionKmsKeyId", "podVswitchIds": "network.vswitches"}
+    _LEAF = {(T_VPC, "cidrBlock"): "cidr", (T_VSWITCH, "cidrBlock"): "cidr", (T_VSWITCH, "zoneId"): "zoneId",
+             (T_SG, "securityGroupType"): "type", (T_NODEPOOL, "securityGroupIds"): "securityGroups"}
 
     def __init__(self, config: Any):
         self.config = config
+        self.entries = resource_paths(config)
 
     def path(self, resource: dict, field: str) -> str:
-        config = self.config
-        if config is None:
-            return ""
         kind, name = resource["type"], resource.get("name", "")
-        env = config.environment.name
-        if kind == T_CLUSTER and field in self._CLUSTER:
+        if self.config is None or kind == T_CLUSTER and field not in self._CLUSTER:
+            return ""
+        if kind == T_CLUSTER:
             return f"ackstack:{self._CLUSTER[field]}"
-        if kind == T_VPC and field == "cidrBlock":
-            return "ackstack:network.vpc.cidr"
-        if kind == T_VSWITCH:
-            for index, vsw in enumerate(config.network.vswitches):
-                if name == f"{env}-vsw-{vsw.name}":
-                    leaf = {"cidrBlock": "cidr", "zoneId": "zoneId"}.get(field)
-                    return f"ackstack:network.vswitches[{index}]" + (f".{leaf}" if leaf else "")
-        if kind == T_SG:
-            for index, group in enumerate(config.network.security_groups):
-                if name == f"{env}-sg-{group.name}":
-                    return f"ackstack:network.securityGroups[{index}]" + (".type" if field == "securityGroupType" else "")
-        if kind == T_SG_RULE:
-            for index, group in enumerate(config.network.security_groups):
-                for r_index, item in enumerate(group.rules):
-                    if name == f"{env}-sg-{group.name}-{item.name}":
-                        return f"ackstack:network.securityGroups[{index}].rules[{r_index}]"
-                if name.startswith(f"{env}-sg-{group.name}-{C.ACK_SG_RULE_PREFIX}-"):
-                    return f"ackstack:network.securityGroups[{index}]"
-        if kind == T_NODEPOOL:
-            for index, pool in enumerate(config.cluster.node_pools):
-                if name.endswith(f"-np-{pool.name}"):
-                    suffix = ".securityGroups" if field == "securityGroupIds" else ""
-                    return f"ackstack:cluster.nodePools[{index}]{suffix}"
-        return ""
+        entry = entry_path(self.entries, self.config, kind, name)
+        if not entry:
+            return ""
+        leaf = self._LEAF.get((kind, field))
+        return f"{entry}.{leaf}" if leaf else entry
 
 
 def _changed(old: Any, new: Any) -> bool:

@@ -138,10 +138,10 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
 
 def _with_config_paths(findings: list[dict], run: ProgramRun, config) -> list[dict]:
     """A policy finding about a resource a config entry made names that entry's config path."""
-    from offline.resource_paths import resource_paths
+    from offline.resource_paths import entry_path, resource_paths
 
     paths = resource_paths(config)
-    by_urn = {r.urn: paths.get((r.type, r.name), "") for r in run.registrations}
+    by_urn = {r.urn: entry_path(paths, config, r.type, r.name) for r in run.registrations}
     for finding in findings:
         if not finding.get("path"):
             finding["path"] = by_urn.get(finding.get("urn", ""), "")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ackstack_core import constants as C
 from components.names import security_group_rule_name
 from components.validation.findings import config_path
+
+SECURITY_GROUP_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 
 
 def resource_paths(config: Any) -> dict[tuple[str, str], str]:
@@ -28,7 +31,7 @@ def resource_paths(config: Any) -> dict[tuple[str, str], str]:
         paths[("alicloud:ecs/securityGroup:SecurityGroup", f"{env}-sg-{group.name}")] = config_path(
             "network", "securityGroups", g_index)
         for r_index, sg_rule in enumerate(group.rules):
-            paths[("alicloud:ecs/securityGroupRule:SecurityGroupRule",
+            paths[(SECURITY_GROUP_RULE,
                    security_group_rule_name(env, group.name, sg_rule.name))] = config_path(
                 "network", "securityGroups", g_index, "rules", r_index)
     for index, pool in enumerate(config.cluster.node_pools):
@@ -38,3 +41,15 @@ def resource_paths(config: Any) -> dict[tuple[str, str], str]:
         paths[("kubernetes:network.alibabacloud.com/v1beta1:PodNetworking", entry.name)] = config_path(
             "podNetworkings", index)
     return paths
+
+
+def entry_path(paths: dict[tuple[str, str], str], config: Any, kind: str, name: str) -> str:
+    """The config entry behind one resource; the rules ackstack derives for ACK (`ack-*`) belong to their group."""
+    found = paths.get((kind, name), "")
+    if found or kind != SECURITY_GROUP_RULE or config is None:
+        return found
+    env = config.environment.name
+    for index, group in enumerate(config.network.security_groups):
+        if name.startswith(security_group_rule_name(env, group.name, f"{C.ACK_SG_RULE_PREFIX}-")):
+            return config_path("network", "securityGroups", index)
+    return ""
