@@ -237,7 +237,8 @@ def test_twy023_adopted_cluster_must_be_managed():
 ])
 def test_twy024_eni_conf_validated_like_terway(change, path, words):
     conf = {**stack_config("existing")["ackstack:cluster"]["existing"]["eniConf"], **change}
-    cfg = existing(("ackstack:cluster.existing.eniConf", conf))
+    # Without cni.eniSecurityGroups the adopted eniConf's own security_groups stay in the patched eni_conf.
+    cfg = existing(("ackstack:cluster.existing.eniConf", conf), ("ackstack:cni.eniSecurityGroups", DELETE))
     where = "ackstack:cluster.existing.eniConf" + (f".{path}" if path else "")
     assert_finding(findings_for(cfg, stack_inventory("existing")), "TWY024", where, *words)
 
@@ -249,8 +250,19 @@ def test_twy024_passes_and_follows_the_eniip_version():
             "security_groups": [f"sg-{i}" for i in range(6)], "ip_stack": "dual"}
     assert not only(findings_for(existing(("ackstack:cluster.existing.eniConf", conf)), inv), "TWY024")
     old = existing_inventory(addons={"terway-eniip": "v1.12.1"})
-    assert_finding(findings_for(existing(("ackstack:cluster.existing.eniConf", conf)), old), "TWY024",
-                   "ackstack:cluster.existing.eniConf.security_groups", "more than 5")
+    cfg = existing(("ackstack:cluster.existing.eniConf", conf), ("ackstack:cni.eniSecurityGroups", DELETE))
+    assert_finding(findings_for(cfg, old), "TWY024", "ackstack:cluster.existing.eniConf.security_groups",
+                   "more than 5")
+
+
+def test_twy024_skips_security_groups_that_eni_security_groups_replaces():
+    """merged_eni_conf writes cni.eniSecurityGroups over eniConf's security_groups: the old list never reaches
+    Terway, so only TWY001 counts (types/daemon/config.go Validate reads the merged eni_conf)."""
+    conf = {**stack_config("existing")["ackstack:cluster"]["existing"]["eniConf"],
+            "security_groups": [f"sg-{i}" for i in range(11)]}
+    cfg = existing(("ackstack:cluster.existing.eniConf", conf))
+    assert stack_config("existing")["ackstack:cni"]["eniSecurityGroups"]
+    assert not only(findings_for(cfg, stack_inventory("existing")), "TWY024")
 
 
 def test_twy009_eni_conf_text_with_nan_is_not_json():

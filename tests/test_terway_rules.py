@@ -61,6 +61,39 @@ def test_twy001_passes_at_the_limit():
     assert not only(findings_for(cfg), "TWY001")
 
 
+def with_groups(cfg, count):
+    """`cfg` with `count` enterprise groups g0.. added and listed in cni.eniSecurityGroups."""
+    names = [f"g{i}" for i in range(count)]
+    groups = cfg["ackstack:network"]["securityGroups"] + [{"name": n, "type": "enterprise"} for n in names]
+    cfg = with_value(cfg, "ackstack:network.securityGroups", groups)
+    return with_value(cfg, "ackstack:cni.eniSecurityGroups", names)
+
+
+@pytest.mark.parametrize(("version", "fires"), [("v1.12.1", True), ("v1.13.7", False), (None, False)])
+def test_twy001_follows_the_terway_eniip_version(version, fires):
+    """terway-eniip's Config.Validate: at most 5 security_groups up to v1.12, 10 from v1.13
+    (AliyunContainerService/terway types/daemon/config.go:110 at v1.12.1, :117 at v1.13.7); unpinned: newest."""
+    cfg = with_groups(dev(("ackstack:capacity", {"maxSecurityGroupsPerEni": 10})), 6)
+    if version:
+        cfg = with_value(cfg, "ackstack:cni.version", version)
+    found = only(findings_for(cfg), "TWY001")
+    assert bool(found) == fires, [f.line() for f in found]
+    if fires:
+        assert_finding(found, "TWY001", "ackstack:cni.eniSecurityGroups", "6 security groups", "limit of 5",
+                       "terway-eniip v1.12.1", "types/daemon/config.go", level="error")
+
+
+def test_twy001_adopted_cluster_reads_the_installed_eniip_version():
+    """No cni.version on an adopted cluster: the installed add-on's version decides (inventory addons)."""
+    from tests.test_terway_behaviour_rules import existing, existing_inventory
+
+    cfg = with_groups(existing(("ackstack:capacity", {"maxSecurityGroupsPerEni": 10})), 6)
+    old = existing_inventory(addons={"terway-eniip": "v1.12.1"})
+    assert_finding(findings_for(cfg, old), "TWY001", "ackstack:cni.eniSecurityGroups", "limit of 5",
+                   "terway-eniip v1.12.1")
+    assert not only(findings_for(cfg, stack_inventory("existing")), "TWY001")  # inventory: v1.13.7
+
+
 def test_twy002_mixed_eni_security_group_types():
     cfg = with_basic_group(dev(("ackstack:cni.eniSecurityGroups", ["cluster", "legacy"])))
     assert_finding(findings_for(cfg), "TWY002", "ackstack:cni.eniSecurityGroups", "basic: legacy",

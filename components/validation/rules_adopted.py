@@ -12,15 +12,7 @@ from ackstack_core import constants as C
 from ackstack_core import terway_webhook as W
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
-from components.validation.rules_terway import SEED
-
-
-def terway_eniip_version(plan: NetworkPlan) -> tuple[str | None, str]:
-    """(version, where it comes from): cni.version (ackstack upgrades to it) else the cluster's add-on."""
-    if plan.config.is_terway and plan.config.cni.version:
-        return plan.config.cni.version, "cni.version"
-    addons = (plan.existing_cluster or {}).get("addons") or {}
-    return addons.get(C.ADDON_TERWAY_ENIIP), "the cluster's terway-eniip add-on"
+from components.validation.rules_terway import SEED, terway_eniip_version
 
 
 def _adopted(plan: NetworkPlan) -> bool:
@@ -96,7 +88,11 @@ def eni_conf_valid(plan: NetworkPlan) -> Iterator[Finding]:
             yield Finding("TWY024", "error", path, f"eniConf: {problem}")
         return
     version, _ = terway_eniip_version(plan)
+    # cni.eniSecurityGroups replaces `security_groups` in the patched eni_conf (merged_eni_conf); TWY001 counts it.
+    replaced = {C.ENI_CONF_SECURITY_GROUPS_KEY} if getattr(plan.config.cni, "eni_security_groups", None) else set()
     for key, message in W.eni_conf_problems(conf, version):
+        if key in replaced:
+            continue
         yield Finding("TWY024", "error", f"{path}.{key}", f"eniConf `{key}`: {message}")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ackstack_core import constants as C
 from ackstack_core.podnetworking_checks import security_group_count_problem
-from ackstack_core.terway_webhook import parse_eni_conf, parse_version
+from ackstack_core.terway_webhook import parse_eni_conf, parse_version, security_group_limit
 from components.plan import NetworkPlan
 from components.podnetworking import worker_zones
 from components.validation.findings import Finding, config_path, rule
@@ -19,13 +19,30 @@ from components.validation.findings import Finding, config_path, rule
 SEED = "ACK docs: Configure a static IP address, a separate vSwitch and security group for each pod (seed)"
 
 
-@rule("TWY001", "error", "Cluster ENI security groups: between 1 and the per-ENI quota",
-      "ECS attaches at most 5 security groups to one ENI (10 after a quota raise); more fail at ENI creation.",
-      "ECS limits (security groups per ENI); " + SEED)
+def terway_eniip_version(plan: NetworkPlan) -> tuple[str | None, str]:
+    """(version, where it comes from): cni.version (ackstack installs or upgrades to it) else, on an adopted
+    cluster, its installed terway-eniip add-on; (None, ...) when neither is known."""
+    if plan.config.is_terway and plan.config.cni.version:
+        return plan.config.cni.version, "cni.version"
+    addons = (plan.existing_cluster or {}).get("addons") or {}
+    return addons.get(C.ADDON_TERWAY_ENIIP), "the cluster's terway-eniip add-on"
+
+
+@rule("TWY001", "error", "Cluster ENI security groups: between 1 and the per-ENI quota and terway-eniip's limit",
+      "ECS attaches at most 5 security groups to one ENI (10 after a quota raise); terway-eniip's Config.Validate "
+      "refuses an eni_conf with more than 5 `security_groups` up to v1.12, 10 from v1.13 (Terway pods stop).",
+      "ECS limits (security groups per ENI); AliyunContainerService/terway types/daemon/config.go Validate "
+      "(v1.12.1:110, v1.13.7:117, v1.17.5:147); " + SEED)
 def eni_security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return
-    problem = security_group_count_problem(plan.eni_security_groups(), plan.config.capacity.max_security_groups_per_eni)
+    quota = plan.config.capacity.max_security_groups_per_eni
+    version, _ = terway_eniip_version(plan)
+    limit = security_group_limit(version, quota, reader="daemon")
+    problem = security_group_count_problem(plan.eni_security_groups(), limit)
+    if problem and limit < quota and "exceed" in problem:
+        problem += (f"; terway-eniip {version or 'unpinned'} accepts at most {limit} in eni_conf security_groups "
+                    "(AliyunContainerService/terway types/daemon/config.go Validate)")
     if problem:
         yield Finding("TWY001", "error", config_path("cni", "eniSecurityGroups"), problem)
 

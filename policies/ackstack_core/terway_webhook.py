@@ -78,10 +78,18 @@ def rules_for(version: str | None) -> WebhookRules:
     return RELEASE_LINES[-1]
 
 
-def security_group_limit(version: str | None, eni_quota: int | None = None) -> int:
-    """Most security groups one PodNetworking may list: the webhook's limit for `version`, capped by the
-    account's ECS per-ENI quota when given (capacity.maxSecurityGroupsPerEni)."""
-    limit = rules_for(version).max_security_groups
+def security_group_limit(version: str | None, eni_quota: int | None = None, reader: str = "webhook") -> int:
+    """Most security groups Terway `version` accepts in one list, capped by the account's ECS per-ENI quota
+    when given (capacity.maxSecurityGroupsPerEni).
+
+    `reader` names the Terway component that reads the list: "webhook" (terway-controlplane's validating
+    webhook, a PodNetworking's securityGroupIDs: validate.go) or "daemon" (terway-eniip's Config.Validate,
+    eni_conf `security_groups`: types/daemon/config.go). Both come from the same repository and tags; the
+    numbers agree per release line, the version to pass differs (controlplane vs eniip add-on)."""
+    rules = rules_for(version)
+    if reader not in ("webhook", "daemon"):
+        raise ValueError(f"unknown Terway reader {reader!r}")
+    limit = rules.max_security_groups if reader == "webhook" else rules.eni_conf_max_security_groups
     return min(limit, eni_quota) if eni_quota else limit
 
 
@@ -250,8 +258,9 @@ def eni_conf_problems(conf: Mapping[str, Any], version: str | None) -> list[tupl
         problems.append((C.ENI_CONF_IP_STACK_KEY, f"unsupported ipStack {stack} in configMap (Terway accepts "
                                                    f"{', '.join(repr(s) for s in C.ENI_CONF_IP_STACKS)})"))
     groups = conf.get(C.ENI_CONF_SECURITY_GROUPS_KEY) or []
-    if isinstance(groups, list) and len(groups) > rules.eni_conf_max_security_groups:
+    limit = security_group_limit(version, reader="daemon")
+    if isinstance(groups, list) and len(groups) > limit:
         problems.append((C.ENI_CONF_SECURITY_GROUPS_KEY,
-                         f"security groups should not be more than {rules.eni_conf_max_security_groups}, current "
+                         f"security groups should not be more than {limit}, current "
                          f"{len(groups)} (Terway {rules.tag} and its line)"))
     return problems
