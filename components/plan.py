@@ -185,14 +185,19 @@ def build_plan(config: StackConfig, facts: CloudFacts) -> NetworkPlan:
     return NetworkPlan(config, vswitches, groups, vpc_cidr, vpc_id, findings, instance_types, existing_cluster)
 
 
+# Fields of pulumi-alicloud 4.0.0's GetSecurityGroupRulesRuleResult the cluster-group check reads
+# (tests/test_sdk_surface.py checks each exists; the provider lower-cases ip_protocol and policy:
+# terraform-provider-alicloud@ace5bcf8777e alicloud/data_source_alicloud_security_group_rules.go:155,163).
+SECURITY_GROUP_RULE_FIELDS = ("direction", "ip_protocol", "port_range", "source_cidr_ip", "source_group_id",
+                              "dest_cidr_ip", "dest_group_id", "policy")
+
+
 def _security_group_rules(group_id: str) -> list[dict]:
     """The group's VPC (intranet) rules, both directions, as camelCase rows for the cluster-group check."""
     import pulumi_alicloud as alicloud
 
     rows = alicloud.ecs.get_security_group_rules(group_id=group_id, nic_type="intranet").rules or []
-    keys = ("direction", "ip_protocol", "port_range", "source_cidr_ip", "source_group_id", "dest_cidr_ip",
-            "dest_group_id", "policy")
-    return [{_camel(k): getattr(row, k, None) for k in keys} for row in rows]
+    return [{_camel(k): getattr(row, k) for k in SECURITY_GROUP_RULE_FIELDS} for row in rows]
 
 
 def _camel(name: str) -> str:
