@@ -215,6 +215,12 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def installed_addon_versions(rows) -> dict[str, str]:
+    """name -> version of the add-ons the cluster runs. `cs.getKubernetesAddons` lists every add-on available to
+    the cluster; one not installed has an empty current_version (C.ADDONS_DATA_SOURCE_LISTS_AVAILABLE)."""
+    return {row.name: row.current_version for row in rows if row.current_version}
+
+
 def read_cloud_facts(vswitch_ids: list[str], sg_ids: list[str], vpc_ids: list[str],
                      cluster_ids: list[str] = ()) -> CloudFacts:
     """Invoke pulumi-alicloud data sources (the offline engine answers them from its inventory)."""
@@ -236,5 +242,5 @@ def read_cloud_facts(vswitch_ids: list[str], sg_ids: list[str], vpc_ids: list[st
             facts.clusters[row.id] = {"clusterSpec": row.cluster_spec, "vpcId": row.vpc_id}
         for cluster_id in facts.clusters:
             rows = alicloud.cs.get_kubernetes_addons(cluster_id=cluster_id).addons
-            facts.clusters[cluster_id]["addons"] = {row.name: row.current_version for row in rows}
+            facts.clusters[cluster_id]["addons"] = installed_addon_versions(rows)
     return facts

@@ -155,3 +155,16 @@ def test_secret_get_and_patch_resources_exist():
     assert issubclass(k8s.apps.v1.DaemonSetPatch, pulumi.CustomResource)
     assert "enable_server_side_apply" in inspect.signature(k8s.Provider.__init__).parameters or \
         "enable_server_side_apply" in _types.input_type_py_to_pulumi_names(k8s.ProviderArgs)
+
+
+def test_addons_not_installed_are_not_read_as_installed():
+    """The real data source lists available add-ons too, with current_version "" (service_alicloud_cs.go:436)."""
+    from types import SimpleNamespace
+
+    from ackstack_core import constants as C
+    from components.plan import installed_addon_versions
+
+    assert C.ADDONS_DATA_SOURCE_LISTS_AVAILABLE
+    rows = [SimpleNamespace(name="terway-eniip", current_version="v1.13.7"),
+            SimpleNamespace(name="terway-controlplane", current_version="")]
+    assert installed_addon_versions(rows) == {"terway-eniip": "v1.13.7"}

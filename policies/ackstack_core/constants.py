@@ -623,3 +623,11 @@ ECS_TAG_FORBIDDEN_TEXT: tuple[str, ...] = ("http://", "https://")
 # Source: ackstack design (components/network.py tags every resource with the environment, vSwitches also with the role)
 OWN_TAG_ENVIRONMENT = "ackstack:environment"
 OWN_TAG_ROLE = "ackstack:role"
+
+
+# ---------------------------------------------------------------- review r1: real-path reads (issues 11/12/16)
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/service_alicloud_cs.go:415-475
+# (DescribeCsKubernetesAllAvailableAddons: ListAddons gives every add-on available to the cluster; one whose
+# GetClusterAddonInstance is NotFound keeps Version "") and data_source_alicloud_cs_kubernetes_addons.go:148-160
+# (current_version = that Version): an add-on that is not installed is listed with an empty current_version.
+ADDONS_DATA_SOURCE_LISTS_AVAILABLE = True
