@@ -199,6 +199,17 @@ def test_twy021_terway_eniip_version():
     assert not only(findings_for(upgraded, existing_inventory(addons={"terway-eniip": "v1.10.0"})), "TWY021")
 
 
+def test_twy021_cni_version_older_than_the_installed_eniip():
+    """The provider's KubernetesAddon Create upgrades an installed add-on to any different `version`
+    (terraform-provider-alicloud@ace5bcf8777e resource_alicloud_cs_kubernetes_addon.go:140-164, 261-266)."""
+    inv = existing_inventory(addons={"terway-eniip": "v1.13.7"})
+    older = existing(("ackstack:cni.version", "v1.12.1"))
+    assert_finding(findings_for(older, inv), "TWY021", "ackstack:cni.version", "v1.12.1", "v1.13.7",
+                   "resource_alicloud_cs_kubernetes_addon.go", level="error")
+    for same_or_newer in ("v1.13.7", "v1.14.5"):
+        assert not only(findings_for(existing(("ackstack:cni.version", same_or_newer)), inv), "TWY021")
+
+
 def test_adopted_cluster_upgrades_terway_eniip_first():
     result = run(existing(("ackstack:cni.version", "v1.13.7")), stack="existing", inventory=stack_inventory("existing"))
     assert result.error is None, result.error

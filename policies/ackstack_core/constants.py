@@ -631,3 +631,8 @@ OWN_TAG_ROLE = "ackstack:role"
 # GetClusterAddonInstance is NotFound keeps Version "") and data_source_alicloud_cs_kubernetes_addons.go:148-160
 # (current_version = that Version): an add-on that is not installed is listed with an empty current_version.
 ADDONS_DATA_SOURCE_LISTS_AVAILABLE = True
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/resource_alicloud_cs_kubernetes_addon.go:140-164
+# (Create: an add-on the cluster already runs is not installed again but passed to updateAddon) and :240-266
+# (needUpgrade: a `version` different from the installed one, older included, is sent as UpgradeClusterAddons;
+# a changed `config` alone as ModifyClusterAddon).
+ADDON_CREATE_ADOPTS_SOURCE = "terraform-provider-alicloud resource_alicloud_cs_kubernetes_addon.go:140-164,261-266"
