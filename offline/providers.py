@@ -162,7 +162,10 @@ class ProviderAnswers(Mocks):
 
     def _res_cs_kubernetesaddon(self, args, inputs):
         if inputs.get("name") == C.ADDON_TERWAY_CONTROLPLANE:
-            self.controlplane[inputs.get("clusterId", "")] = inputs.get("version") or None
+            # Without `version` the provider leaves an installed add-on at its version (needUpgrade,
+            # C.ADDON_CREATE_ADOPTS_SOURCE); ACK installs its newest only where none runs yet.
+            cluster_id = inputs.get("clusterId", "")
+            self.controlplane[cluster_id] = inputs.get("version") or self.controlplane.get(cluster_id)
         version = inputs.get("version") or "v1.0.0"
         return f"{inputs.get('clusterId', '')}:{inputs.get('name', '')}", {
             **inputs, "version": version, "nextVersion": version, "canUpgrade": False, "required": False,

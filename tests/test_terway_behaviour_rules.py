@@ -347,3 +347,16 @@ def test_pnw006_release_after_as_go_parses_it():
         assert_finding(findings, "PNW006", f"{PN}.allocationType.releaseAfter", "not a Go duration")
         assert_finding(findings, "PNW014", PN, f"invalid releaseAfter {bad}")
     assert not only(findings_for(dev((f"{PN}.allocationType.releaseAfter", "2562047h"))), "PNW006")
+
+
+def test_adopted_cluster_webhook_version_is_the_installed_controlplane():
+    """Without cni.controlplaneVersion the KubernetesAddon leaves an installed terway-controlplane at its version
+    (terraform-provider-alicloud@ace5bcf8777e resource_alicloud_cs_kubernetes_addon.go:261-266: no version, no
+    upgrade), so its webhook decides: v1.12.1 denies a selector-less PodNetworking (validate.go:37-55 at v1.12.1)."""
+    cfg = existing((f"{PN}.selector", DELETE))
+    old = existing_inventory(addons={"terway-eniip": "v1.13.7", "terway-controlplane": "v1.12.1"})
+    assert_finding(findings_for(cfg, old), "PNW014", PN, "terway-controlplane v1.12.1",
+                   "neither the PodSelector nor the NamespaceSelector is set")
+    assert not only(findings_for(cfg, stack_inventory("existing")), "PNW014")  # none installed: ACK's newest
+    pinned = with_value(cfg, "ackstack:cni.controlplaneVersion", "v1.17.5")
+    assert not only(findings_for(pinned, old), "PNW014")  # pinned: the provider upgrades it first

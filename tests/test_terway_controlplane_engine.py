@@ -109,3 +109,15 @@ def test_version_from_managed_kubernetes_addons():
                                          opts=pulumi.ResourceOptions(depends_on=[cluster]))
     run = run_program(body, config={}, inventory=INVENTORY)
     assert isinstance(run.error, AdmissionDenied) and "can not more than 5" in str(run.error)
+
+
+def test_unversioned_addon_keeps_the_installed_controlplane():
+    """An unversioned KubernetesAddon does not upgrade an installed add-on (terraform-provider-alicloud@ace5bcf8777e
+    resource_alicloud_cs_kubernetes_addon.go:261-266), so the installed v1.12.1 webhook still admits."""
+    installed = Inventory(vswitches=INVENTORY.vswitches,
+                          clusters=[{"id": "c1", "addons": {"terway-controlplane": "v1.12.1"}}])
+    spec = {**GOOD, "securityGroupIDs": SIX}
+    run = run_program(program(spec, None), config={}, inventory=installed)
+    assert isinstance(run.error, AdmissionDenied) and "can not more than 5" in str(run.error)
+    run = run_program(program(spec, "v1.13.7"), config={}, inventory=installed)
+    assert run.error is None, run.error

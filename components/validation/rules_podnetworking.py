@@ -24,7 +24,7 @@ from components.podnetworking import (
     worker_zones,
 )
 from components.validation.findings import Finding, config_path, rule
-from components.validation.rules_terway import SEED, mixed_types
+from components.validation.rules_terway import SEED, mixed_types, terway_controlplane_version
 from components.validation.rules_webhook import matches_every_pod, outside_vpc
 
 
@@ -42,7 +42,7 @@ def _p(index: int, *parts: str | int) -> str:
       "AliyunContainerService/terway pkg/controller/webhook/validate.go:46 (v1.12.1), :52 (v1.13.7); ECS limits; "
       + SEED)
 def security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
-    version = plan.config.cni.controlplane_version if plan.config.is_terway else None
+    version = terway_controlplane_version(plan)
     quota = plan.config.capacity.max_security_groups_per_eni
     limit = security_group_limit(version, quota)
     webhook = f"; terway-controlplane {version or 'unpinned'} admits at most {limit}" if limit < quota else ""

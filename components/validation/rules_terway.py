@@ -28,6 +28,17 @@ def terway_eniip_version(plan: NetworkPlan) -> tuple[str | None, str]:
     return addons.get(C.ADDON_TERWAY_ENIIP), "the cluster's terway-eniip add-on"
 
 
+def terway_controlplane_version(plan: NetworkPlan) -> str | None:
+    """The terway-controlplane whose webhook admits PodNetworkings: cni.controlplaneVersion, else on an adopted
+    cluster the installed add-on (an unversioned KubernetesAddon leaves it as it is, C.ADDON_CREATE_ADOPTS_SOURCE);
+    None (ACK installs its newest, modelled as the newest line) when neither is known."""
+    if not plan.config.is_terway:
+        return None
+    if plan.config.cni.controlplane_version:
+        return plan.config.cni.controlplane_version
+    return ((plan.existing_cluster or {}).get("addons") or {}).get(C.ADDON_TERWAY_CONTROLPLANE) or None
+
+
 @rule("TWY001", "error", "Cluster ENI security groups: between 1 and the per-ENI quota and terway-eniip's limit",
       "ECS attaches at most 5 security groups to one ENI (10 after a quota raise); terway-eniip's Config.Validate "
       "refuses an eni_conf with more than 5 `security_groups` up to v1.12, 10 from v1.13 (Terway pods stop).",

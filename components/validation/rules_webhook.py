@@ -19,6 +19,7 @@ from components.plan import NetworkPlan
 from components.podnetworking import effective_security_groups, effective_vswitches, podnetworking_spec
 from components.terway import namespace_labels, selector_matches
 from components.validation.findings import Finding, config_path, rule
+from components.validation.rules_terway import terway_controlplane_version
 
 TERWAY = "AliyunContainerService/terway"
 
@@ -33,7 +34,7 @@ def _p(index: int, *parts: str | int) -> str:
 
 
 def controlplane_version(plan: NetworkPlan) -> str | None:
-    return plan.config.cni.controlplane_version if plan.config.is_terway else None
+    return terway_controlplane_version(plan)
 
 
 def _version_text(plan: NetworkPlan) -> str:
