@@ -636,3 +636,7 @@ ADDONS_DATA_SOURCE_LISTS_AVAILABLE = True
 # (needUpgrade: a `version` different from the installed one, older included, is sent as UpgradeClusterAddons;
 # a changed `config` alone as ModifyClusterAddon).
 ADDON_CREATE_ADOPTS_SOURCE = "terraform-provider-alicloud resource_alicloud_cs_kubernetes_addon.go:140-164,261-266"
+# Source: aliyun/terraform-provider-alicloud@ace5bcf8777e alicloud/service_alicloud_cs.go:242-244
+# (DescribeClusterKubeConfigWithExpiration sends PrivateIpAddress false; cs.getClusterCredential has no argument
+# for it): the kubeconfig names the public endpoint when there is one. Which address it names without one: unverified.
+CLUSTER_CREDENTIAL_PRIVATE_IP_ADDRESS = False
