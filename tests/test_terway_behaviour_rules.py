@@ -360,3 +360,19 @@ def test_adopted_cluster_webhook_version_is_the_installed_controlplane():
     assert not only(findings_for(cfg, stack_inventory("existing")), "PNW014")  # none installed: ACK's newest
     pinned = with_value(cfg, "ackstack:cni.controlplaneVersion", "v1.17.5")
     assert not only(findings_for(pinned, old), "PNW014")  # pinned: the provider upgrades it first
+
+
+@pytest.mark.parametrize(("eni_quantity", "ipv4_per_eni", "fires"), [(2, 6, True), (3, 6, False)])
+def test_nod001_terway_instance_type_pods_above_eleven(eni_quantity, ipv4_per_eni, fires):
+    """ACK "Manage pod capacity on nodes" (Terway table): a node joins only if (EniQuantity - 1) x IPs per ENI,
+    its Terway maximum pods, is greater than 11."""
+    small = {"eniQuantity": eni_quantity, "eniTotalQuantity": eni_quantity + 4, "ipv4PerEni": ipv4_per_eni,
+             "trunkSupported": True}
+    cfg = dev(("ackstack:capacity", {"instanceTypes": {"ecs.t6.small": small}}),
+              ("ackstack:cluster.nodePools[0].instanceTypes", ["ecs.g7.xlarge", "ecs.t6.small"]))
+    found = only(findings_for(cfg), "NOD001")
+    assert bool(found) == fires, [f.line() for f in found]
+    if fires:
+        assert_finding(found, "NOD001", "ackstack:cluster.nodePools[0].instanceTypes[1]", "ecs.t6.small",
+                       f"{(eni_quantity - 1) * ipv4_per_eni} pods per node", "more than 11",
+                       "adjusting-the-number-of-node-pods", level="error")

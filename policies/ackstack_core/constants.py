@@ -564,8 +564,12 @@ ENI_CONF_SECURITY_GROUP_KEY = "security_group"
 ADDON_NETWORK_TOKEN_SECRET = "addon.network.token"
 # Source: SEED-TRUNK (same command: namespace kube-system)
 ADDON_NETWORK_TOKEN_NAMESPACE = "kube-system"
-# Source: ACK "Node pool overview / Create a node pool" max pods per node must be greater than 11 for the node to join (issue #12 statement; unverified: the ACK page itself was not found in the index)
+# Source: ACK "Manage pod capacity on nodes" (https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/adjusting-the-number-of-node-pods,
+# Terway table, shared ENI row): "A node can join a cluster only if the maximum number of pods per node is greater than 11",
+# where Terway's per-node maximum is (EniQuantity - 1) x EniPrivateIpAddressQuantity (shared_eni_pods_per_node). Verified
+# (review r1); applying the same floor to the kubelet maxPods and BYOCNI maxPodsPerNode is ackstack's reading.
 ACK_MIN_MAX_PODS_EXCLUSIVE = 11
+ACK_MIN_MAX_PODS_DOC = "https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/adjusting-the-number-of-node-pods"
 # Provider Check, cluster security group rules, node login (issue #11)
 # ---------------------------------------------------------------------------
 
