@@ -208,6 +208,11 @@ def test_twy021_cni_version_older_than_the_installed_eniip():
                    "resource_alicloud_cs_kubernetes_addon.go", level="error")
     for same_or_newer in ("v1.13.7", "v1.14.5"):
         assert not only(findings_for(existing(("ackstack:cni.version", same_or_newer)), inv), "TWY021")
+    inv = existing_inventory(addons={"terway-eniip": "v1.13.7", "terway-controlplane": "v1.14.5"})
+    older = existing(("ackstack:cni.controlplaneVersion", "v1.13.7"))
+    assert_finding(findings_for(older, inv), "TWY021", "ackstack:cni.controlplaneVersion", "v1.13.7", "v1.14.5",
+                   "terway-controlplane")
+    assert not only(findings_for(existing(("ackstack:cni.controlplaneVersion", "v1.14.5")), inv), "TWY021")
 
 
 def test_adopted_cluster_upgrades_terway_eniip_first():

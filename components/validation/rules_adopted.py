@@ -41,14 +41,17 @@ def eniip_version(plan: NetworkPlan) -> Iterator[Finding]:
                       f"terway-eniip {version} ({where}) is older than v{'.'.join(map(str, minimum))}, whose "
                       f"PodNetworking CRD is the first with eniOptions and vSwitchSelectOptions; set cni.version "
                       f"to a newer release")
-    installed = (plan.existing_cluster.get("addons") or {}).get(C.ADDON_TERWAY_ENIIP)
-    parsed_installed = W.parse_version(installed)
-    if where == "cni.version" and parsed is not None and parsed_installed is not None and parsed < parsed_installed:
-        yield Finding("TWY021", "error", path,
-                      f"cni.version {version} is older than the terway-eniip {installed} cluster "
-                      f"{plan.config.cluster.existing.cluster_id} runs: the provider's Create sends any different "
-                      f"version to ACK as an upgrade of the running CNI ({C.ADDON_CREATE_ADOPTS_SOURCE}); set "
-                      f"cni.version to {installed} or newer, or leave it unset to keep the installed one")
+    installed_addons = plan.existing_cluster.get("addons") or {}
+    for addon, key, wanted in ((C.ADDON_TERWAY_ENIIP, "version", plan.config.cni.version),
+                               (C.ADDON_TERWAY_CONTROLPLANE, "controlplaneVersion", plan.config.cni.controlplane_version)):
+        installed = installed_addons.get(addon)
+        parsed_wanted, parsed_installed = W.parse_version(wanted), W.parse_version(installed)
+        if parsed_wanted is not None and parsed_installed is not None and parsed_wanted < parsed_installed:
+            yield Finding("TWY021", "error", config_path("cni", key),
+                          f"cni.{key} {wanted} is older than the {addon} {installed} cluster "
+                          f"{plan.config.cluster.existing.cluster_id} runs: the provider's Create sends any different "
+                          f"version to ACK as an upgrade of the running add-on ({C.ADDON_CREATE_ADOPTS_SOURCE}); set "
+                          f"cni.{key} to {installed} or newer, or leave it unset to keep the installed one")
 
 
 @rule("TWY022", "error", "Adopted cluster has the addon.network.token Secret",
