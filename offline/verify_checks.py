@@ -122,11 +122,25 @@ def check_terway(kube: Kube, expected: Expected) -> Iterator[CheckResult]:
         if expected.managed:
             yield result(f"eni-config {C.ENI_CONF_CREDENTIAL_PATH_KEY} (managed cluster)", obj,
                          C.ENI_CONF_MANAGED_CREDENTIAL_PATH, conf.get(C.ENI_CONF_CREDENTIAL_PATH_KEY, "unset"))
-    deploy = kube.get(group_path("apps/v1", "deployments", C.TERWAY_CONTROLPLANE_DEPLOYMENT,
-                                 C.TERWAY_CONTROLPLANE_NAMESPACE))
-    yield result("terway-controlplane present",
-                 f"Deployment/{C.TERWAY_CONTROLPLANE_NAMESPACE}/{C.TERWAY_CONTROLPLANE_DEPLOYMENT}",
-                 "present", "present" if deploy is not None else "absent")
+    yield check_controlplane_present(kube, expected.managed)
+
+
+def check_controlplane_present(kube: Kube, managed: bool) -> CheckResult:
+    """A dedicated cluster runs terway-controlplane as a kube-system Deployment (seed, migration section). On a
+    managed Pro cluster the add-on may run on ACK's side (unverified: no source says where), so there its
+    webhook configurations in the cluster count as present too: they are what pod creation goes through."""
+    deployment = f"Deployment/{C.TERWAY_CONTROLPLANE_NAMESPACE}/{C.TERWAY_CONTROLPLANE_DEPLOYMENT}"
+    if kube.get(group_path("apps/v1", "deployments", C.TERWAY_CONTROLPLANE_DEPLOYMENT,
+                           C.TERWAY_CONTROLPLANE_NAMESPACE)) is not None:
+        return result("terway-controlplane present", deployment, "present", "present")
+    if not managed:
+        return result("terway-controlplane present", deployment, "present", "absent")
+    hooks = [kind for kind in ("mutatingwebhookconfigurations", "validatingwebhookconfigurations")
+             if kube.get(group_path(C.WEBHOOK_CONFIGURATION_API_VERSION, kind, C.TERWAY_CONTROLPLANE_WEBHOOK))]
+    found = "webhook configurations present" if len(hooks) == 2 else "absent"
+    return result("terway-controlplane present (managed: Deployment or its webhook configurations; unverified)",
+                  f"{deployment} or MutatingWebhookConfiguration+ValidatingWebhookConfiguration/"
+                  f"{C.TERWAY_CONTROLPLANE_WEBHOOK}", "webhook configurations present", found)
 
 
 def check_namespaces(kube: Kube, expected: Expected) -> Iterator[CheckResult]:

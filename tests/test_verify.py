@@ -358,3 +358,33 @@ def test_fake_api_server_stops_by_itself(tmp_path):
             urllib.request.urlopen(kube.url + "/api/v1/nodes", timeout=2)
     finally:
         kube.stop()
+
+
+# ---------------------------------------------------------------- terway-controlplane on a managed cluster
+_ADM = "/apis/admissionregistration.k8s.io/v1"
+
+
+def _without_controlplane_deployment(kube: FakeKube) -> None:
+    assert kube.delete(("apis/apps/v1", "kube-system", "deployments", "terway-controlplane"))
+
+
+def test_managed_cluster_controlplane_counts_present_by_its_webhook_configurations(terway, capsys):
+    """ACK may host a Pro cluster's terway-controlplane outside the cluster: its webhooks are what pods meet."""
+    _without_controlplane_deployment(terway)
+    for kind in ("mutatingwebhookconfigurations", "validatingwebhookconfigurations"):
+        terway.put(f"{_ADM}/{kind}/terway-controlplane", {"metadata": {"name": "terway-controlplane"}, "webhooks": []})
+    code, doc, err = run(terway, "existing", capsys=capsys)
+    assert code == 0, err
+    present = [c for c in doc["checks"] if c["check"].startswith("terway-controlplane present")]
+    assert len(present) == 1 and present[0]["ok"] and "unverified" in present[0]["check"]
+
+
+def test_managed_cluster_without_controlplane_deployment_or_webhooks_fails_naming_both(terway, capsys):
+    _without_controlplane_deployment(terway)
+    terway.put(f"{_ADM}/mutatingwebhookconfigurations/terway-controlplane", {"metadata": {"name": "terway-controlplane"}})
+    code, doc, _err = run(terway, "existing", capsys=capsys)
+    assert code == 1
+    failed = [c for c in failures(doc) if c["check"].startswith("terway-controlplane present")]
+    assert len(failed) == 1 and failed[0]["found"] == "absent"
+    assert "Deployment/kube-system/terway-controlplane" in failed[0]["object"]
+    assert "ValidatingWebhookConfiguration" in failed[0]["object"]
