@@ -50,7 +50,7 @@ class Cilium(pulumi.ComponentResource):
         cilium = plan.config.cni.cilium
         overlay_accepted = cilium.accept_overlay and cilium.routing_mode != "native"
         return dict(
-            name="cilium",
+            name=C.CILIUM_RELEASE_NAME,
             version=cilium.chart_version,
             namespace=C.CILIUM_NAMESPACE,
             values=values,

@@ -283,6 +283,9 @@ HELM_OCI_SCHEME = "oci://"
 CILIUM_CHART_VERSION = "1.19.6"
 # Source: SEED-BYOCNI ("--namespace kube-system")
 CILIUM_NAMESPACE = "kube-system"
+# Source: ackstack design (components/cilium.py registers the Release under this name; the policy pack also
+# recognises a `cni.cilium.chartPath` package by it, whatever the file is called)
+CILIUM_RELEASE_NAME = "cilium"
 
 
 # ---------------------------------------------------------------------------
