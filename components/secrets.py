@@ -84,19 +84,24 @@ def secret_texts(raw: Mapping[str, Any], secret_keys: Iterable[str], file_paths:
         if top not in raw:
             continue
         value = _decode(raw[top])
-        if parts or top not in with_path:
-            texts.update(_leaves(_at(value, parts) if parts else value))
+        if parts and (found := _at(value, parts)) is not None:
+            texts.update(_leaves(found))
+        elif parts or top not in with_path:  # a secret path that finds nothing: fail closed, its whole key
+            texts.update(_leaves(value))
     return frozenset(t for t in texts if t)
 
 
 def stack_file_secure_paths(stack: str, root: Path | None = None) -> list[str]:
-    """`ns:key.path` of every `secure:` value in the CLI's `Pulumi.<stack>.yaml` (empty if unreadable)."""
-    import yaml
+    """`ns:key.path` of every `secure:` value in the CLI's `Pulumi.<stack>.yaml` (empty if unreadable).
+
+    Read with the CLI's YAML semantics (go-yaml v3, offline/yaml_input.py): PyYAML's YAML 1.1 would turn a
+    key `on` or `yes` into True, and the path would name no value the CLI sent."""
+    from offline.yaml_input import YamlInputError, read_yaml_file
 
     path = (root or Path(__file__).resolve().parent.parent) / f"Pulumi.{stack}.yaml"
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        document = read_yaml_file(path, "stack file") or {}
+    except (YamlInputError, OSError, RecursionError):
         return []
     config = document.get("config") if isinstance(document, dict) else None
     found: list[str] = []

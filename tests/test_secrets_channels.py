@@ -118,3 +118,17 @@ def test_an_args_object_is_concealed_field_by_field():
         k8s.helm.v3.RepositoryOptsArgs(repo="https://mirror.example.com/cilium", password="s3cr3t-password"))
     assert isinstance(opts, k8s.helm.v3.RepositoryOptsArgs) and opts.repo == "https://mirror.example.com/cilium"
     assert _sync_await(opts.password.is_secret()) is True
+
+
+def test_secure_path_under_a_yaml11_boolean_key_is_concealed_under_the_real_cli(tmp_path):
+    """The CLI (go-yaml v3) sends a key `on` as "on"; the stack file must be read the same way, and a secure
+    path that finds no value fails closed (its whole key), never leaving the leaf in clear text."""
+    from components.secrets import secret_texts, stack_file_secure_paths
+
+    (tmp_path / "Pulumi.s.yaml").write_text("config:\n  ackstack:cni:\n    cilium:\n      values:\n"
+                                           "        on:\n          secure: v1:x\n")
+    paths = stack_file_secure_paths("s", tmp_path)
+    assert paths == ["ackstack:cni.cilium.values.on"]
+    raw = {"ackstack:cni": json.dumps({"mode": "byocni-cilium", "cilium": {"values": {"on": "clear-text-99"}}})}
+    assert secret_texts(raw, ["ackstack:cni"], paths) == {"clear-text-99"}
+    assert "clear-text-99" in secret_texts(raw, ["ackstack:cni"], ["ackstack:cni.cilium.values.True"])
