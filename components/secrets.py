@@ -28,7 +28,15 @@ from components.validation.findings import Finding
 MASK = "[secret]"
 # Shorter secrets are concealed only where a value equals them: as substrings they would match everything.
 MIN_SUBSTRING = 4
-_PATH_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
+_PATH_PART = re.compile(r'\.([^.\[\]"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+_PLAIN_KEY = re.compile(r'[^.\[\]"]+')
+
+
+def path_key(key: object) -> str:
+    """One map key of a config path as `pulumi config set --path` writes it: `.key`, or `["example.com/x"]`
+    when the key holds a dot, bracket or quote (a label key such as `example.com/team`)."""
+    text = str(key)
+    return f".{text}" if _PLAIN_KEY.fullmatch(text) else f"[{json.dumps(text)}]"
 
 
 def split_key(key: str) -> tuple[str, list[str | int]]:
@@ -37,8 +45,8 @@ def split_key(key: str) -> tuple[str, list[str | int]]:
     match = re.match(r"[^.\[]*", rest)
     name = match.group(0) if match else rest
     parts: list[str | int] = []
-    for dotted, index in _PATH_PART.findall(rest[len(name):]):
-        parts.append(int(index) if index else dotted)
+    for dotted, index, quoted in _PATH_PART.findall(rest[len(name):]):
+        parts.append(int(index) if index else json.loads(quoted) if quoted else dotted)
     return f"{namespace}:{name}", parts
 
 
@@ -111,7 +119,7 @@ def stack_file_secure_paths(stack: str, root: Path | None = None) -> list[str]:
             found.append(where)
         elif isinstance(value, dict):
             for key, item in value.items():
-                walk(item, f"{where}.{key}")
+                walk(item, f"{where}{path_key(key)}")
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 walk(item, f"{where}[{index}]")

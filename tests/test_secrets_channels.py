@@ -132,3 +132,25 @@ def test_secure_path_under_a_yaml11_boolean_key_is_concealed_under_the_real_cli(
     raw = {"ackstack:cni": json.dumps({"mode": "byocni-cilium", "cilium": {"values": {"on": "clear-text-99"}}})}
     assert secret_texts(raw, ["ackstack:cni"], paths) == {"clear-text-99"}
     assert "clear-text-99" in secret_texts(raw, ["ackstack:cni"], ["ackstack:cni.cilium.values.True"])
+
+
+def test_secure_value_under_a_dotted_key_is_concealed_not_a_false_name_error(tmp_path):
+    """`pulumi config set --secret --path 'ackstack:cluster.nodePools[0].labels["example.com/team"]'`: the path
+    quotes the key; read as `.example.com/team` it named no value, so the leaf stayed clear (or, failing
+    closed, every leaf of the cluster became secret and the pool name an INP004 error)."""
+    from components.secrets import secret_texts, stack_file_secure_paths
+
+    text = (ROOT / "Pulumi.staging.yaml").read_text(encoding="utf-8")
+    edited = text.replace("        labels:\n          workload: general\n", "        labels:\n          workload: general\n"
+                          f"          example.com/team:\n            secure: {CIPHERTEXT}\n", 1)
+    assert edited != text
+    (tmp_path / "Pulumi.staging.yaml").write_text(edited, encoding="utf-8")
+    paths = stack_file_secure_paths("staging", tmp_path)
+    assert paths == ['ackstack:cluster.nodePools[0].labels["example.com/team"]']
+    raw = {"ackstack:cluster": json.dumps({"name": "c", "nodePools": [{"labels": {"example.com/team": "clear-7"}}]})}
+    assert secret_texts(raw, ["ackstack:cluster"], paths) == {"clear-7"}
+    result = run_preview("staging", config_file=str(tmp_path / "Pulumi.staging.yaml"), policy=False)
+    assert not result.blocked, result.findings
+    pool = next(r for r in result.resources if r["type"] == "alicloud:cs/nodePool:NodePool")
+    assert {"key": "example.com/team", "value": "[secret]"} in pool["inputs"]["labels"]
+    assert leaks(json.dumps(result.document())) == []
