@@ -41,19 +41,21 @@ class Cilium(pulumi.ComponentResource):
         else:
             values = cilium_values(plan, None)
         self.values = pulumi.Output.from_input(values)
-        # The chart: a local package (CIL016 checked it is cilium <chartVersion>) or the (mirror) repository.
-        source = (dict(chart=str(resolve_chart_path(cilium.chart_path))) if cilium.chart_path else
-                  dict(chart=C.CILIUM_CHART_NAME, repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=cilium.repository)))
+        self.release = k8s.helm.v3.Release(name, **release_source(cilium), **self._release_args(plan, values),
+                                           opts=pulumi.ResourceOptions(parent=self, provider=cluster.provider))
+        self.register_outputs({"releaseStatus": self.release.status, "values": self.values})
+
+    @staticmethod
+    def _release_args(plan: NetworkPlan, values: pulumi.Input[dict]) -> dict:
+        cilium = plan.config.cni.cilium
         overlay_accepted = cilium.accept_overlay and cilium.routing_mode != "native"
-        self.release = k8s.helm.v3.Release(
-            name,
-            name="cilium",
+        return dict(
+            name=C.CILIUM_RELEASE_NAME,
             version=cilium.chart_version,
             namespace=C.CILIUM_NAMESPACE,
             values=values,
             # Read by the cilium-native-routing policy: a tunnel accepted in config is not a policy violation.
             description=C.CILIUM_OVERLAY_ACCEPTED_DESCRIPTION if overlay_accepted else None,
-            **source,
             # No readiness wait: see the class docstring and docs/cilium.md ("Ordering").
             skip_await=True,
             atomic=False,  # atomic would re-enable waiting and purge the CNI on a slow first boot
@@ -61,6 +63,14 @@ class Cilium(pulumi.ComponentResource):
             cleanup_on_fail=False,
             timeout=RELEASE_TIMEOUT_SECONDS,
             max_history=10,
-            opts=pulumi.ResourceOptions(parent=self, provider=cluster.provider),
         )
-        self.register_outputs({"releaseStatus": self.release.status, "values": self.values})
+
+
+def release_source(cilium) -> dict:
+    """Where the provider gets the chart: a local package (CIL016 checked it is cilium <chartVersion>), an OCI
+    registry as the chart reference, or a classic (mirror) Helm repository (C.HELM_OCI_SCHEME says why)."""
+    if cilium.chart_path:
+        return dict(chart=str(resolve_chart_path(cilium.chart_path)))
+    if cilium.repository.startswith(C.HELM_OCI_SCHEME):
+        return dict(chart=f"{cilium.repository.rstrip('/')}/{C.CILIUM_CHART_NAME}")
+    return dict(chart=C.CILIUM_CHART_NAME, repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=cilium.repository))

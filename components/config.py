@@ -305,10 +305,10 @@ class CiliumConfig(Model):
     chart_version: str = Field(default=C.CILIUM_CHART_VERSION, pattern=r"^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$")
     repository: str = Field(default=C.CILIUM_CHART_REPO, min_length=1)
     # A local chart package (`.tgz`, e.g. the official package copied next to the project) instead of
-    # `repository`; its version must be `chartVersion` (CIL020). Relative paths are from the project root.
+    # `repository`; its version must be `chartVersion` (CIL016). Relative paths are from the project root.
     chart_path: str | None = Field(default=None, min_length=1)
     # One registry (host[:port][/namespace]) for every image the chart pulls (agent, operator, envoy,
-    # hubble, certgen, ...): each default `<registry>/<path>` becomes `<imageRegistry>/<path>` (CIL018/CIL019).
+    # hubble, certgen, ...): each default `<registry>/<path>` becomes `<imageRegistry>/<path>` (CIL017/CIL018).
     image_registry: str | None = Field(default=None, min_length=1)
     ipam: Literal["kubernetes", "cluster-pool"] = "kubernetes"
     routing_mode: Literal["native", "tunnel"] = "native"

@@ -141,5 +141,8 @@ def _security_group_rule(logical: str, group: alicloud.ecs.SecurityGroup, direct
         priority=priority,
         nic_type="intranet",
         description=description,
-        opts=pulumi.ResourceOptions(parent=group),
+        # Not protected, although its parent group is (Pulumi children inherit `protect`): a rule holds no
+        # state, and in production a protected rule could never be narrowed (a CIDR or port change replaces
+        # it) or removed without `pulumi state unprotect` (docs/operations.md "Protect / unprotect").
+        opts=pulumi.ResourceOptions(parent=group, protect=False),
     )

@@ -28,7 +28,15 @@ from components.validation.findings import Finding
 MASK = "[secret]"
 # Shorter secrets are concealed only where a value equals them: as substrings they would match everything.
 MIN_SUBSTRING = 4
-_PATH_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
+_PATH_PART = re.compile(r'\.([^.\[\]"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+_PLAIN_KEY = re.compile(r'[^.\[\]"]+')
+
+
+def path_key(key: object) -> str:
+    """One map key of a config path as `pulumi config set --path` writes it: `.key`, or `["example.com/x"]`
+    when the key holds a dot, bracket or quote (a label key such as `example.com/team`)."""
+    text = str(key)
+    return f".{text}" if _PLAIN_KEY.fullmatch(text) else f"[{json.dumps(text)}]"
 
 
 def split_key(key: str) -> tuple[str, list[str | int]]:
@@ -37,8 +45,8 @@ def split_key(key: str) -> tuple[str, list[str | int]]:
     match = re.match(r"[^.\[]*", rest)
     name = match.group(0) if match else rest
     parts: list[str | int] = []
-    for dotted, index in _PATH_PART.findall(rest[len(name):]):
-        parts.append(int(index) if index else dotted)
+    for dotted, index, quoted in _PATH_PART.findall(rest[len(name):]):
+        parts.append(int(index) if index else json.loads(quoted) if quoted else dotted)
     return f"{namespace}:{name}", parts
 
 
@@ -84,19 +92,24 @@ def secret_texts(raw: Mapping[str, Any], secret_keys: Iterable[str], file_paths:
         if top not in raw:
             continue
         value = _decode(raw[top])
-        if parts or top not in with_path:
-            texts.update(_leaves(_at(value, parts) if parts else value))
+        if parts and (found := _at(value, parts)) is not None:
+            texts.update(_leaves(found))
+        elif parts or top not in with_path:  # a secret path that finds nothing: fail closed, its whole key
+            texts.update(_leaves(value))
     return frozenset(t for t in texts if t)
 
 
 def stack_file_secure_paths(stack: str, root: Path | None = None) -> list[str]:
-    """`ns:key.path` of every `secure:` value in the CLI's `Pulumi.<stack>.yaml` (empty if unreadable)."""
-    import yaml
+    """`ns:key.path` of every `secure:` value in the CLI's `Pulumi.<stack>.yaml` (empty if unreadable).
+
+    Read with the CLI's YAML semantics (go-yaml v3, offline/yaml_input.py): PyYAML's YAML 1.1 would turn a
+    key `on` or `yes` into True, and the path would name no value the CLI sent."""
+    from offline.yaml_input import YamlInputError, read_yaml_file
 
     path = (root or Path(__file__).resolve().parent.parent) / f"Pulumi.{stack}.yaml"
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        document = read_yaml_file(path, "stack file") or {}
+    except (YamlInputError, OSError, RecursionError):
         return []
     config = document.get("config") if isinstance(document, dict) else None
     found: list[str] = []
@@ -106,7 +119,7 @@ def stack_file_secure_paths(stack: str, root: Path | None = None) -> list[str]:
             found.append(where)
         elif isinstance(value, dict):
             for key, item in value.items():
-                walk(item, f"{where}.{key}")
+                walk(item, f"{where}{path_key(key)}")
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 walk(item, f"{where}[{index}]")

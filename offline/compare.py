@@ -52,7 +52,8 @@ _IGNORED_BY_PROGRAM = ("addons",)
 # Resources that hold state a deletion loses (addresses, nodes, ENI attachments, Fixed-IP allocations):
 # protected in production stacks, and their deletion is an error (REP003).
 STATEFUL_TYPES: tuple[str, ...] = (T_VPC, T_VSWITCH, T_SG, T_CLUSTER, T_NODEPOOL, T_POD_NETWORKING)
-_UNKNOWN = ("[unknown]", "[secret]")  # not comparable offline
+MASK_TEXT = "[secret]"
+_UNKNOWN = ("[unknown]", MASK_TEXT)  # not comparable offline
 _EMPTY = (None, "", [], {})
 _ABSENT = None
 _LABEL = {T_CLUSTER: "cluster", T_NODEPOOL: "node pool", T_VSWITCH: "vSwitch", T_VPC: "VPC", T_SG: "security group",
@@ -440,6 +441,8 @@ class _ConfigPaths:
 
 
 def _changed(old: Any, new: Any) -> bool:
+    if MASK_TEXT in (old, new) and _ABSENT in (old, new):  # a secret set or dropped: its value is hidden, not the change
+        return True
     if old in _UNKNOWN or new in _UNKNOWN or old == new or (old in _EMPTY and new in _EMPTY):
         return False
     if isinstance(old, str) and isinstance(new, str) and _json_object(old) is not None:

@@ -233,6 +233,21 @@ def is_secret(value: Any) -> bool:
     return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
 
 
+def mask_secret_leaves(value: Any, concealer: Any = None) -> Any:
+    """`mask_secrets`, but each secret masked where it is rather than its whole top-level property.
+
+    Why: the SDK's deserialiser (pulumi.runtime.rpc.deserialize_property) lifts a nested secret to the
+    top-level property, so one `secure:` leaf in `cni.cilium.values` masks all values: helm cannot render the
+    mask and `--compare` cannot see any other change. The stack's own secret texts (`concealer`) locate the
+    leaves again; a secret they do not explain (it came from elsewhere) stays masked whole.
+    """
+    if isinstance(value, dict) and not is_secret(value):
+        return {k: mask_secret_leaves(v, concealer) for k, v in value.items()}
+    if is_secret(value) and concealer and isinstance(value.get("value"), dict | list) and concealer.hits(value["value"]):
+        return mask_secrets(concealer.redact(value["value"]))
+    return mask_secrets(value)
+
+
 def mask_secrets(value: Any) -> Any:
     """Replace every engine-wrapped secret by a mask, recursively (for JSON, reports, --out files)."""
     if is_secret(value):

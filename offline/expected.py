@@ -80,13 +80,14 @@ def read_outputs(path: str | None) -> dict:
 def expected_state(stack: str, *, config_file: str | None = None, inventory_file: str | None = None,
                    outputs_file: str | None = None) -> Expected:
     from components.program import validate
-    from offline.preview import InputError, load_inputs
+    from offline.preview import InputError, load_inputs, stack_concealer
 
     try:
         stack_file, inventory = load_inputs(stack, config_file, inventory_file)
     except InputError as exc:
         raise PlanInputError(str(exc)) from None
-    plan, findings, _secrets = validate(stack_file.config, read_facts=lambda *ids: inventory.cloud_facts())
+    plan, findings, _secrets = validate(stack_file.config, stack_concealer(stack_file),  # findings show no secret
+                                        read_facts=lambda *ids: inventory.cloud_facts())
     if plan is None:
         raise PlanInputError(f"stack `{stack}` does not validate; fix the config first", findings)
     outputs = read_outputs(outputs_file)

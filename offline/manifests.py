@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from offline.engine import mask_secrets
+from offline.engine import mask_secret_leaves, mask_secrets
 
 _ORDER = ("apiVersion", "kind", "metadata", "spec", "data", "stringData", "type")
 _SKIP = {"__defaults"}
@@ -49,7 +49,7 @@ def _write_rendered_release(result, reg, values: dict, manifests: Path) -> list[
     from components import cilium_render
 
     config = getattr(getattr(result.config, "cni", None), "cilium", None)
-    if config is None:
+    if config is None or not isinstance(values, dict):
         return []
     package = cilium_render.chart_package(config.chart_version, config.chart_path)
     if package is None or cilium_render.helm_binary() is None:
@@ -79,7 +79,7 @@ def write_manifests(result, out: Path) -> list[Path]:
         manifests.mkdir(parents=True, exist_ok=True)
         if reg.type == "kubernetes:helm.sh/v3:Release":
             path = manifests / f"helm-{_slug(reg.name)}-values.yaml"
-            values = _integral(mask_secrets(reg.inputs.get("values") or {}))
+            values = _integral(mask_secret_leaves(reg.inputs.get("values") or {}, getattr(result, "concealer", None)))
             header = (f"# Helm release {reg.inputs.get('name', reg.name)}: chart {reg.inputs.get('chart')} "
                       f"{reg.inputs.get('version')} from {(reg.inputs.get('repositoryOpts') or {}).get('repo', '')}\n")
             path.write_text(header + yaml.safe_dump(values, sort_keys=True), encoding="utf-8")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from offline.engine import ProgramRun, Registration, mask_secrets, run_program
+from offline.engine import ProgramRun, Registration, mask_secret_leaves, mask_secrets, run_program
 from offline.inventory import Inventory, InventoryError
 from offline.stackfile import StackFileError, read_stack_file, stack_file_path
 
@@ -115,7 +115,8 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
                     progress: Progress = _QUIET) -> PreviewResult:
     findings = _program_findings(run)
     # Same inputs, same bytes: the engine sees registrations in completion order, which varies run to run.
-    resources = sorted((_resource_dict(r) for r in run.registrations), key=lambda r: r["urn"])
+    concealer = stack_concealer(stack_file)
+    resources = sorted((_resource_dict(r, concealer) for r in run.registrations), key=lambda r: r["urn"])
     outputs = {k: ("[secret]" if k in run.secret_outputs else mask_secrets(v)) for k, v in run.outputs.items()}
     result = PreviewResult(stack, run, findings, resources, outputs)
     _attach_plan(result, stack_file.config, inventory)
@@ -129,7 +130,7 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
     if session is not None and run.registrations:
         progress(f"policy pack analysing {len(run.registrations)} resource(s) over gRPC")
         result.findings.extend(_with_config_paths(_policy_findings(run, session, policy_config), run, result.config))
-    result.concealer = _concealer(stack_file)
+    result.concealer = concealer
     if result.concealer:  # no finding, whoever wrote it (program, comparison, policy pack), shows a secret
         for finding in result.findings:
             finding["message"] = result.concealer.mask(str(finding.get("message", "")))
@@ -148,7 +149,7 @@ def _with_config_paths(findings: list[dict], run: ProgramRun, config) -> list[di
     return findings
 
 
-def _concealer(stack_file):
+def stack_concealer(stack_file):
     from components.secrets import Concealer, secret_texts
 
     return Concealer(secret_texts(stack_file.config, stack_file.secret_keys))
@@ -216,7 +217,7 @@ def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> li
     return sorted(findings, key=lambda f: (f["rule"], f["urn"], f["message"]))
 
 
-def _resource_dict(reg: Registration) -> dict:
+def _resource_dict(reg: Registration, concealer=None) -> dict:
     found = {
         "urn": reg.urn,
         "type": reg.type,
@@ -224,7 +225,7 @@ def _resource_dict(reg: Registration) -> dict:
         "id": reg.id,
         "parent": reg.parent,
         "custom": reg.custom,
-        "inputs": mask_secrets(reg.inputs),
+        "inputs": mask_secret_leaves(reg.inputs, concealer),
         "dependencies": sorted(reg.dependencies),
         "protect": reg.protect,
         "provider": reg.provider,

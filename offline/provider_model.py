@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ackstack_core import constants as C
 from ackstack_core.go_json import canonical_json_text
 from ackstack_core.provider_schema import SCHEMA
 
 Change = Literal["update", "replace", "ignored"]
 T_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
+T_HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 
 
@@ -44,6 +46,8 @@ def source_of(type_token: str, field: str) -> str:
 def normalise_inputs(type_token: str, inputs: dict) -> dict:
     """`inputs` as the provider would read them back (a new dict; unknown types pass through)."""
     out = dict(inputs)
+    if type_token == T_HELM_RELEASE:  # what the provider's Check stores (C.HELM_RELEASE_CHECK_COMPUTED_INPUTS)
+        out = {k: v for k, v in out.items() if k not in C.HELM_RELEASE_CHECK_COMPUTED_INPUTS and v is not False}
     if type_token == T_ADDON and "config" in out:
         out["config"] = canonical_json_text(out["config"])
     if type_token == T_CLUSTER and isinstance(out.get("addons"), list):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from components.secrets import path_key
 from offline.yaml_input import YamlInputError, read_yaml_file
 
 # Encrypted `secure:` values cannot be decrypted offline; the program sees this placeholder, as a secret.
@@ -67,7 +68,7 @@ def _decrypt_offline(value: Any, path: str, secret_paths: list[str]) -> Any:
         secret_paths.append(path)
         return SECURE_PLACEHOLDER
     if isinstance(value, dict):
-        return {k: _decrypt_offline(v, f"{path}.{k}", secret_paths) for k, v in value.items()}
+        return {k: _decrypt_offline(v, f"{path}{path_key(k)}", secret_paths) for k, v in value.items()}
     if isinstance(value, list):
         return [_decrypt_offline(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value)]
     return value

@@ -69,6 +69,30 @@ def test_stack_can_override_chart_version_and_repository():
     assert inputs["repositoryOpts"]["repo"] == "https://mirror.example.com/cilium"
 
 
+def test_an_oci_mirror_is_the_chart_reference_not_a_classic_repository():
+    """pulumi-kubernetes fetches `<repositoryOpts.repo>/index.yaml` for any URL there (C.HELM_OCI_SCHEME): an OCI
+    registry such as ACR Enterprise must be the chart reference itself."""
+    cfg = with_value(stack_config("staging"), "ackstack:cni.cilium",
+                     {"repository": "oci://acme-registry.cn-shanghai.cr.aliyuncs.com/charts/"})
+    inputs = run(cfg).one(RELEASE).inputs
+    assert inputs["chart"] == "oci://acme-registry.cn-shanghai.cr.aliyuncs.com/charts/cilium"
+    assert "repositoryOpts" not in inputs and inputs["version"] == C.CILIUM_CHART_VERSION
+
+
+def test_release_arguments_are_parameters_of_the_installed_sdk():
+    """Every argument the component passes exists in pulumi-kubernetes' Release (a typo would be a TypeError
+    only under the real CLI for the source not exercised here)."""
+    import inspect
+
+    import pulumi_kubernetes as k8s
+
+    from components.cilium import Cilium
+
+    accepted = set(inspect.signature(k8s.helm.v3.Release._internal_init).parameters)
+    assert set(Cilium._release_args(plan_for(stack_config("staging")), {})) <= accepted
+    assert {"chart", "repository_opts"} <= accepted
+
+
 def test_kube_proxy_replacement_uses_the_intranet_endpoint():
     result = run(_kpr_config(), stack="staging")
     assert result.error is None, result.error

@@ -240,3 +240,23 @@ def test_against_a_base_branch_preview_protected_replace_delete_and_create(tmp_p
     assert sorted(f["urn"].rsplit("::", 1)[1] for f in result.findings if f["rule"] == "REP015") == [
         "dev-ack", "dev-ack-np-general"]
     assert result.blocked
+
+
+def test_a_helm_release_as_the_provider_stored_it_is_no_change(tmp_path):
+    """pulumi-kubernetes' Check stores `checksum` and `resourceNames` among the Release's inputs and drops every
+    false bool (C.HELM_RELEASE_CHECK_COMPUTED_INPUTS): against a real export the Cilium release must not show
+    an update on every run, while a real values change still does."""
+    base = preview(tmp_path, stack_config("staging"), "stbase", stack="staging")
+    path = stack_export(base, tmp_path / "export.json")
+    document = json.loads(path.read_text())
+    for res in document["deployment"]["resources"]:
+        if res["type"] == "kubernetes:helm.sh/v3:Release":
+            res["inputs"] = {**{k: v for k, v in res["inputs"].items() if v is not False},
+                             "checksum": "9c" * 32, "resourceNames": {"ConfigMap/v1": ["kube-system/cilium-config"]}}
+    path.write_text(json.dumps(document))
+    same = preview(tmp_path, stack_config("staging"), "sthead", path, stack="staging")
+    assert same.changes["summary"]["update"] == 0 and same.changes["resources"] == []
+    changed = preview(tmp_path, with_value(stack_config("staging"), "ackstack:cni.cilium.hubble", False), "sthubble",
+                      path, stack="staging")
+    fields = [f["field"] for e in changed.changes["resources"] for f in e["fields"]]
+    assert fields and all(f.startswith("values.") for f in fields), fields

@@ -262,6 +262,10 @@ def test_cilium_chart_forms():
     assert check({"chart": U, "values": {}}) == []
     assert check({"chart": "/srv/charts/cilium-1.19.6.tgz", "values": {"routingMode": "tunnel"}})  # cni.cilium.chartPath
     assert check({"chart": "/srv/charts/cilium-operator.tgz", "values": {}}) == []
+    assert check({"chart": "/srv/charts/cilium.tgz", "values": {"routingMode": "tunnel"}})
+    # a chartPath package named otherwise is still ackstack's Cilium release: the file name cannot skip the policy
+    assert check({"chart": "/srv/vendor/mirror.tgz", "name": "cilium", "values": {"routingMode": "tunnel"}})
+    assert check({"chart": "/srv/vendor/mirror.tgz", "name": "other", "values": {}}) == []
 
 
 def test_cilium_native_routing_honours_an_accepted_overlay():

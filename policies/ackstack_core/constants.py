@@ -274,10 +274,23 @@ TRUNK_UNSUPPORTED_FAMILIES: tuple[str, ...] = ("t5", "t6", "sn1ne", "sn2ne", "g5
 CILIUM_CHART_REPO = "https://helm.cilium.io/"
 # Source: SEED-BYOCNI ("cilium cilium/cilium --version 1.17.4")
 CILIUM_CHART_NAME = "cilium"
+# Source: pulumi/pulumi-kubernetes provider/pkg/provider/helm_release.go (commit 01799d56995683adc30ed8be5c42157d9a6d3c06,
+# resolveChartName/locateChart): a repositoryOpts.repo that parses as a URL is fetched as a classic repository
+# (index.yaml), so an OCI registry (ACR Enterprise serves Helm charts as OCI artifacts) works only as the chart
+# reference itself, `oci://<registry>/<namespace>/cilium`, without repositoryOpts.
+HELM_OCI_SCHEME = "oci://"
+# Source: pulumi/pulumi-kubernetes provider/pkg/provider/helm_release.go (commit 01799d56995683adc30ed8be5c42157d9a6d3c06):
+# Check returns the decoded Release as the new inputs (`news = resource.NewPropertyMap(new)`), with
+# setComputedInputs adding `checksum` and `resourceNames`, and every bool field tagged `omitempty`, so
+# `pulumi stack export` holds those two and never a false bool: neither is a change of the program's inputs.
+HELM_RELEASE_CHECK_COMPUTED_INPUTS: tuple[str, ...] = ("checksum", "resourceNames")
 # Source: SEED-BYOCNI ("--version 1.17.4"); moved to 1.19.6, the newest 1.19 patch, whose tested Kubernetes range (CILIUM_K8S_TESTED) includes DEFAULT_K8S_VERSION 1.34 (issue 13; docs/cilium.md "Chart pin")
 CILIUM_CHART_VERSION = "1.19.6"
 # Source: SEED-BYOCNI ("--namespace kube-system")
 CILIUM_NAMESPACE = "kube-system"
+# Source: ackstack design (components/cilium.py registers the Release under this name; the policy pack also
+# recognises a `cni.cilium.chartPath` package by it, whatever the file is called)
+CILIUM_RELEASE_NAME = "cilium"
 
 
 # ---------------------------------------------------------------------------

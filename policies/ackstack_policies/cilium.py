@@ -20,13 +20,21 @@ def is_cilium_chart(chart: Any) -> bool:
     if not isinstance(chart, str):
         return False
     last = chart.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0]
-    return re.fullmatch(r"cilium(-\d[0-9A-Za-z.+-]*\.tgz)?", last) is not None
+    return re.fullmatch(r"cilium((-\d[0-9A-Za-z.+-]*)?\.tgz)?", last) is not None
+
+
+def is_cilium_release(props: Mapping[str, Any]) -> bool:
+    """The chart reference names cilium, or it is ackstack's release of a local package named otherwise
+    (`cni.cilium.chartPath: vendor/mirror.tgz`; CIL016 checked its content): no file name skips the policy."""
+    chart = get(props, "chart")
+    return is_cilium_chart(chart) or (isinstance(chart, str) and chart.endswith(".tgz")
+                                      and get(props, "name") == C.CILIUM_RELEASE_NAME)
 
 
 @skip_unknown
 def check_native_routing(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     """VXLAN/Geneve tunnels double-encapsulate inside the VPC; native routing needs the routable CIDR."""
-    if not is_cilium_chart(get(props, "chart")):
+    if not is_cilium_release(props):
         return []
     problems = []
     mode = get(props, "values.routingMode")
