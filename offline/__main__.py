@@ -2,6 +2,7 @@
 `preview <stack> [--json] [--out DIR] ...`, `verify`, `migrate-controlplane`."""
 
 import os
+import signal
 import sys
 
 from offline.interrupts import Interrupted, interruptible
@@ -18,12 +19,21 @@ USAGE = "usage: python -m offline preview <stack> [--json] [--out DIR] [--config
         "[--apply | --restore | --finish]"
 
 
-def _day2(command: str):
-    """Day-2 commands against a live cluster, imported only when asked for (they load the Kubernetes client)."""
-    if command == "verify":
+# Seconds from a stop signal to the watchdog's exit (offline.interrupts): a preview holds nothing but its
+# policy-pack child, and says nothing but the one line; the day-2 commands get no watchdog (their cleanup,
+# the canary or an API write, must finish) and report that cleanup on stderr.
+STOP_GRACE_SECONDS = {"preview": 1.5}
+QUIET_WHEN_STOPPED = {"preview"}
+
+
+def _command(name: str):
+    """The command's entry point, imported only when asked for (day 2 loads the Kubernetes client)."""
+    if name == "verify":
         from offline.verify import main
-    else:
+    elif name == "migrate-controlplane":
         from offline.migrate import main
+    else:
+        from offline.preview import main
     return main
 
 
@@ -36,23 +46,33 @@ def _help() -> str:
     return "\n".join(lines)
 
 
+def _interrupted_line(signum: int) -> str:
+    return f"ackstack: interrupted ({signal.Signals(signum).name}); nothing was applied"
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help", "help"):
         print(_help())
         return 0
-    if argv and argv[0] in ("verify", "migrate-controlplane"):
-        return _day2(argv[0])(argv[1:])
     if not argv or argv[0] not in COMMANDS:
         print(USAGE, file=sys.stderr)
         print("(`python -m offline --help` for more)", file=sys.stderr)
         return 2
+    name = argv[0]
+    stop = None
     try:
-        with interruptible():  # from the first import on: Ctrl-C while Pulumi loads is no traceback either
-            from offline.preview import main as preview_main
-
-            return preview_main(argv[1:])
-    except Interrupted as exc:
-        print(f"ackstack: interrupted ({exc.signal_name}); nothing was applied", file=sys.stderr)
+        # From the first import on: Ctrl-C while Pulumi loads is no traceback either.
+        with interruptible(grace=STOP_GRACE_SECONDS.get(name), line=_interrupted_line,
+                           quiet=name in QUIET_WHEN_STOPPED) as stop:
+            status = _command(name)(argv[1:], stop=stop)
+            if status < 128:  # the command did not report the interruption itself
+                stop.check()  # a signal during its last steps still ends as an interruption, not as success
+            return status
+    except Interrupted as exc:  # a command with its own account of what was left catches it itself
+        if stop is not None:
+            stop.say(_interrupted_line(exc.signum))
+        else:  # the signal came while the handlers were being installed
+            print(_interrupted_line(exc.signum), file=sys.stderr)
         return exc.exit_status
 
 

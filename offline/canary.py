@@ -7,21 +7,20 @@ PodNetworking" says: the pod's `k8s.aliyun.com/pod-networking` annotation names 
 and the PodENI of the same name and namespace (shape: Terway's CRD
 `pkg/apis/crds/network.alibabacloud.com_podenis.yaml` at v1.17.5, and the seed's example) is `Bind`
 with a planned vSwitch, the planned security groups, the vSwitch's zone and an IP in its CIDR.
-The canary is deleted in a `finally`, with Ctrl-C ignored while it is, so failures and interrupts
-leave nothing behind.
+The canary is deleted in a `finally`, with Ctrl-C and SIGTERM held while it is, so failures and
+interrupts leave nothing behind.
 """
 
 from __future__ import annotations
 
 import hashlib
-import signal
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ackstack_core import constants as C
 from offline.expected import Expected, PlannedPodNetworking
+from offline.interrupts import signals_deferred
 from offline.kube import ApiError, ClusterUnreachable, Kube, core_path, group_path
 from offline.verify_checks import CheckResult, result
 
@@ -187,8 +186,11 @@ def _ip_in(ip: str, network) -> bool:
 
 def _cleanup(kube: Kube, planned: PlannedPodNetworking, namespace: str, name: str) -> CheckResult:
     """Delete StatefulSet, pod, and (Fixed: the IP would stay reserved) the PodENI; Ctrl-C waits for it."""
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+    with signals_deferred():
+        return _delete_canary(kube, planned, namespace, name)
+
+
+def _delete_canary(kube: Kube, planned: PlannedPodNetworking, namespace: str, name: str) -> CheckResult:
     try:
         kube.delete(statefulset_path(namespace, name), propagation="Background")
         kube.delete(core_path("pods", f"{name}-0", namespace))
@@ -202,6 +204,3 @@ def _cleanup(kube: Kube, planned: PlannedPodNetworking, namespace: str, name: st
         return result("canary deleted", f"StatefulSet/{namespace}/{name}", "absent",
                       f"delete failed ({exc}); remove it with kubectl -n {namespace} delete statefulset {name}",
                       ok=False)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)

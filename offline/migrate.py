@@ -14,19 +14,23 @@ changes nothing unless `--apply` is given:
 
 The seed scales first and backs up second; this command backs up first, so that nothing is stopped
 unless the backup is on disk. `--restore` and `--finish` refuse to act without a complete backup.
-Exit status: 0 done (or dry run), 1 refused, 2 the kubeconfig or cluster cannot be read.
+Exit status: 0 done (or dry run), 1 refused, 2 the kubeconfig or cluster cannot be read, 130/143
+interrupted by SIGINT/SIGTERM. An interruption never cuts a backup write or an API write in half (each
+runs with the signals held); the one line on stderr says what was changed before it and how to undo it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ackstack_core import constants as C
+from offline.interrupts import Interrupted, signals_deferred
 from offline.kube import ApiError, ClusterUnreachable, Kube, core_path, group_path
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNREADABLE = 0, 1, 2
@@ -115,7 +119,19 @@ class Backup:
 Say = Callable[[str], None]
 
 
-def prepare(kube: Kube, backup_dir: Path, apply: bool, say: Say) -> None:
+class Applied(list):
+    """What was done so far, each recorded only once it is complete (for the interrupted line)."""
+
+    def act(self, what: str, change: Callable[[], object], *, cluster: bool = True) -> None:
+        with signals_deferred():  # a write is sent whole or not at all, and recorded with it
+            change()
+            self.append((what, cluster))
+
+    def cluster_changed(self) -> bool:
+        return any(cluster for _, cluster in self)
+
+
+def prepare(kube: Kube, backup_dir: Path, apply: bool, say: Say, applied: Applied) -> None:
     if (backup_dir / MANIFEST).exists():
         raise Refused(f"a backup already exists in {backup_dir}: run --restore or --finish, or choose another "
                       f"--backup-dir (overwriting it could lose the only copy of the webhook configurations)")
@@ -136,21 +152,23 @@ def prepare(kube: Kube, backup_dir: Path, apply: bool, say: Say) -> None:
     say(f"{verb}back up to {backup_dir}: {', '.join(files)}")
     if apply:
         try:
-            Backup.write(backup_dir, deployment, webhooks, replicas)
+            applied.act(f"backed up to {backup_dir}",
+                        lambda: Backup.write(backup_dir, deployment, webhooks, replicas), cluster=False)
         except OSError as exc:
             raise Refused(f"cannot write the backup to {backup_dir} ({exc.strerror or type(exc).__name__}): "
                           f"nothing was stopped") from None
     say(f"{verb}scale {DEPLOYMENT_NAME} from {replicas} to 0 replicas")
     if apply:
-        kube.patch(deployment_path(), {"spec": {"replicas": 0}})
+        applied.act(f"scaled {DEPLOYMENT_NAME} to 0",
+                    lambda: kube.patch(deployment_path(), {"spec": {"replicas": 0}}))
     for resource in webhooks:
         say(f"{verb}delete {WEBHOOK_KINDS[resource]} {C.TERWAY_CONTROLPLANE_WEBHOOK}")
         if apply:
-            kube.delete(webhook_path(resource))
+            applied.act(f"deleted {WEBHOOK_KINDS[resource]}", lambda r=resource: kube.delete(webhook_path(r)))
     say("ready for the migration" if apply else "dry run: nothing changed; add --apply to act")
 
 
-def restore(kube: Kube, backup_dir: Path, apply: bool, say: Say) -> None:
+def restore(kube: Kube, backup_dir: Path, apply: bool, say: Say, applied: Applied) -> None:
     backup = Backup.read(backup_dir)
     if kube.get(deployment_path()) is None:
         raise Refused(f"{DEPLOYMENT_NAME} is gone (was --finish run?): restoring the webhooks without the "
@@ -164,17 +182,20 @@ def restore(kube: Kube, backup_dir: Path, apply: bool, say: Say) -> None:
         if not apply:
             continue
         if live is None:
-            kube.create(group_path(C.WEBHOOK_CONFIGURATION_API_VERSION, resource), body)
+            applied.act(f"created {WEBHOOK_KINDS[resource]}", lambda r=resource, b=body: kube.create(
+                group_path(C.WEBHOOK_CONFIGURATION_API_VERSION, r), b))
         else:
             body["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
-            kube.replace(webhook_path(resource), body)
+            applied.act(f"replaced {WEBHOOK_KINDS[resource]}",
+                        lambda r=resource, b=body: kube.replace(webhook_path(r), b))
     say(f"{verb}scale {DEPLOYMENT_NAME} to {backup.replicas} replicas (as backed up)")
     if apply:
-        kube.patch(deployment_path(), {"spec": {"replicas": backup.replicas}})
+        applied.act(f"scaled {DEPLOYMENT_NAME} to {backup.replicas}",
+                    lambda: kube.patch(deployment_path(), {"spec": {"replicas": backup.replicas}}))
     say("terway-controlplane restored" if apply else "dry run: nothing changed; add --apply to act")
 
 
-def finish(kube: Kube, backup_dir: Path, apply: bool, say: Say) -> None:
+def finish(kube: Kube, backup_dir: Path, apply: bool, say: Say, applied: Applied) -> None:
     Backup.read(backup_dir)  # proof that the prepare step ran (and a way back until now)
     verb = "" if apply else "would "
     if kube.get(deployment_path()) is None:
@@ -182,7 +203,8 @@ def finish(kube: Kube, backup_dir: Path, apply: bool, say: Say) -> None:
     else:
         say(f"{verb}delete {DEPLOYMENT_NAME}")
         if apply:
-            kube.delete(deployment_path(), propagation="Background")
+            applied.act(f"deleted {DEPLOYMENT_NAME}",
+                        lambda: kube.delete(deployment_path(), propagation="Background"))
     say("next: install terway-controlplane as an add-on of the managed Pro cluster, either with ackstack's "
         "adopted-cluster path (set `ackstack:cluster.existing.clusterId` to the cluster's id and "
         "`existing.managed: true` in Pulumi.<stack>.yaml, then `pulumi up`: it installs the terway-controlplane "
@@ -204,7 +226,8 @@ def _say_cluster_kind(kube: Kube, say: Say) -> None:
             "(heuristic, unverified)")
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], stop=None) -> int:
+    """`stop`: the dispatcher's signal state (unused: every wait here is one bounded API call)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m offline migrate-controlplane",
@@ -221,11 +244,26 @@ def main(argv: list[str]) -> int:
     def say(text: str) -> None:
         print(text, flush=True)
 
+    applied = Applied()
     try:
         with Kube(args.kubeconfig) as kube:
-            action(kube, Path(args.backup_dir), args.apply, say)
+            action(kube, Path(args.backup_dir), args.apply, say, applied)
+    except KeyboardInterrupt as exc:
+        stopped = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+        print(f"ackstack: interrupted ({stopped.signal_name}); {_left_behind(applied, args)}", file=sys.stderr)
+        return stopped.exit_status
     except (Refused, ApiError, ClusterUnreachable) as exc:
         prefix = "refused: " if isinstance(exc, Refused) else ""
         print(f"ackstack: {prefix}{exc}", file=sys.stderr)
         return EXIT_UNREADABLE if isinstance(exc, ClusterUnreachable) else EXIT_REFUSED
     return EXIT_OK
+
+
+def _left_behind(applied: Applied, args) -> str:
+    if not applied.cluster_changed():
+        return "the cluster was not changed" + "".join(f"; {what}" for what, _ in applied)
+    done = "; ".join(what for what, _ in applied)
+    if args.restore or args.finish:
+        return f"done before it: {done}"
+    return (f"done before it: {done}; to undo: migrate-controlplane --kubeconfig {args.kubeconfig} "
+            f"--backup-dir {args.backup_dir} --restore --apply")

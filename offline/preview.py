@@ -353,7 +353,8 @@ def _remove_previous_output(out: Path) -> None:
     listing.unlink()
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], stop=None) -> int:
+    """`stop`: the dispatcher's `offline.interrupts.Stop` (signals are handled there)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m offline preview", description=__doc__.splitlines()[0])
@@ -373,17 +374,17 @@ def main(argv: list[str]) -> int:
                         "(e.g. of the base branch): show what changes, warn about replacements, refuse one-way "
                         "switches, protected replacements and deletions of stateful resources")
     args = parser.parse_args(argv)
-    from offline.interrupts import Interrupted, interruptible
-
-    try:
-        with interruptible():
-            return _preview(args)
-    except Interrupted as exc:  # Ctrl-C or SIGTERM: the policy pack was already stopped on the way out
-        print(f"ackstack: interrupted ({exc.signal_name}); nothing was applied", file=sys.stderr)
-        return exc.exit_status
+    return _preview(args, stop)
 
 
-def _preview(args) -> int:
+def _stopped(stop) -> None:
+    """After a stop signal any failure is the interruption (an interrupt raised inside a library callback
+    comes back wrapped, e.g. as pydantic's SchemaError): report that, not an error of its own."""
+    if stop is not None:
+        stop.check()
+
+
+def _preview(args, stop=None) -> int:
     from offline.analyzer import PolicyConfigError
 
     progress = Progress(sys.stderr.isatty() if args.progress is None else args.progress)
@@ -398,9 +399,11 @@ def _preview(args) -> int:
             progress(f"writing {args.out}")
             write_out(result, args.out)
     except (InputError, PolicyConfigError, OutputError) as exc:
+        _stopped(stop)
         print(f"ackstack: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a bug in ackstack, not the user's input: still one readable line
+        _stopped(stop)
         print(f"ackstack: internal error ({type(exc).__name__}): {str(exc).splitlines()[0] if str(exc) else ''}",
               file=sys.stderr)
         return EXIT_INTERNAL

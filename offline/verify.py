@@ -4,23 +4,23 @@ Reads the cluster through the Kubernetes API and compares it with the plan of th
 the preview validates: nodes, the CNI (Terway or Cilium) and every PodNetworking; `--canary` also
 starts one pod per PodNetworking and checks where its IP came from. One progress line per check on
 stderr; `--json` prints the results as one document.
-Exit status: 0 every check holds, 1 a check failed, 2 the stack, kubeconfig or cluster cannot be read.
+Exit status: 0 every check holds, 1 a check failed, 2 the stack, kubeconfig or cluster cannot be read,
+130/143 interrupted by SIGINT/SIGTERM (any canary deleted first).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import signal
 import sys
-import threading
 from collections.abc import Callable
 
 from offline.expected import Expected, PlanInputError, expected_state
+from offline.interrupts import Interrupted, Stop
 from offline.kube import ClusterUnreachable, Kube
 from offline.verify_checks import CheckResult
 
-EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 
 def run_checks(kube: Kube, expected: Expected, emit: Callable[[CheckResult], None], *, canary: bool = False,
@@ -44,7 +44,8 @@ def run_checks(kube: Kube, expected: Expected, emit: Callable[[CheckResult], Non
             run_canary(kube, expected, planned, canary_options or CanaryOptions(), emit)
 
 
-def main(argv: list[str], canary_options=None) -> int:
+def main(argv: list[str], canary_options=None, stop: Stop | None = None) -> int:
+    """`stop`: the dispatcher's signal state; the canary's wait ends on it even if the raise was lost."""
     import argparse
 
     from offline.canary import CanaryOptions
@@ -69,6 +70,8 @@ def main(argv: list[str], canary_options=None) -> int:
         options.image = args.canary_image
     if args.canary_timeout is not None:
         options.timeout_seconds = args.canary_timeout
+    if stop is not None:
+        options.sleep = stop.sleep
 
     results: list[CheckResult] = []
 
@@ -79,7 +82,7 @@ def main(argv: list[str], canary_options=None) -> int:
     try:
         expected = expected_state(args.stack, config_file=args.config_file, inventory_file=args.inventory,
                                   outputs_file=args.outputs)
-        with Kube(args.kubeconfig) as kube, _terminate_as_interrupt():
+        with Kube(args.kubeconfig) as kube:
             run_checks(kube, expected, emit, canary=args.canary, canary_options=options)
     except (PlanInputError, ClusterUnreachable) as exc:
         for finding in getattr(exc, "findings", ()):
@@ -88,9 +91,10 @@ def main(argv: list[str], canary_options=None) -> int:
         if args.json:  # machines get a document whatever happened
             _print_json(args.stack, results, error=str(exc))
         return EXIT_UNREADABLE
-    except KeyboardInterrupt:
-        print("ackstack: interrupted (any canary was deleted)", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # the canary's `finally` has run
+        stopped = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+        print(f"ackstack: interrupted ({stopped.signal_name}); any canary was deleted", file=sys.stderr)
+        return stopped.exit_status
     failed = [r for r in results if not r.ok]
     if args.json:
         _print_json(args.stack, results)
@@ -99,21 +103,6 @@ def main(argv: list[str], canary_options=None) -> int:
         for check in failed:
             print(f"  {check.line()}")
     return EXIT_FAILED if failed else EXIT_OK
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt():
-    """SIGTERM (a CI job cancelled, `kill`) cleans up like Ctrl-C: the canary must not outlive the run."""
-    def interrupt(_signum, _frame):
-        raise KeyboardInterrupt
-
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, interrupt) if in_main else None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _print_json(stack: str, results: list[CheckResult], error: str | None = None) -> None:

@@ -15,6 +15,7 @@ import itertools
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -43,6 +44,7 @@ class FakeKube:
         self.requests: list[tuple[str, str]] = []
         self.on_create: dict[str, list[Hook]] = {}  # resource plural -> hooks
         self.on_delete: dict[str, list[Hook]] = {}
+        self.delay: dict[str, float] = {}  # HTTP method -> seconds the server waits before it acts (a slow API)
         self._lock = threading.RLock()
         self._versions = itertools.count(1000)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -177,6 +179,8 @@ def _handler(kube: FakeKube):
         def _route(self):
             path = urlsplit(self.path).path
             kube.requests.append((self.command, path))
+            if self.command in kube.delay:
+                time.sleep(kube.delay[self.command])
             try:
                 return key_of(path)
             except KeyError:

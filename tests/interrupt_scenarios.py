@@ -1,0 +1,208 @@
+"""Ctrl-C / SIGTERM against each command run as its own process: the scenarios the tests run once and
+`tests/stress_interrupts.py` runs many times under CPU load.
+
+Each scenario starts the real command line (`python -m offline ...`), waits until the command is inside
+the phase under test, sends the signal and checks the contract: exit 128 + signal within the deadline,
+one line on stderr and no traceback, nothing left running, and the command's own cleanup done (the
+canary deleted, a migration never half-applied, no policy-pack process left).
+
+`inherit_sigint_ignored` starts the command the way a background job of a non-interactive shell (or a
+CI runner that launched the suite from one) is started: with SIGINT ignored. Python then installs no
+KeyboardInterrupt handler of its own, which is how `verify --canary` used to wait out its timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# How long a command may take to end after the signal (a loaded 2-core machine included). The preview's
+# watchdog ends it within 1.5 s of the signal; the day-2 commands finish their cleanup first.
+EXIT_DEADLINE_SECONDS = {"preview": 10.0, "verify": 20.0, "migrate-controlplane": 20.0}
+START_DEADLINE_SECONDS = 90.0
+
+
+@dataclass
+class Outcome:
+    command: str
+    signum: int
+    returncode: int | None
+    stderr: str
+    seconds_to_exit: float | None
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start(argv: list[str], inherit_sigint_ignored: bool) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "offline", *argv], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            preexec_fn=_ignore_sigint if inherit_sigint_ignored else None)
+
+
+def _wait_until(condition, proc: subprocess.Popen, seconds: float = START_DEADLINE_SECONDS) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return bool(condition())
+
+
+def _signal_and_wait(command: str, proc: subprocess.Popen, signum: int) -> Outcome:
+    """Send the signal; the outcome with the generic contract already checked."""
+    sent = time.monotonic()
+    proc.send_signal(signum)
+    problems: list[str] = []
+    try:
+        _out, err = proc.communicate(timeout=EXIT_DEADLINE_SECONDS[command])
+        took: float | None = time.monotonic() - sent
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _out, err = proc.communicate()
+        took = None
+        problems.append(f"still running {EXIT_DEADLINE_SECONDS[command]:.0f} s after {signal.Signals(signum).name}")
+    if took is not None and proc.returncode != 128 + signum:
+        problems.append(f"exit {proc.returncode}, expected {128 + signum}")
+    if "Traceback" in err or "Task exception was never retrieved" in err:
+        problems.append("a traceback on stderr")
+    return Outcome(command, signum, proc.returncode, err, took, problems)
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    with contextlib.suppress(OSError):
+        return "zombie" not in status.read_text().lower()
+    return False
+
+
+# ---------------------------------------------------------------- verify --canary
+def verify_canary(signum: int, *, inherit_sigint_ignored: bool = False) -> Outcome:
+    """Interrupted while it waits for the canary's PodENI: the canary must be gone afterwards."""
+    from offline.expected import expected_state
+    from offline.inventory import Inventory
+    from tests.fake_cluster import TerwaySim, put_terway_cluster
+    from tests.fake_kube import FakeKube
+
+    expected = expected_state("existing")
+    vswitches = {v["id"]: v for v in Inventory.load(ROOT / "inventory" / "existing.yaml").vswitches}
+    with tempfile.TemporaryDirectory() as tmp, FakeKube(max_seconds=300) as kube:
+        put_terway_cluster(kube, expected, vswitches)
+        kube.sim = TerwaySim(vswitches).install(kube)
+        kube.sim.bind = False  # the PodENI never binds: the command waits until interrupted
+        kubeconfig = kube.write_kubeconfig(Path(tmp) / "kubeconfig")
+        proc = _start(["verify", "existing", "--kubeconfig", str(kubeconfig), "--canary", "--canary-timeout", "120"],
+                      inherit_sigint_ignored)
+        try:
+            started = _wait_until(lambda: bool(kube.sim.created), proc)
+            time.sleep(0.2)
+            outcome = _signal_and_wait("verify", proc, signum)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        if not started:
+            outcome.problems.append("the canary StatefulSet was never created: nothing was tested")
+        if "ok   canary deleted" not in outcome.stderr:
+            outcome.problems.append("no 'canary deleted' check line")
+        left = [key for key in kube.objects if key[2] in ("statefulsets", "pods") and "canary" in key[3]]
+        if left:
+            outcome.problems.append(f"canary left behind: {left}")
+    return outcome
+
+
+# ---------------------------------------------------------------- migrate-controlplane --apply
+def migrate_apply(signum: int, *, inherit_sigint_ignored: bool = False) -> Outcome:
+    """Interrupted while the scale-down request is in flight: that request completes, nothing after it
+    runs, the backup on disk is complete, and the line says how to undo."""
+    from offline.migrate import Backup
+    from tests.fake_cluster import deployment, node
+    from tests.fake_kube import FakeKube
+    from tests.test_migrate import DEPLOY, MUTATING, VALIDATING, webhook_configuration
+
+    with tempfile.TemporaryDirectory() as tmp, FakeKube(max_seconds=300) as kube:
+        kube.put("/api/v1/nodes/master-1", node("master-1", "cn-hangzhou-h", master=True))
+        kube.put(DEPLOY, deployment("terway-controlplane", replicas=2))
+        kube.put_raw(MUTATING, json.dumps(webhook_configuration("MutatingWebhookConfiguration", "m", "/m")).encode())
+        kube.put_raw(VALIDATING, json.dumps(webhook_configuration("ValidatingWebhookConfiguration", "v", "/v")).encode())
+        kube.delay["PATCH"] = 1.0  # the scale-down is slow: the signal lands while it is in flight
+        kubeconfig = kube.write_kubeconfig(Path(tmp) / "kubeconfig")
+        backup_dir = Path(tmp) / "backup"
+        proc = _start(["migrate-controlplane", "--kubeconfig", str(kubeconfig), "--backup-dir", str(backup_dir),
+                       "--apply"], inherit_sigint_ignored)
+        try:
+            started = _wait_until(lambda: ("PATCH", DEPLOY) in kube.requests, proc)
+            outcome = _signal_and_wait("migrate-controlplane", proc, signum)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        if not started:
+            outcome.problems.append("the scale-down was never requested: nothing was tested")
+        scaled = (kube.get(DEPLOY) or {}).get("spec", {}).get("replicas")
+        if scaled != 0:
+            outcome.problems.append(f"the in-flight scale-down did not complete (replicas {scaled})")
+        if ("DELETE", MUTATING) in kube.requests or ("DELETE", VALIDATING) in kube.requests:
+            outcome.problems.append("a webhook configuration was deleted after the signal")
+        try:
+            Backup.read(backup_dir)
+        except Exception as exc:  # noqa: BLE001 - any failure to read it back is the finding
+            outcome.problems.append(f"the backup does not verify: {exc}")
+        if "--restore --apply" not in outcome.stderr or outcome.stderr.count("\n") != 1:
+            outcome.problems.append("not one line saying what was done and how to undo it")
+    return outcome
+
+
+# ---------------------------------------------------------------- preview (policy pack running)
+def preview_with_pack(signum: int, *, inherit_sigint_ignored: bool = False, stack: str = "prod",
+                      delay: float = 0.0) -> Outcome:
+    """Interrupted `delay` seconds after the policy pack started: one line, and no pack process left."""
+    proc = _start(["preview", stack], inherit_sigint_ignored)
+    pack: list[int] = []
+    try:
+        started = _wait_until(lambda: bool(pack.extend(_children(proc.pid)) or pack), proc)
+        time.sleep(delay)
+        outcome = _signal_and_wait("preview", proc, signum)
+        if outcome.returncode == 0:  # finished before the signal: not an interruption test
+            outcome.problems.append("finished before the signal")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    if not started:
+        outcome.problems.append("the policy pack never started: nothing was tested")
+    if outcome.stderr.count("\n") != 1:
+        outcome.problems.append(f"{outcome.stderr.count(chr(10))} lines on stderr, expected one")
+    time.sleep(0.2)
+    if [p for p in pack if _alive(p)]:
+        outcome.problems.append("policy pack left running")
+        for p in pack:
+            with contextlib.suppress(OSError):
+                os.kill(p, signal.SIGKILL)
+    return outcome
+
+
+SCENARIOS = {"verify": verify_canary, "migrate-controlplane": migrate_apply, "preview": preview_with_pack}

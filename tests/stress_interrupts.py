@@ -1,0 +1,69 @@
+"""Stress the stop-signal handling: every interruption scenario, many times, beside a busy loop per core.
+
+    .venv/bin/python tests/stress_interrupts.py [--runs 50] [--only verify,preview]
+
+Each run picks SIGINT, SIGTERM or SIGINT with SIGINT ignored at start-up (in turn), and the preview a
+random moment in its first half second after the policy pack started. Prints one line per scenario with
+its counts and the slowest exit, every failure with its stderr, and exits 1 on any failure. Not part of
+the test command (it takes minutes); `tests/test_interrupts.py` runs each scenario once per variant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.interrupt_scenarios import SCENARIOS  # noqa: E402
+
+VARIANTS = ((signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True))
+
+
+def _busy() -> None:
+    while True:
+        pass
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50, help="runs per scenario (default 50)")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    load = [multiprocessing.Process(target=_busy, daemon=True) for _ in range(os.cpu_count() or 1)]
+    for proc in load:
+        proc.start()
+    failed = 0
+    try:
+        for name in args.only.split(","):
+            scenario, slowest, bad, started = SCENARIOS[name], 0.0, 0, time.monotonic()
+            for run in range(args.runs):
+                signum, ignored = VARIANTS[run % len(VARIANTS)]
+                extra = {"delay": rng.uniform(0, 0.5)} if name == "preview" else {}
+                outcome = scenario(signum, inherit_sigint_ignored=ignored, **extra)
+                slowest = max(slowest, outcome.seconds_to_exit or float("inf"))
+                if not outcome.ok:
+                    bad += 1
+                    print(f"FAIL {name} run {run} {signal.Signals(signum).name}"
+                          f"{' (SIGINT ignored at start)' if ignored else ''}: {outcome.problems}\n"
+                          f"{outcome.stderr[-6000:]}", flush=True)
+            failed += bad
+            print(f"{name}: {args.runs} runs under {len(load)} busy loop(s), {args.runs - bad} clean, {bad} failed, "
+                  f"slowest exit {slowest:.2f} s after the signal, {time.monotonic() - started:.0f} s in all",
+                  flush=True)
+    finally:
+        for proc in load:
+            proc.kill()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
