@@ -115,12 +115,12 @@ def _sdk_invoke_tokens() -> set[str]:
 
 
 def test_engine_answers_only_invokes_the_sdk_has(runs):
-    from offline.providers import ProviderAnswers
+    from offline.cloud import Cloud
 
     called = {token for result in runs.values() for token, _ in result.invokes}
     sdk = _sdk_invoke_tokens()
     assert called <= sdk, called - sdk
-    engine = ProviderAnswers.__dict__["call"]
+    engine = Cloud.__dict__["invoke"]
     answered = {t for t in sdk if t in inspect.getsource(engine)}
     assert answered == sdk
 
