@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.settings import SETTINGS
@@ -28,6 +29,7 @@ from offline.provider_check import CheckFailure, check
 from offline.providers import ProviderAnswers
 
 SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 MASK = "[secret]"
 
 
@@ -62,6 +64,10 @@ class ProgramRun:
     error: BaseException | None = None
     # What the provider's Check would refuse (offline/provider_check.py), with the URN refused.
     check_failures: list[tuple[str, CheckFailure]] = field(default_factory=list)
+    # (token, args, result) of every invoke, for the engine's view of a preview (offline/engine_view.py).
+    invoke_results: list[tuple[str, dict, dict]] = field(default_factory=list)
+    # Existing objects the program read (`Resource.get`): the engine shows them as `read` steps.
+    reads: list[Registration] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -83,6 +89,20 @@ class RecordingMonitor(MockMonitor):
         super().__init__(answers)
         self.registrations: list[Registration] = []
         self.check_failures: list[tuple[str, CheckFailure]] = []
+        self.invoke_results: list[tuple[str, dict, dict]] = []
+        self.reads: list[Registration] = []
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine gives: the parent's whole qualified type, none for the root stack's children.
+
+        The SDK's MockMonitor keeps only the parent's last type and prefixes the stack's, so every top-level
+        component and every grandchild had a URN no real state holds. Source: pulumi pkg/v3@v3.276.0
+        resource/deploy/deployment.go:857-867 generateURN, sdk/v3@v3.276.0 go/common/resource/urn/urn.go:80-93."""
+        if parent:
+            qualified = parent.split("::")[2]
+            if qualified != ROOT_STACK_TYPE:
+                type_ = f"{qualified}${type_}"
+        return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{name}"
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
@@ -110,9 +130,22 @@ class RecordingMonitor(MockMonitor):
         )
         return response
 
+    def ReadResource(self, request):  # noqa: N802
+        response = super().ReadResource(request)
+        self.reads.append(Registration(
+            urn=response.urn, type=request.type, name=request.name, parent=request.parent or None, custom=True,
+            inputs={}, dependencies=list(request.dependencies), property_dependencies={},
+            provider=request.provider or None, protect=False, options={"read": True}, id=request.id,
+            outputs=self.resources[response.urn].state if response.urn in self.resources else {}))
+        return response
+
     def Invoke(self, request):  # noqa: N802
-        self.mocks.invokes.append((request.tok, rpc.deserialize_properties(request.args)))
-        return super().Invoke(request)
+        args = rpc.deserialize_properties(request.args)
+        self.mocks.invokes.append((request.tok, args))
+        response = super().Invoke(request)
+        self.invoke_results.append((request.tok, args, json_format.MessageToDict(response)["return"]
+                                    if response.HasField("return") else {}))
+        return response
 
 
 def _options(request) -> dict:
@@ -206,7 +239,7 @@ def _run(program, config, stack, project, secret_keys, inventory, preview) -> Pr
         error = answers.refusals[0]  # `pulumi up` stops at the first refused object
     outputs, secret_outputs = _resolve_outputs()
     return ProgramRun(stack, project, monitor.registrations, outputs, secret_outputs, answers.invokes, logs, error,
-                      monitor.check_failures)
+                      monitor.check_failures, monitor.invoke_results, monitor.reads)
 
 
 def _config_text(value: Any) -> str:

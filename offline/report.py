@@ -100,9 +100,10 @@ def podnetworking_rows(result) -> list[dict]:
     if plan is None or not plan.config.is_terway:
         return []
     from components.podnetworking_reach import podnetworking_reach
+    from offline.terway_controlplane import PODNETWORKING_TYPE
 
     status = {r["name"]: (r.get("status") or {}).get("status", "") for r in result.resources
-              if r["type"].endswith(":PodNetworking")}
+              if r["type"] == PODNETWORKING_TYPE}
     rows = []
     for pn in plan.config.pod_networkings:
         reach = podnetworking_reach(pn, plan)
