@@ -1,22 +1,39 @@
 """`python -m offline <command>`: the offline engine's command line (`--help` lists the commands):
 `preview <stack> [--json] [--out DIR] ...`, `verify`, `migrate-controlplane`."""
 
+# First, before any import that takes time: a stop signal while the command loads ends it with the one
+# line and 130/143 (the C-level `_signal` module loads nothing; `offline.interrupts` takes over in `main`).
+import _signal
 import os
-import signal
-import sys
 
-from offline.interrupts import Interrupted, interruptible
+
+def _stopped_while_loading(signum: int, _frame) -> None:
+    os.write(2, b"ackstack: interrupted while loading; nothing was applied\n")
+    os._exit(128 + signum)
+
+
+if __name__ == "__main__":
+    for _stop in (_signal.SIGINT, _signal.SIGTERM):
+        _signal.signal(_stop, _stopped_while_loading)
+
+import signal  # noqa: E402 - after the handlers above
+import sys  # noqa: E402
+
+from offline.interrupts import Interrupted, interruptible  # noqa: E402
 
 COMMANDS = {
     "preview": "what `pulumi preview` would show, offline: tree, --json, --out DIR (report.md), --compare BASE",
     "verify": "check a live cluster against the stack (--kubeconfig FILE)",
     "migrate-controlplane": "migrate terway-controlplane config on a live cluster (--kubeconfig, --backup-dir)",
+    "rehearse": "run the stack through the real Pulumi CLI (preview, policy pack, up, drift, edit, destroy) "
+                "against a throw-away backend and ackstack's provider plugins",
 }
 USAGE = "usage: python -m offline preview <stack> [--json] [--out DIR] [--config FILE] [--inventory FILE] " \
         "[--policy-pack-config FILE] [--compare BASE.json] [--no-policy] [--progress|--no-progress]\n" \
         "       python -m offline verify <stack> --kubeconfig FILE [--json] [--canary] [--outputs FILE]\n" \
         "       python -m offline migrate-controlplane --kubeconfig FILE --backup-dir DIR " \
-        "[--apply | --restore | --finish]"
+        "[--apply | --restore | --finish]\n" \
+        "       python -m offline rehearse <stack> [--json] [--keep DIR]"
 
 
 # Seconds from a stop signal to the watchdog's exit (offline.interrupts): a preview holds nothing but its
@@ -32,6 +49,8 @@ def _command(name: str):
         from offline.verify import main
     elif name == "migrate-controlplane":
         from offline.migrate import main
+    elif name == "rehearse":
+        from offline.rehearse import main
     else:
         from offline.preview import main
     return main

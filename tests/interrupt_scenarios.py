@@ -205,4 +205,36 @@ def preview_with_pack(signum: int, *, inherit_sigint_ignored: bool = False, stac
     return outcome
 
 
-SCENARIOS = {"verify": verify_canary, "migrate-controlplane": migrate_apply, "preview": preview_with_pack}
+def _handles_sigterm(pid: int) -> bool:
+    """The command's first line has run: it catches SIGTERM (`SigCgt` in /proc/<pid>/status; Python itself
+    catches only SIGINT at start-up). Before that the interpreter is starting, which no program controls."""
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path(f"/proc/{pid}/status").read_text()
+        caught = int(next(line for line in status.splitlines() if line.startswith("SigCgt:")).split()[1], 16)
+        return bool(caught & (1 << (signal.SIGTERM - 1)))
+    return False
+
+
+def preview_loading(signum: int, *, inherit_sigint_ignored: bool = False, delay: float = 0.0) -> Outcome:
+    """Interrupted `delay` seconds after the command's first line ran: while Pulumi and the components load,
+    or the program runs."""
+    proc = _start(["preview", "dev", "--no-policy"], inherit_sigint_ignored)
+    try:
+        started = _wait_until(lambda: _handles_sigterm(proc.pid), proc)
+        time.sleep(delay)
+        outcome = _signal_and_wait("preview", proc, signum)
+        if outcome.returncode == 0:
+            outcome.problems.append("finished before the signal")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    if not started:
+        outcome.problems.append("the command never started: nothing was tested")
+    if outcome.stderr.count("\n") != 1:
+        outcome.problems.append(f"{outcome.stderr.count(chr(10))} lines on stderr, expected one")
+    return outcome
+
+
+SCENARIOS = {"verify": verify_canary, "migrate-controlplane": migrate_apply, "preview": preview_with_pack,
+             "preview-loading": preview_loading}

@@ -2,8 +2,9 @@
 
     .venv/bin/python tests/stress_interrupts.py [--runs 50] [--only verify,preview]
 
-Each run picks SIGINT, SIGTERM or SIGINT with SIGINT ignored at start-up (in turn), and the preview a
-random moment in its first half second after the policy pack started. Prints one line per scenario with
+Each run picks SIGINT, SIGTERM or SIGINT with SIGINT ignored at start-up (in turn); `preview` a random
+moment in its first half second after the policy pack started, `preview-loading` a random moment in
+the first 1.5 seconds after its first line ran (Pulumi and the components loading, the program starting). Prints one line per scenario with
 its counts and the slowest exit, every failure with its stderr, and exits 1 on any failure. Not part of
 the test command (it takes minutes); `tests/test_interrupts.py` runs each scenario once per variant.
 """
@@ -47,7 +48,8 @@ def main(argv: list[str]) -> int:
             scenario, slowest, bad, started = SCENARIOS[name], 0.0, 0, time.monotonic()
             for run in range(args.runs):
                 signum, ignored = VARIANTS[run % len(VARIANTS)]
-                extra = {"delay": rng.uniform(0, 0.5)} if name == "preview" else {}
+                extra = ({"delay": rng.uniform(0, 0.5)} if name == "preview" else
+                         {"delay": rng.uniform(0.0, 1.5)} if name == "preview-loading" else {})
                 outcome = scenario(signum, inherit_sigint_ignored=ignored, **extra)
                 slowest = max(slowest, outcome.seconds_to_exit or float("inf"))
                 if not outcome.ok:
