@@ -15,14 +15,18 @@ from components.plan import NetworkPlan
 
 
 def kubernetes_access(
-    name: str, cluster_id: pulumi.Input[str], parent: pulumi.Resource
+    name: str, cluster_id: pulumi.Input[str], parent: pulumi.Resource, cluster: pulumi.Resource | None = None
 ) -> tuple[pulumi.Output[str], k8s.Provider]:
-    """The cluster's kubeconfig (a secret from birth, never a plain output) and a provider built on it."""
+    """The cluster's kubeconfig (a secret from birth, never a plain output) and a provider built on it.
+
+    `cluster` (the one this program creates) is an explicit dependency: in a preview of a new stack the
+    credential invoke's output is unknown and carries no dependency, so the real engine's plan had no edge
+    from the provider to the cluster (seen with the real CLI: `dependencies: []`)."""
     credential = alicloud.cs.get_cluster_credential_output(cluster_id=cluster_id)
     kubeconfig = pulumi.Output.secret(credential.kube_config)
     provider = k8s.Provider(
         f"{name}-k8s", kubeconfig=kubeconfig, enable_server_side_apply=True,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[cluster] if cluster is not None else None),
     )
     return kubeconfig, provider
 
@@ -130,7 +134,7 @@ class AckProCluster(pulumi.ComponentResource):
             pool.name: self._node_pool(name, plan, network, pool, node_password, tags) for pool in spec.node_pools
         }
 
-        self.kubeconfig, self.provider = kubernetes_access(name, self.cluster.id, parent=self)
+        self.kubeconfig, self.provider = kubernetes_access(name, self.cluster.id, parent=self, cluster=self.cluster)
         self.register_outputs(
             {
                 "clusterId": self.cluster_id,

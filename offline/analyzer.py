@@ -88,6 +88,8 @@ class AnalyzedResource:
     custom: bool = True
     provider: str | None = None  # provider reference "<provider urn>::<id>" (or just the urn)
     protect: bool = False
+    # What the stack analysis sees: the engine sends outputs there, inputs to Analyze (None: the same).
+    stack_properties: dict | None = None
 
 
 def secret(value: Any) -> dict:
@@ -231,8 +233,19 @@ def _validate_value(path: str, value: Any, schema: Mapping[str, Any]) -> list[st
 
 def encode_properties(props: Mapping[str, Any]) -> struct_pb2.Struct:
     struct = struct_pb2.Struct()
-    struct.update(_clean(_policy_serialize(props)))
+    struct.update(_clean(_policy_serialize(_sentinels(props))))
     return struct
+
+
+def _sentinels(value: Any) -> Any:
+    """The SDK's `Unknown` objects as the engine's sentinel string (the policy SDK cannot serialise them)."""
+    if type(value).__name__ == "Unknown":
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {k: _sentinels(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_sentinels(v) for v in value]
+    return value
 
 
 def _clean(value: Any) -> Any:
@@ -591,6 +604,8 @@ def _drive(
     # Each resource's properties and each provider message are encoded once, not once per use (the
     # provider's kubeconfig would otherwise be re-encoded for every Kubernetes object, twice).
     encoded = [encode_properties(r.properties) for r in resources]
+    encoded_outputs = [encoded[i] if r.stack_properties is None else encode_properties(r.stack_properties)
+                       for i, r in enumerate(resources)]
     providers: dict[str | None, Any] = {}
 
     def provider_of(r: AnalyzedResource):
@@ -630,7 +645,7 @@ def _drive(
             type=r.type,
             urn=r.urn,
             name=r.name,
-            properties=encoded[i],
+            properties=encoded_outputs[i],
             options=_options(r),
             parent=r.parent or "",
             dependencies=list(r.dependencies),

@@ -145,6 +145,7 @@ class Cloud:
             "serviceDomain": f"*.{cluster_id}.{self.region}.alicontainer.com",
         }
         record = {"id": cluster_id, "name": inputs.get("name", args.name), "vpcId": vpc_id,
+                  "version": inputs.get("version", ""),
                   "apiServerIntranet": connections["apiServerIntranet"],
                   "apiServerInternet": connections["apiServerInternet"]}
         self.clusters[cluster_id] = record
@@ -220,6 +221,11 @@ class Cloud:
                                  "revision": 1, "chart": inputs.get("chart"), "version": inputs.get("version"),
                                  "appVersion": inputs.get("version")}
         return object_id, outputs
+
+    def kubernetes_version(self) -> str | None:
+        """The one cluster's Kubernetes version (`1.34.1` of `1.34.1-aliyun.1`), if known."""
+        versions = [str(c.get("version") or "").split("-")[0] for c in self.clusters.values() if c.get("version")]
+        return versions[-1] if versions else None
 
     def _controlplane_version(self) -> str | None:
         """The one cluster's terway-controlplane version (a program manages one cluster)."""

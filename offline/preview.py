@@ -205,13 +205,16 @@ def _start_policy_pack(stack: str):
 
 
 def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> list[dict]:
+    """The pack sees what the real engine shows it in a preview of the stack: checked inputs with unknowns
+    where the engine has them, outputs for the stack analysis (offline/engine_view.py)."""
     from offline.analyzer import AnalyzedResource
+    from offline.engine_view import preview_view
 
     resources = [
         AnalyzedResource(urn=r.urn, type=r.type, name=r.name, properties=r.inputs, parent=r.parent,
                          dependencies=r.dependencies, property_dependencies=r.property_dependencies,
-                         custom=r.custom, provider=r.provider, protect=r.protect)
-        for r in run.registrations
+                         custom=r.custom, provider=r.provider, protect=r.protect, stack_properties=r.outputs)
+        for r in preview_view(run) if r.op != "read"
     ]
     findings = session.analyze(resources, policy_config=policy_config)
     return sorted(findings, key=lambda f: (f["rule"], f["urn"], f["message"]))

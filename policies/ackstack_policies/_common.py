@@ -283,6 +283,17 @@ class StackResource:
         self.urn, self.type, self.name, self.props, self.parent = urn, type_, name, props, parent
         self.property_dependencies = dict(property_dependencies or {})
 
+    @property
+    def props_known(self) -> bool:
+        """False when the engine could not compute the resource's properties in this preview.
+
+        A stack policy sees outputs, and in a preview the engine hands back an empty map for a resource whose
+        provider's configuration is not fully known (pulumi sdk/v3@v3.276.0
+        go/common/resource/plugin/provider_plugin.go:1419-1436): every Kubernetes object of a new stack,
+        whose kubeconfig comes from a cluster not created yet. Such a resource is checked at `pulumi up`;
+        ackstack's validation checks the same facts from config before anything registers."""
+        return bool(self.props)
+
     def __repr__(self) -> str:
         return f"StackResource({self.type}, {self.name})"
 

@@ -54,7 +54,7 @@ def check_security_groups(resources: Sequence[StackResource], config: Mapping[st
     where = f"terway-controlplane {version or 'unpinned (newest modelled)'} admits at most {limit}"
     found = []
     for r in resources:
-        if r.type != POD_NETWORKING:
+        if r.type != POD_NETWORKING or not r.props_known:
             continue
         groups = get(r.props, "spec.securityGroupIDs")
         if groups is None:
