@@ -38,7 +38,14 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
+from pulumi.runtime.proto import (
+    analyzer_pb2,
+    analyzer_pb2_grpc,
+    engine_pb2,
+    engine_pb2_grpc,
+    language_pb2,
+    language_pb2_grpc,
+)
 from pulumi.runtime.rpc import UNKNOWN
 from pulumi_policy.deserialize import serialize_properties as _policy_serialize
 
@@ -380,6 +387,75 @@ class _PackProcess:
         return self.proc.returncode
 
 
+def language_host() -> Path | None:
+    """The Python language host `tools/install_pulumi.py` put beside this interpreter, if installed."""
+    path = Path(sys.executable).parent / "pulumi-language-python"
+    return path if path.exists() else None
+
+
+class _HostedPack:
+    """The pack started the way the pinned CLI starts it (v3.221.0 and later): the language host's
+    RunPlugin, kind "analyzer", which runs `python -u -m pulumi.policy <engine> <pack dir>` behind the
+    SDK's PolicyProxy; the proxy's port is the first line of the plugin's stdout stream (pulumi
+    sdk/v3@v3.276.0 go/common/resource/plugin/analyzer_plugin.go:150-214 and plugin.go newPlugin).
+    Same surface as `_PackProcess`."""
+
+    def __init__(self, host: Path, engine_address: str, pack: Path, virtualenv: Path) -> None:
+        self.argv = [str(host), engine_address]
+        self.host = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.proc = self.host  # what `stop` and the tests look at
+        self.stdout_lines: queue.Queue[str | None] = queue.Queue()
+        self.stderr: list[str] = []
+        self._stream = None
+        self._channel: grpc.Channel | None = None
+        host_port = self.host.stdout.readline().decode().strip()
+        self.threads = [threading.Thread(target=_PackProcess._pump, args=(self.host.stderr, self.stderr.append, False),
+                                         daemon=True)]
+        self.threads[0].start()
+        if not host_port.isdigit():
+            self.stop()
+            raise PolicyPackError(f"the language host {host} did not start{self._tail()}")
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{host_port}")
+        options = struct_pb2.Struct()
+        options.update({"virtualenv": str(virtualenv)})
+        request = language_pb2.RunPluginRequest(
+            pwd=str(pack), args=[engine_address], env=[f"{k}={v}" for k, v in os.environ.items()],
+            info=language_pb2.ProgramInfo(root_directory=str(pack), program_directory=str(pack), entry_point=".",
+                                          options=options),
+            kind="analyzer")
+        self._stream = language_pb2_grpc.LanguageRuntimeStub(self._channel).RunPlugin(request)
+        self.threads.append(threading.Thread(target=self._pump_stream, daemon=True))
+        self.threads[-1].start()
+
+    def _pump_stream(self) -> None:
+        pending = b""
+        try:
+            for response in self._stream:
+                if response.HasField("stdout"):
+                    pending += response.stdout
+                    while b"\n" in pending:
+                        line, pending = pending.split(b"\n", 1)
+                        self.stdout_lines.put(line.decode("utf-8", "replace"))
+                elif response.HasField("stderr"):
+                    self.stderr.append(response.stderr.decode("utf-8", "replace"))
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.CANCELLED:
+                self.stderr.append(f"RunPlugin: {e.details()}\n")
+        self.stdout_lines.put(None)
+
+    read_port = _PackProcess.read_port
+    _tail = _PackProcess._tail
+
+    def stop(self, grace: float = 5.0) -> int:
+        """Cancel the plugin (the host ends the pack with the stream), then stop the host."""
+        if self._stream is not None:
+            self._stream.cancel()
+        if self._channel is not None:
+            self._channel.close()
+        return _PackProcess.stop(self, grace)
+
+
 def pack_argv(engine_address: str, python: str | None = None) -> list[str]:
     """What `pulumi-analyzer-policy-python <engine> .` ends up executing (cwd = pack dir)."""
     return [python or sys.executable, "-u", "-m", "pulumi.policy", engine_address, "."]
@@ -459,12 +535,17 @@ class PolicyPackSession:
         try:
             # A signal between the fork and the assignment would leave a pack nobody stops: defer it.
             with signals_deferred():
-                self._proc = _PackProcess(
-                    pack_argv(self.engine_address, python),
-                    self.pack,
-                    pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run,
-                             config=config),
-                )
+                host = language_host()
+                if host is not None:  # as the pinned CLI launches it
+                    self._proc = _HostedPack(host, self.engine_address, self.pack,
+                                             Path(python or sys.executable).parent.parent)
+                else:  # the retired `pulumi-analyzer-policy-python` shim's way, where the CLI is not installed
+                    self._proc = _PackProcess(
+                        pack_argv(self.engine_address, python),
+                        self.pack,
+                        pack_env(stack=stack, project=project, organization=organization, dry_run=dry_run,
+                                 config=config),
+                    )
         except BaseException:
             self.close()
             raise

@@ -92,18 +92,20 @@ class Stop:
         self.check()
 
 
-def _children(pid: int) -> list[int]:
-    """Direct children (Linux /proc; elsewhere none are found and only the exit happens)."""
+def descendants(pid: int) -> list[int]:
+    """Children, grandchildren... (the policy pack runs under the language host) from Linux /proc;
+    elsewhere none are found and only the exit happens."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError, ValueError):
-            found += [int(c) for c in (task / "children").read_text().split()]
+            for child in (int(c) for c in (task / "children").read_text().split()):
+                found += [child, *descendants(child)]
     return found
 
 
 def _watchdog(stop: Stop, line: Callable[[int], str]) -> None:
     """The unwinding took too long: kill the children, say the line, leave without interpreter teardown."""
-    for child in _children(os.getpid()):
+    for child in descendants(os.getpid()):
         with contextlib.suppress(OSError):
             os.kill(child, signal.SIGKILL)
     stop.say(line(stop.requested))

@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from offline.interrupts import descendants
+
 ROOT = Path(__file__).resolve().parent.parent
 # How long a command may take to end after the signal (a loaded 2-core machine included). The preview's
 # watchdog ends it within 1.5 s of the signal; the day-2 commands finish their cleanup first.
@@ -82,14 +84,6 @@ def _signal_and_wait(command: str, proc: subprocess.Popen, signum: int) -> Outco
     if "Traceback" in err or "Task exception was never retrieved" in err:
         problems.append("a traceback on stderr")
     return Outcome(command, signum, proc.returncode, err, took, problems)
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(c) for c in (task / "children").read_text().split()]
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -177,13 +171,24 @@ def migrate_apply(signum: int, *, inherit_sigint_ignored: bool = False) -> Outco
 
 
 # ---------------------------------------------------------------- preview (policy pack running)
+def _pack_running(pid: int, seen: list[int]) -> bool:
+    """The policy pack (`-m pulumi.policy`) is among the command's descendants; all of them are noted."""
+    found = descendants(pid)
+    seen.extend(p for p in found if p not in seen)
+    for child in found:
+        with contextlib.suppress(OSError):
+            if b"pulumi.policy" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return True
+    return False
+
+
 def preview_with_pack(signum: int, *, inherit_sigint_ignored: bool = False, stack: str = "prod",
                       delay: float = 0.0) -> Outcome:
     """Interrupted `delay` seconds after the policy pack started: one line, and no pack process left."""
     proc = _start(["preview", stack], inherit_sigint_ignored)
     pack: list[int] = []
     try:
-        started = _wait_until(lambda: bool(pack.extend(_children(proc.pid)) or pack), proc)
+        started = _wait_until(lambda: _pack_running(proc.pid, pack), proc)
         time.sleep(delay)
         outcome = _signal_and_wait("preview", proc, signum)
         if outcome.returncode == 0:  # finished before the signal: not an interruption test

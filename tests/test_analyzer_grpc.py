@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -130,23 +131,35 @@ def resources(stack: str, *, compliant: bool) -> list[AnalyzedResource]:
     ]
 
 
-@pytest.fixture
-def spawned(monkeypatch):
-    """Record every pack process so tests can assert it was reaped."""
+@pytest.fixture(params=["language host", "direct"])
+def spawned(monkeypatch, request):
+    """Record every pack launch (through the language host's RunPlugin, as the pinned CLI does, and the
+    direct launch used where the CLI is not installed) so tests can assert it was reaped."""
     procs = []
-    original = analyzer._PackProcess
+    hosted = request.param == "language host"
+    if hosted and analyzer.language_host() is None:
+        if os.environ.get("CI"):
+            pytest.fail("the language host is not installed: run tools/install_pulumi.py")
+        pytest.skip("the language host is not installed (tools/install_pulumi.py)")
+    if not hosted:
+        monkeypatch.setattr(analyzer, "language_host", lambda: None)
+    for name in ("_PackProcess", "_HostedPack"):
+        original = getattr(analyzer, name)
 
-    class Recording(original):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            procs.append(self)
+        class Recording(original):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                procs.append(self)
 
-    monkeypatch.setattr(analyzer, "_PackProcess", Recording)
+        monkeypatch.setattr(analyzer, name, Recording)
     threads_before = threading.active_count()
     yield procs
     for p in procs:
         assert p.proc.returncode is not None, "pack subprocess still running"
-        assert p.argv[:4] == [sys.executable, "-u", "-m", "pulumi.policy"] and p.argv[-1] == "."
+        if hosted:
+            assert p.argv[0].endswith("pulumi-language-python") and len(p.argv) == 2
+        else:
+            assert p.argv[:4] == [sys.executable, "-u", "-m", "pulumi.policy"] and p.argv[-1] == "."
     assert threading.active_count() <= threads_before
 
 
