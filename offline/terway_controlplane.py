@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi.runtime import rpc
+
 from ackstack_core import constants as C
 from ackstack_core import terway_webhook as W
 
@@ -44,6 +46,11 @@ def controlplane_version(addons: Any) -> str | None:
     return None
 
 
+def _unknown(value: Any) -> bool:
+    """The engine's unknown sentinel, or the SDK's Unknown object for it."""
+    return value == rpc.UNKNOWN or type(value).__name__ == "Unknown"
+
+
 def admit(name: str, inputs: Mapping[str, Any], version: str | None,
           vswitch_zones: Mapping[str, str]) -> dict:
     """The PodNetworking's `status` after admission and reconciliation, or AdmissionDenied / NotReady."""
@@ -54,6 +61,10 @@ def admit(name: str, inputs: Mapping[str, Any], version: str | None,
         shown = version or f"unpinned, modelled as {line.tag}"
         raise AdmissionDenied(f"{DENIED_PREFIX}: PodNetworking {name}: {reason} (terway-controlplane {shown}; "
                               f"{line.source})")
+    if any(_unknown(v) for v in spec.get("vSwitchOptions") or []):
+        # A preview of vSwitches created in the same update: their ids are not known yet, and the
+        # controller looks them up only once the object exists; there is nothing to predict (was PNW019).
+        return {"status": "", "vSwitches": [], "message": "vSwitch ids not known before they are created"}
     status, vswitches, message = W.readiness(spec, vswitch_zones)
     waits = ((inputs.get("metadata") or {}).get("annotations") or {}).get(C.PULUMI_WAIT_FOR_ANNOTATION)
     if status != C.PODNETWORKING_STATUS_READY and waits:

@@ -100,6 +100,20 @@ def test_unknown_vswitch_never_ready_and_waitfor_times_out():
     assert isinstance(run.error, NotReady) and "Fail" in str(run.error)
 
 
+def test_vswitch_ids_not_known_in_a_preview_are_not_a_failure():
+    """In a real preview of a new stack every vSwitch id is the engine's unknown: nothing to predict (was a
+    false PNW019, a NotReady raised for `error get vSwitch <unknown>`)."""
+    from pulumi.runtime import rpc
+
+    from offline.terway_controlplane import admit
+
+    wait = {"metadata": {"annotations": {"pulumi.com/waitFor": "jsonpath={.status.status}=Ready"}}}
+    status = admit("pn", {**wait, "spec": {**GOOD, "vSwitchOptions": [rpc.UNKNOWN]}}, "v1.17.5", {VSW: "cn-hangzhou-h"})
+    assert status["status"] == "" and "not known" in status["message"]
+    with pytest.raises(NotReady):  # a known id that is not there still fails
+        admit("pn", {**wait, "spec": {**GOOD, "vSwitchOptions": ["vsw-missing"]}}, "v1.17.5", {VSW: "cn-hangzhou-h"})
+
+
 def test_version_from_managed_kubernetes_addons():
     def body():
         cluster = alicloud.cs.ManagedKubernetes("c", cluster_spec="ack.pro.small", vswitch_ids=[VSW],
