@@ -54,7 +54,7 @@ func main() {
 		return
 	}
 
-	logging.InitLogging(false, 0, false) // main.go:133
+	logging.InitLogging(false, 0, false)                                                      // main.go:133
 	cmdutil.InitTracing("pulumi-language-python", "pulumi-language-python", *tracingEndpoint) // main.go:140
 
 	shim, err := resolveExecShim(*executor)
