@@ -31,7 +31,7 @@ type host struct {
 	mu            sync.Mutex
 	engineAddress string // from the command line or Handshake (main.go:171-174, main.go:1891)
 
-	// Cancelled by the Cancel RPC; a running program is interrupted then (main.go:1050-1053, main.go:2033-2036).
+	// Cancelled by the Cancel RPC; a running program is interrupted then (main.go:1049-1051, main.go:2033-2036).
 	cancelled context.Context
 	cancel    context.CancelFunc
 }

@@ -31,7 +31,7 @@ import (
 )
 
 const (
-	// The exec shim that runs a program, installed beside this binary (main.go:85, main.go:146-165). It is the
+	// The exec shim that runs a program, installed beside this binary (main.go:85, main.go:148-168). It is the
 	// file python/cmd/pulumi-language-python-exec of the sdk/v3 module, copied by tools/install_pulumi.py.
 	execShimName = "pulumi-language-python-exec"
 
@@ -105,7 +105,7 @@ func main() {
 }
 
 // resolveExecShim finds the program runner: the -use-executor value, else the shim installed next to this binary
-// (main.go:145-168). A missing shim is fatal at start-up, as in the real host, so the CLI reports it at once.
+// (main.go:148-168). A missing shim is fatal at start-up, as in the real host, so the CLI reports it at once.
 func resolveExecShim(given string) (string, error) {
 	if given != "" {
 		return given, nil

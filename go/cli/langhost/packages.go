@@ -89,7 +89,7 @@ func (h *host) GetRequiredPackages(
 		}
 		manifest := manifests[dist.Name]
 		if manifest == nil && !strings.HasPrefix(dist.Name, "pulumi-") {
-			continue // neither a manifest nor a Pulumi package name (main.go:638-644)
+			continue // neither a manifest nor a Pulumi package name (main.go:639-644)
 		}
 		if dep := packageDependency(dist, manifest); dep != nil {
 			packages = append(packages, dep)
@@ -100,7 +100,7 @@ func (h *host) GetRequiredPackages(
 
 // pluginManifests reads each distribution's pulumi-plugin.json in one python run. Like the real host
 // (main.go:585-594), a failure to run the script means "no manifests", but a manifest that is not JSON is an error
-// (main.go:631-634).
+// (main.go:632-635).
 func pluginManifests(
 	ctx context.Context, tc toolchain.Toolchain, installed []plugin.DependencyInfo,
 ) (map[string]*plugin.PulumiPluginJSON, error) {
@@ -177,7 +177,7 @@ func parameterization(p *plugin.PulumiParameterizationJSON) *pulumirpc.PackagePa
 	return &pulumirpc.PackageParameterization{Name: p.Name, Version: p.Version, Value: p.Value}
 }
 
-// pep440Version is the subset of PEP 440 the real host translates (main.go:728-750): N(.N)*[{a|b|rc}N][.postN][.devN].
+// pep440Version is the subset of PEP 440 the real host translates (main.go:729-750): N(.N)*[{a|b|rc}N][.postN][.devN].
 var pep440Version = regexp.MustCompile(`^(\d+(?:\.\d+)*)(?:(a|b|rc)(\d+))?(?:\.post(\d+))?(?:\.dev(\d+))?$`)
 
 // pluginVersion translates a Python package version to its plugin's semver (main.go:751-848): at least three

@@ -21,7 +21,7 @@ import (
 
 // RunPlugin runs a plugin written in Python (main.go:1528-1729). From v3.221.0 the CLI starts a Python policy pack
 // this way, kind "analyzer", whenever a `python` language plugin is installed (sdk/v3@v3.276.0
-// go/common/resource/plugin/analyzer_plugin.go:157-208): the pack runs as `python -u -m pulumi.policy <engine>
+// go/common/resource/plugin/analyzer_plugin.go:150-214): the pack runs as `python -u -m pulumi.policy <engine>
 // <pack dir>` in the pack directory, behind the SDK's PolicyProxy, which hands the pack the stack's settings in
 // PULUMI_* variables. Other kinds run `python -m pulumi.run.plugin <pyproject name> <args>` when the directory has
 // no __main__.py and is a buildable package, else `python <dir> <args>`.
@@ -42,6 +42,13 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	opts, tc, err := resolve(req.GetInfo(), !isPolicyPack)
 	if err != nil {
 		return err
+	}
+
+	// Divergence, on purpose: the real host does not check the virtualenv here, and a policy pack whose venv is
+	// missing then fails in the engine as "connection refused" to the proxy. The CLI does not create a pack's venv
+	// on `preview --policy-pack` (only `pulumi install` in the pack directory does), so say that.
+	if err := tc.ValidateVenv(ctx); err != nil {
+		return fmt.Errorf("%w (run `pulumi install` in %s)", err, req.GetInfo().GetProgramDirectory())
 	}
 
 	cmd, err := pluginCommand(server, req, opts, tc, isPolicyPack)
@@ -153,7 +160,7 @@ func pluginCommand(
 
 	var args []string
 	if isPolicyPack {
-		// A policy pack gets the program directory last, everything else first (main.go:1610-1618).
+		// A policy pack gets the program directory last, everything else first (main.go:1609-1621).
 		args = append(append([]string{"-u", "-m", "pulumi.policy"}, req.GetArgs()...), req.GetInfo().GetProgramDirectory())
 	} else {
 		args = append([]string{req.GetInfo().GetProgramDirectory()}, req.GetArgs()...)

@@ -95,7 +95,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	cmd.Env = env
 
 	if err := cmd.Run(); err != nil {
-		// Flush what the program wrote before the engine reads the result (main.go:1162-1170).
+		// Flush what the program wrote before the engine reads the result (main.go:1167-1175).
 		_ = os.Stdout.Sync()
 		_ = os.Stderr.Sync()
 		return runFailure(err), nil
@@ -103,7 +103,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	return &pulumirpc.RunResponse{}, nil
 }
 
-// runFailure words a failed run as the real host does (main.go:1171-1198): exit 32 bails quietly, any other exit
+// runFailure words a failed run as the real host does (main.go:1176-1196): exit 32 bails quietly, any other exit
 // names its code, and a program that could not be started says so.
 func runFailure(err error) *pulumirpc.RunResponse {
 	var exited *exec.ExitError
