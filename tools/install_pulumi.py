@@ -270,12 +270,15 @@ def install_target(go: Go, target: Target, bin_dir: Path, go_version: str, force
     current = installed.is_file() and stamp_file.is_file() and stamp_file.read_text().strip() == stamp
     if not current or force:
         partial = bin_dir / f".{target.output}.partial"
-        if target.package is not None:
-            go_build(go, target, module_dir, ldflags, partial)
-        else:
-            copy_module_file(go, target, module_dir, partial)
-        partial.chmod(0o755)
-        partial.replace(installed)
+        try:
+            if target.package is not None:
+                go_build(go, target, module_dir, ldflags, partial)
+            else:
+                copy_module_file(go, target, module_dir, partial)
+            partial.chmod(0o755)
+            partial.replace(installed)  # atomic: a failed or interrupted build leaves the old binary
+        finally:
+            partial.unlink(missing_ok=True)
         stamp_file.parent.mkdir(exist_ok=True)
         stamp_file.write_text(stamp + "\n")
     if expected is not None:
