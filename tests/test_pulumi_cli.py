@@ -288,3 +288,29 @@ def test_a_policy_pack_without_its_virtualenv_says_to_run_pulumi_install(workspa
     assert done.returncode != 0
     assert f'"{pack / "venv"}" doesn\'t exist' in output, output
     assert f"run `pulumi install` in {pack}" in output, output
+
+
+def _pinned_requirements() -> dict[str, str]:
+    """name -> version of the `name==version` lines of requirements.txt (the project's pins)."""
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        name, sep, version = line.split("#", 1)[0].strip().partition("==")
+        if sep:
+            pins[name] = version
+    return pins
+
+
+def test_pulumi_about_shows_the_plugins_the_venv_needs_and_the_interpreter(dev: Workspace):
+    """GetRequiredPackages (pulumi-plugin.json of pulumi-alicloud and pulumi-kubernetes, none for
+    pulumi-policy), About and GetProgramDependencies, as `pulumi about` reports them."""
+    about = json.loads(dev.pulumi("about", "--json", "-s", "dev").stdout)
+    pins = _pinned_requirements()
+    resource_plugins = {p["name"]: p["version"] for p in about["plugins"] if p["kind"] == "resource"}
+    assert resource_plugins == {"alicloud": pins["pulumi-alicloud"], "kubernetes": pins["pulumi-kubernetes"]}
+    language = [p for p in about["plugins"] if p["kind"] == "language"]
+    assert language == [{"name": "python", "version": pinned_cli_version().removeprefix("v"), "kind": "language"}]
+    assert about["runtime"]["executable"] == str(ROOT / ".venv" / "bin" / "python")
+    # The venv's top-level distributions (`pip list --not-required`: pulumi itself is required by the others).
+    dependencies = {d["name"]: d["version"] for d in about["dependencies"]}
+    assert dependencies["pulumi-alicloud"] == pins["pulumi-alicloud"]
+    assert dependencies["pulumi-policy"] == pins["pulumi-policy"]

@@ -103,12 +103,27 @@ def test_preview_text_json_and_out_files_never_contain_secrets(tmp_path, secure)
 # ---------------------------------------------------------------- the repository
 _CREDENTIAL_NAMES = re.compile(r"(^|/)(kubeconfig[^/]*|[^/]*\.kubeconfig|\.kube/.*|[^/]*\.(pem|key|p12|pfx)|id_rsa[^/]*|"
                                r"\.env(\..*)?|credentials[^/]*|[^/]*\.tfstate)$", re.I)
-_CREDENTIAL_TEXT = re.compile(r"LTAI[0-9A-Za-z]{12,30}|-----BEGIN [A-Z ]*PRIVATE KEY-----|client-key-data:\s*[A-Za-z0-9+/]{40}")
+# An AccessKey id starts a token (`\b`): inside base64, e.g. a go.sum `h1:` hash, "LTAI" is just four letters.
+_CREDENTIAL_TEXT = re.compile(r"\bLTAI[0-9A-Za-z]{12,30}|-----BEGIN [A-Z ]*PRIVATE KEY-----|client-key-data:\s*[A-Za-z0-9+/]{40}")
 
 
 def _tracked() -> list[str]:
     proc = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
     return proc.stdout.splitlines()
+
+
+_FAKE_KEY_ID = "LT" + "AI5tQx8Zr2Vb7Nk4Wm9Pd3Hs"  # split so this file holds no key-shaped token itself
+
+
+@pytest.mark.parametrize(("text", "is_credential"), [
+    (f"ALICLOUD_ACCESS_KEY={_FAKE_KEY_ID}", True),
+    (f'accessKey: "{_FAKE_KEY_ID}"', True),
+    (f"{_FAKE_KEY_ID}\n", True),
+    # go/cli/go.sum: github.com/go-logr/stdr v1.2.2's content hash has "LTAI" inside its base64.
+    ("github.com/go-logr/stdr v1.2.2 h1:hSWxHoqTgW2S2qGc0LT" + "AI563KZ5YKYRhT3MFKZMbjag=", False),
+])
+def test_an_access_key_id_is_found_as_a_token_not_inside_base64(text, is_credential):
+    assert bool(_CREDENTIAL_TEXT.search(text)) is is_credential
 
 
 def test_no_credential_files_or_keys_are_tracked():
