@@ -18,10 +18,12 @@ update / replace / delete with the fields that differ (old and new, secrets mask
 - REP010 (warning): a Fixed PodNetworking lost a zone (offline/compare_pinning.py).
 - REP015 (error): a protected resource would be replaced or deleted: `pulumi up` refuses.
 
-How one field's change is classified (update in place / replace / ignored) is decided by ONE function,
-`classify_field`, which asks `offline.provider_model.field_change` (the provider schema extracted at a
-recorded commit); inputs are compared as the provider reads them back (`normalise_inputs`); see
-docs/operations.md.
+Each resource's step is planned the way the real engine plans it, by the same functions the provider
+plugins answer the real CLI with (`offline.plan_steps`): the provider's Check fills the new inputs in
+(the bridge's defaults, kept stable by the old inputs' `__defaults`), its Diff compares them with the
+state (an export's outputs, as last read: drift shows) field by field (a TypeList's order counts, a
+TypeSet's does not), and a ForceNew change replaces. Whether a changed field ever reaches the running
+resource (create-only fields, REP004) is `offline.provider_model.field_change`; see docs/operations.md.
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from ackstack_core import constants as C
+from ackstack_core.provider_schema import SCHEMA
+from offline import bridge
 from offline.compare_pinning import fixed_zone_pinning
+from offline.engine_view import texts, unknown_where
+from offline.plan_steps import checked_inputs, planned_diff, step_op
 from offline.preview import InputError
 from offline.provider_model import create_only_advice, field_change, source_of
-from offline.provider_model import normalise_inputs as provider_read_back
 from offline.resource_paths import entry_path, resource_paths
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -59,22 +64,11 @@ _ABSENT = None
 _LABEL = {T_CLUSTER: "cluster", T_NODEPOOL: "node pool", T_VSWITCH: "vSwitch", T_VPC: "VPC", T_SG: "security group",
           T_ADDON: "add-on", T_SG_RULE: "security-group rule", T_POD_NETWORKING: "PodNetworking"}
 ACTIONS = ("create", "update", "replace", "delete")
+# Keys the engine writes into an explicit provider's inputs (seen in the real CLI's state; offline/engine_view.py).
+ENGINE_PROVIDER_KEYS = ("__internal", "version")
 
 
 # ---------------------------------------------------------------- field classification (the one hook)
-def classify_field(resource_type: str, path: str) -> str:
-    """How pulumi-alicloud / pulumi-kubernetes apply a change of input `path` (dotted) of `resource_type`:
-    "replace" (ForceNew), "update" (in place) or "ignored" (create-only: the provider never sends it again).
-    A nested path takes its top-level field's behaviour."""
-    return field_change(resource_type, path.split(".", 1)[0])
-
-
-def normalise_inputs(resource_type: str, inputs: dict) -> dict:
-    """Inputs as both sides can be compared: as the provider reads them back, without the state's own
-    bookkeeping keys (`__defaults`, `__meta` in `pulumi stack export`)."""
-    return provider_read_back(resource_type, {k: v for k, v in inputs.items() if not k.startswith("__")})
-
-
 # ---------------------------------------------------------------- reading the base
 @dataclass
 class Baseline:
@@ -159,11 +153,15 @@ def load_baseline(path: str | Path, *, stack: str, project: str = "ackstack") ->
                              f"stack `{stack}` of project `{project}`: refusing to compare")
         if res["type"] == T_STACK or (res["type"].startswith("pulumi:providers:") and parts[2].startswith("default")):
             continue  # the CLI's own root and default providers: the program registers neither
+        if res.get("external"):
+            continue  # read with `Resource.get`, not managed: never created, updated or deleted by the stack
         baseline.resources[res["urn"]] = {
             **res,  # a preview's extra records (e.g. PodNetworking `status`, REP010) stay available
             "urn": res["urn"], "type": res["type"], "name": res.get("name") or parts[2],
             "id": res.get("id") or "", "parent": res.get("parent"),
             "inputs": _mask_export(res.get("inputs") or {}), "protect": bool(res.get("protect")),
+            # The state the provider diffs against: an export's outputs as last read (a preview has none).
+            "state": _mask_export(res["outputs"]) if isinstance(res.get("outputs"), dict) else None,
         }
     return baseline
 
@@ -201,21 +199,10 @@ def _tokenise(value: Any, tokens: dict[str, str]) -> Any:
     return value
 
 
-def field_diffs(old: dict, new: dict, prefix: str = "") -> list[tuple[str, Any, Any]]:
-    """(dotted path, old, new) of every input that differs; maps are descended into, lists compared whole."""
-    out: list[tuple[str, Any, Any]] = []
-    for key in sorted(set(old) | set(new)):
-        before, after = old.get(key, _ABSENT), new.get(key, _ABSENT)
-        path = f"{prefix}{key}"
-        if isinstance(before, dict) and isinstance(after, dict):
-            out += field_diffs(before, after, path + ".")
-        elif _changed(before, after):
-            out.append((path, before, after))
-    return out
-
-
-def resource_change(before: dict | None, now: dict | None, tokens: dict[str, str]) -> dict:
-    """One resource's action and field diffs."""
+def resource_change(before: dict | None, now: dict | None, tokens: dict[str, str],
+                    unknown: set[str] = frozenset()) -> dict:
+    """One resource's action and the fields that differ, as the engine plans the step; `unknown`: texts
+    (ids, computed outputs) of resources this update replaces or creates, which a preview does not know."""
     res = now or before or {}
     entry = {"urn": res["urn"], "type": res["type"], "name": res.get("name", ""),
              "protect": bool((before or {}).get("protect") or (now or {}).get("protect")), "fields": []}
@@ -223,19 +210,94 @@ def resource_change(before: dict | None, now: dict | None, tokens: dict[str, str
         return {**entry, "action": "create"}
     if now is None:
         return {**entry, "action": "delete"}
-    ignored = set((now.get("options") or {}).get("ignoreChanges") or [])
-    old = _tokenise(normalise_inputs(res["type"], before.get("inputs") or {}), tokens)
-    new = _tokenise(normalise_inputs(res["type"], now.get("inputs") or {}), tokens)
-    kinds = set()
-    for path, a, b in field_diffs(old, new):
-        if path.split(".", 1)[0] in ignored:  # the program's ignoreChanges: Pulumi shows no diff
+    type_, options = res["type"], now.get("options") or {}
+    old_inputs = _comparable(_tokenise(before.get("inputs") or {}, tokens))
+    if type_.startswith("pulumi:providers:"):  # what the engine adds to a provider's inputs is not the program's
+        old_inputs = {k: v for k, v in old_inputs.items() if k not in ENGINE_PROVIDER_KEYS}
+    if before.get("state") is None:  # a base preview holds the program's inputs: check them as the engine would have
+        old_inputs, _refusals = checked_inputs(type_, res.get("name", ""), old_inputs)
+    state = old_inputs if before.get("state") is None else _comparable(_tokenise(before["state"], tokens))
+    new_inputs = unknown_where(_comparable(_tokenise(now.get("inputs") or {}, tokens)), unknown)
+    for key, urns in (now.get("propertyDependencies") or {}).items():
+        # A secret carrying a replaced or created resource's output (the kubeconfig of a new cluster) is unknown too.
+        if new_inputs.get(key) == MASK_TEXT and {f"<id of {u}>" for u in urns} & unknown:
+            new_inputs[key] = bridge.UNKNOWN
+    news, _refusals = checked_inputs(type_, res.get("name", ""), new_inputs, old_inputs)
+    diff = planned_diff(type_, state, news, old_inputs, options.get("ignoreChanges") or ())
+    compared_with = state if type_.startswith("alicloud:") else old_inputs
+    for path, kind in sorted(diff.detailed.items()):
+        old, new = _at(compared_with, path), _at(news, path)
+        if _hidden(old, new) and not (bridge.is_unknown(new) and unknown):
             continue
-        kind = classify_field(res["type"], path)
-        kinds.add(kind)
-        entry["fields"].append({"field": path, "old": a, "new": b, "replaces": kind == "replace",
-                                "ignored": kind == "ignored"})
-    action = "replace" if "replace" in kinds else "update" if kinds else "same"
-    return {**entry, "action": action}
+        top = bridge._top(path)
+        entry["fields"].append({"field": path, "old": old, "new": new, "replaces": kind.endswith("_REPLACE"),
+                                "ignored": field_change(type_, top) == "ignored"})
+    shown = {bridge._top(f["field"]) for f in entry["fields"]}
+    diff.detailed = {p: k for p, k in diff.detailed.items() if bridge._top(p) in shown}
+    diff.replaces = [r for r in diff.replaces if r in shown]
+    return {**entry, "action": step_op(diff, options.get("replaceOnChanges") or ())}
+
+
+def _behind_unknown_providers(entries: list[dict], current: dict[str, dict]) -> list[dict]:
+    """A resource whose provider's configuration is not known in this preview (a Kubernetes provider whose
+    kubeconfig is a replaced cluster's) cannot be diffed: the engine shows it as an update (pulumi
+    sdk/v3@v3.276.0 go/common/resource/plugin/provider_plugin.go:1303-1310, DiffUnavailable)."""
+    unknown_providers = {e["urn"] for e in entries if e["type"].startswith("pulumi:providers:")
+                         and any(bridge.is_unknown(f["new"]) for f in e["fields"])}
+    out = []
+    for entry in entries:
+        provider = str((current.get(entry["urn"]) or {}).get("provider") or "").rsplit("::", 1)[0]
+        if entry["action"] == "same" and provider in unknown_providers:
+            entry = {**entry, "action": "update", "fields": [
+                {"field": "(provider configuration)", "old": None, "new": bridge.UNKNOWN, "replaces": False,
+                 "ignored": False}]}
+        out.append(entry)
+    return out
+
+
+def _unknown_texts(entries: list[dict], previous: dict[str, dict], tokens: dict[str, str]) -> set[str]:
+    """What a preview does not know: the ids and computed-only outputs of resources being replaced or created."""
+    out: set[str] = set()
+    for entry in entries:
+        if entry["action"] not in ("replace", "create"):
+            continue
+        own = f"<id of {entry['urn']}>"
+        out.add(own)
+        state = (previous.get(entry["urn"]) or {}).get("state") or {}
+        fields = (SCHEMA.get(entry["type"]) or {}).get("fields", {})
+        for key, spec in fields.items():
+            if spec.get("computed") and not (spec.get("optional") or spec.get("required")) and key in state:
+                # Another resource's id it reports (the cluster's vpcId) is that resource's, and known.
+                out |= {t for t in texts(_tokenise(state[key], tokens))
+                        if t not in _EMPTY and not (t.startswith("<id of ") and t != own)}
+    return out
+
+
+def _comparable(value: Any) -> Any:
+    """The preview's masks back to what the provider sees: `[unknown]` is the engine's unknown."""
+    if value == "[unknown]":
+        return bridge.UNKNOWN
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items() if k != "__meta"}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
+
+
+def _hidden(old: Any, new: Any) -> bool:
+    """Neither side can be read: an unknown, or a secret on both sides (its value is hidden, not the change)."""
+    return bridge.is_unknown(new) or bridge.is_unknown(old) or (old == MASK_TEXT and new == MASK_TEXT)
+
+
+def _at(value: Any, path: str) -> Any:
+    """The value at a detailed-diff path (`tags.team`, `vswitchIds[1]`, `maintenanceWindow.enable`)."""
+    for part in path.replace("[", ".[").split("."):
+        if part.startswith("[") and part.endswith("]"):
+            index = int(part[1:-1])
+            value = value[index] if isinstance(value, list) and index < len(value) else _ABSENT
+        else:
+            value = value.get(part, _ABSENT) if isinstance(value, dict) else _ABSENT
+    return value
 
 
 def compare(result: Any, base: str | Path | Baseline) -> Comparison:
@@ -247,6 +309,13 @@ def compare(result: Any, base: str | Path | Baseline) -> Comparison:
     tokens = _id_tokens(result.resources, baseline, result.run)
     blocked_before_registration = not result.resources  # nothing registered: no deletion to speak of
     entries = [resource_change(previous.get(urn), now, tokens) for urn, now in current.items()]
+    # A preview does not know what a replaced or created resource will compute (its id, its endpoint):
+    # every input that carries one is unknown, which changes (or replaces) its resource too, and so on.
+    unknown: set[str] = set()
+    while (grown := _unknown_texts(entries, previous, tokens)) != unknown:
+        unknown = grown
+        entries = [resource_change(previous.get(urn), now, tokens, unknown) for urn, now in current.items()]
+    entries = _behind_unknown_providers(entries, current)
     if not blocked_before_registration:
         entries += [resource_change(before, None, tokens) for urn, before in previous.items() if urn not in current]
     summary = {action: sum(1 for e in entries if e["action"] == action) for action in (*ACTIONS, "same")}
@@ -440,25 +509,6 @@ class _ConfigPaths:
         return f"{entry}.{leaf}" if leaf else entry
 
 
-def _changed(old: Any, new: Any) -> bool:
-    if MASK_TEXT in (old, new) and _ABSENT in (old, new):  # a secret set or dropped: its value is hidden, not the change
-        return True
-    if old in _UNKNOWN or new in _UNKNOWN or old == new or (old in _EMPTY and new in _EMPTY):
-        return False
-    if isinstance(old, str) and isinstance(new, str) and _json_object(old) is not None:
-        return _json_object(old) != _json_object(new)  # JSON config strings: key order is not a change
-    if isinstance(old, list) and isinstance(new, list):  # same members, other order: not a replacement
-        try:
-            return sorted(map(_canon, old)) != sorted(map(_canon, new))
-        except TypeError:
-            return True
-    return True
-
-
-def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
 def _json_object(text: Any) -> dict | None:
     if isinstance(text, dict):
         return text
@@ -472,6 +522,8 @@ def _json_object(text: Any) -> dict | None:
 
 
 def _show(value: Any) -> str:
+    if bridge.is_unknown(value):
+        return "(not known before the resource it comes from is replaced or created)"
     text = "(unset)" if value is None else json.dumps(value, sort_keys=True, default=str)
     return text if len(text) <= 120 else text[:117] + "..."
 

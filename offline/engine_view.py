@@ -59,14 +59,14 @@ def preview_view(run: ProgramRun, known_urns: Iterable[str] = ()) -> list[Engine
     created = [r for r in run.registrations if r.urn not in known]
     unknown_texts = _computed_texts(created)
     for _token, args, result in run.invoke_results:
-        if _mentions(args, unknown_texts):
-            unknown_texts |= {t for t in _texts(result) if len(t) >= _MIN_INVOKE_TEXT}
+        if mentions(args, unknown_texts):
+            unknown_texts |= {t for t in texts(result) if len(t) >= _MIN_INVOKE_TEXT}
     by_urn = {r.urn: r for r in run.registrations}
     unknown_providers = {reg.urn for reg in run.registrations if reg.type.startswith("pulumi:providers:")
-                         and _contains_unknown(_unknown_where(reg.inputs, unknown_texts))}
+                         and _contains_unknown(unknown_where(reg.inputs, unknown_texts))}
     view: list[EngineResource] = []
     for reg in run.registrations:
-        raw = _unknown_where(reg.inputs, unknown_texts)
+        raw = unknown_where(reg.inputs, unknown_texts)
         if reg.type.startswith("pulumi:providers:"):
             inputs = {"__internal": {}, **raw, **({"version": _plugin_version(reg)} if _plugin_version(reg) else {})}
         elif reg.custom and _provider_urn(reg.provider) not in unknown_providers:
@@ -83,9 +83,9 @@ def preview_view(run: ProgramRun, known_urns: Iterable[str] = ()) -> list[Engine
         if item.op == "read":
             continue
         if item.urn in known:
-            item.outputs = _unknown_where(by_urn[item.urn].outputs, set())
+            item.outputs = unknown_where(by_urn[item.urn].outputs, set())
         elif not item.custom or item.type.startswith("pulumi:providers:"):
-            item.outputs = dict(item.inputs) if item.custom else _unknown_where(by_urn[item.urn].outputs,
+            item.outputs = dict(item.inputs) if item.custom else unknown_where(by_urn[item.urn].outputs,
                                                                                unknown_texts)
         elif provider_urn in unknown_providers:
             item.outputs = {}
@@ -115,39 +115,39 @@ def _computed_texts(created: list[Registration]) -> set[str]:
     for reg in created:
         if not reg.custom:
             continue
-        if reg.id and reg.id not in _texts(reg.inputs):  # a Kubernetes object's id is its own name
+        if reg.id and reg.id not in texts(reg.inputs):  # a Kubernetes object's id is its own name
             out.add(reg.id)
         fields = (SCHEMA.get(reg.type) or {}).get("fields", {})
         for key, spec in fields.items():
             if spec.get("computed") and not (spec.get("optional") or spec.get("required")) and key in reg.outputs:
-                out |= _texts(reg.outputs[key])
+                out |= texts(reg.outputs[key])
     return out
 
 
-def _texts(value: Any) -> set[str]:
+def texts(value: Any) -> set[str]:
     if isinstance(value, str):
         return {value}
     if isinstance(value, dict):
-        return set().union(*(_texts(v) for v in value.values())) if value else set()
+        return set().union(*(texts(v) for v in value.values())) if value else set()
     if isinstance(value, list):
-        return set().union(*(_texts(v) for v in value)) if value else set()
+        return set().union(*(texts(v) for v in value)) if value else set()
     return set()
 
 
-def _mentions(value: Any, texts: set[str]) -> bool:
-    return bool(_texts(value) & texts)
+def mentions(value: Any, wanted: set[str]) -> bool:
+    return bool(texts(value) & wanted)
 
 
-def _unknown_where(value: Any, texts: set[str]) -> Any:
-    """`value` with every string in `texts` (and any string containing one, e.g. a kubeconfig) unknown."""
+def unknown_where(value: Any, unknown: set[str]) -> Any:
+    """`value` with every string in `unknown` unknown."""
     if isinstance(value, str):
-        return UNKNOWN if value in texts else value
+        return UNKNOWN if value in unknown else value
     if isinstance(value, dict):
         if bridge.is_secret(value):
-            return bridge.secret(_unknown_where(value.get("value"), texts))
-        return {k: _unknown_where(v, texts) for k, v in value.items()}
+            return bridge.secret(unknown_where(value.get("value"), unknown))
+        return {k: unknown_where(v, unknown) for k, v in value.items()}
     if isinstance(value, list):
-        return [_unknown_where(v, texts) for v in value]
+        return [unknown_where(v, unknown) for v in value]
     if type(value).__name__ == "Unknown":  # pulumi.output.Unknown from the SDK's deserialiser
         return UNKNOWN
     return value

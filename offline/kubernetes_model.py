@@ -92,7 +92,16 @@ def chart_problem(release: dict) -> str | None:
     return None
 
 
-def rendered_resource_names(release: dict, kube_version: str) -> list[str]:
-    """Render with the real helm, as the install does: `Kind/name` of every object."""
+def rendered_resource_names(release: dict, kube_version: str) -> dict[str, list[str]]:
+    """Render with the real helm, as the install does; the Release's `resourceNames`: `<Kind[.group]>/<apiVersion>`
+    -> sorted `[namespace/]name` (pulumi-kubernetes v4.32.0 provider/pkg/provider/manifest_json.go:27-58)."""
     documents = cilium_render.render(release.get("values") or {}, chart_package(release), kube_version)
-    return sorted(f"{d.get('kind')}/{(d.get('metadata') or {}).get('name')}" for d in documents if d)
+    names: dict[str, set[str]] = {}
+    for doc in (d for d in documents if d and d.get("kind")):
+        api_version = str(doc.get("apiVersion") or "")
+        group = api_version.split("/")[0] if "/" in api_version else ""
+        kind = f"{doc['kind']}.{group}" if group else str(doc["kind"])
+        metadata = doc.get("metadata") or {}
+        name = f"{metadata['namespace']}/{metadata.get('name')}" if metadata.get("namespace") else str(metadata.get("name"))
+        names.setdefault(f"{kind}/{api_version}", set()).add(name)
+    return {key: sorted(values) for key, values in sorted(names.items())}

@@ -230,6 +230,7 @@ def _resource_dict(reg: Registration, concealer=None) -> dict:
         "custom": reg.custom,
         "inputs": mask_secret_leaves(reg.inputs, concealer),
         "dependencies": sorted(reg.dependencies),
+        "propertyDependencies": {k: sorted(v) for k, v in sorted(reg.property_dependencies.items()) if v},
         "protect": reg.protect,
         "provider": reg.provider,
         "options": reg.options,

@@ -17,6 +17,7 @@ be used (not installed, unreadable stack file), 130/143 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -48,6 +49,8 @@ T_PODNETWORKING = "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking"
 # The version ACK moves a cluster to when it auto-upgrades (drift played in the cloud): any newer patch.
 DRIFTED_VERSION_SUFFIX = "-drifted"
 PLUGINS = {alicloud.PROVIDER: alicloud.VERSION, kubernetes.PROVIDER: kubernetes.VERSION}
+# Makes `preview --json` stream engine events, policy violations included (the plain document has none).
+STREAMING_PREVIEW_ENV = "PULUMI_ENABLE_STREAMING_JSON_PREVIEW"
 # A provider secret the rehearsal sets, as teams set credentials: its plaintext must appear nowhere.
 SECRET_CONFIG_KEY = "alicloud:secretKey"
 
@@ -75,6 +78,9 @@ class Rehearsal:
     steps: list[Step] = field(default_factory=list)
     plaintext_found_in: list[str] = field(default_factory=list)
     secrets_checked: int = 0
+    # Each step's parsed `--json` output by step name (the streaming policy preview: its event list),
+    # for the differential and `--compare` tests; not part of the printed document.
+    documents: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -151,10 +157,12 @@ class Workspace:
             if code != 0:
                 raise Unusable(f"pulumi plugin install {name} {version} failed: {_one_line(err)}")
 
-    def run(self, *args: str, record: bool = True, input_text: str | None = None) -> tuple[int, str, str, float]:
+    def run(self, *args: str, record: bool = True, input_text: str | None = None,
+            env: dict[str, str] | None = None) -> tuple[int, str, str, float]:
         started = time.monotonic()
-        proc = subprocess.run([str(pulumi_binary()), *args, "--non-interactive"], cwd=self.project, env=self.env,
-                              capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS, input=input_text)
+        proc = subprocess.run([str(pulumi_binary()), *args, "--non-interactive"], cwd=self.project,
+                              env={**self.env, **(env or {})}, capture_output=True, text=True,
+                              timeout=COMMAND_TIMEOUT_SECONDS, input=input_text)
         if record:
             self.outputs.append((" ".join(args[:2]), proc.stdout + proc.stderr))
         return proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started
@@ -207,14 +215,36 @@ def _json(text: str) -> dict:
     return document
 
 
+def _events(text: str) -> dict:
+    """A streaming `--json` preview: one engine event per line; the summary event's changes as `summary`."""
+    events = [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]
+    summary = next((e["summaryEvent"] for e in events if "summaryEvent" in e), {})
+    return {"events": events, "summary": summary.get("resourceChanges") or {}}
+
+
+def policy_violations(document: dict) -> list[tuple[str, str, str]]:
+    """(policy, resource URN, enforcement level) of every violation in a streaming preview's events."""
+    return sorted((e["policyEvent"]["policyName"], e["policyEvent"].get("resourceUrn") or "",
+                   e["policyEvent"]["enforcementLevel"]) for e in document.get("events", []) if "policyEvent" in e)
+
+
 def _one_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else ""
+    """What went wrong, in one line: the engine's error diagnostic when the output is an event stream."""
+    errors = []
+    for line in text.splitlines():
+        if '"diagnosticEvent"' in line and '"severity":"error"' in line.replace(" ", ""):
+            with contextlib.suppress(ValueError, KeyError):
+                errors.append(json.loads(line)["diagnosticEvent"]["message"])
+    lines = [line for line in (errors or text.strip().splitlines()) if line.strip()]
+    return " ".join(lines[-1].split())[:300] if lines else ""
 
 
 # ------------------------------------------------------------------------------------------------ steps
 def rehearse(stack: str, *, stack_file: Path | None = None, inventory: Path | None = None,
-             keep: Path | None = None, progress: Callable[[str], None] = lambda _: None) -> Rehearsal:
+             keep: Path | None = None, progress: Callable[[str], None] = lambda _: None,
+             deployed: Callable[[Workspace, Rehearsal], None] | None = None) -> Rehearsal:
+    """`deployed(ws, result)` runs against the deployed, undrifted stack before the edit and the destroy
+    (the tests preview their own edits there)."""
     if not pulumi_binary().exists():
         raise Unusable(f"the pinned Pulumi CLI is not installed ({pulumi_binary()}): run "
                        f"`.venv/bin/python tools/install_pulumi.py`")
@@ -225,13 +255,14 @@ def rehearse(stack: str, *, stack_file: Path | None = None, inventory: Path | No
     inventory = inventory or (default_inventory if default_inventory.is_file() else None)
     root = Path(tempfile.mkdtemp(prefix=f"ackstack-rehearse-{stack}-", dir=keep))
     try:
-        return _rehearse(Workspace(stack, root, stack_file, inventory), progress)
+        return _rehearse(Workspace(stack, root, stack_file, inventory), progress, deployed)
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def _rehearse(ws: Workspace, progress: Callable[[str], None]) -> Rehearsal:
+def _rehearse(ws: Workspace, progress: Callable[[str], None],
+              deployed: Callable[[Workspace, Rehearsal], None] | None = None) -> Rehearsal:
     result = Rehearsal(ws.stack)
     ws.install_plugins()
     code, out, _err, _ = ws.run("version", record=False)
@@ -239,10 +270,12 @@ def _rehearse(ws: Workspace, progress: Callable[[str], None]) -> Rehearsal:
     production = _production(ws)
 
     def step(name: str, args: list[str], expected: str, judge: Callable[[int, dict, str], tuple[bool, str]],
-             *, record: bool = True) -> tuple[int, dict, str]:
+             *, record: bool = True, streaming: bool = False) -> tuple[int, dict, str]:
         progress(f"{ws.stack}: {name}")
-        code, out, err, seconds = ws.run(*args, record=record)
-        document = _json(out)
+        code, out, err, seconds = ws.run(*args, record=record,
+                                         env={STREAMING_PREVIEW_ENV: "1"} if streaming else None)
+        document = _events(out) if streaming else _json(out)
+        result.documents[name] = document
         ok, detail = judge(code, document, out + err)
         result.steps.append(Step(name, "pulumi " + " ".join(args), code, expected, ok, change_counts(document),
                                  round(seconds, 1), detail))
@@ -260,14 +293,17 @@ def _rehearse(ws: Workspace, progress: Callable[[str], None]) -> Rehearsal:
     policy_args = ["preview", "--json", "--policy-pack", str(ws.policies)]
     if pack_config.is_file():
         policy_args += ["--policy-pack-config", str(pack_config)]
-    step("preview with the policy pack", policy_args, "exit 0, no mandatory violation", exit_zero)
+    step("preview with the policy pack", policy_args, "exit 0, no mandatory violation", exit_zero, streaming=True)
     step("up", ["up", "--yes", "--json"], "exit 0", exit_zero)
     step("preview --expect-no-changes", ["preview", "--expect-no-changes", "--json"], "exit 0, no change",
          lambda c, d, t: (c == 0 and not change_counts(d), _one_line(t) if c else ""))
     _code, export, _text = step("stack export", ["stack", "export"], "exit 0", exit_zero)
 
-    target = _drift_target(ws)
-    if target is not None:
+    target = _drift_target(ws, export)
+    if target is None:
+        result.steps.append(Step("drift", "", 0, "a drifted field the program manages", True,
+                                 detail="skipped: no resource of this stack has a `version` the program sets"))
+    else:
         provider, resource_id, type_, name, drifted = target
         original = dict(ws.cloud.objects(provider)[resource_id]["outputs"])
         ws.cloud.drift(provider, resource_id, drifted)
@@ -284,6 +320,8 @@ def _rehearse(ws: Workspace, progress: Callable[[str], None]) -> Rehearsal:
         _import(ws, export)
 
     ws.capture_secret_outputs()
+    if deployed is not None:
+        deployed(ws, result)
     edit = _one_field_edit(ws)
     if edit is not None:
         path, value, type_, name = edit
@@ -306,12 +344,15 @@ def _production(ws: Workspace) -> bool:
     return bool(isinstance(environment, dict) and environment.get("production"))
 
 
-def _drift_target(ws: Workspace) -> tuple[str, str, str, str, dict] | None:
-    """A cluster ACK upgraded (`version`), else an add-on upgraded in the console."""
+def _drift_target(ws: Workspace, export: dict) -> tuple[str, str, str, str, dict] | None:
+    """A cluster ACK upgraded (`version`), else an add-on upgraded in the console; only where the program sets
+    the version (a drifted output nobody asks for shows in no preview, as with the real provider)."""
+    managed = {r["urn"] for r in (export.get("deployment") or {}).get("resources") or []
+               if "version" in (r.get("inputs") or {})}
     for type_ in (T_CLUSTER, T_ADDON):
         for resource_id, stored in ws.cloud.objects("alicloud").items():
             version = stored["outputs"].get("version")
-            if stored["type"] == type_ and isinstance(version, str) and version:
+            if stored["type"] == type_ and isinstance(version, str) and version and stored["urn"] in managed:
                 return ("alicloud", resource_id, type_, stored["urn"].rsplit("::", 1)[-1],
                         {"version": _newer(version)})
     return None

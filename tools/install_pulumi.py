@@ -12,6 +12,9 @@ a module at install time (the Python exec shim) lands in the venv, beside the ho
   `go build`);
 - or a file of a module the `dir` module requires: `output`, `dir`, `module_file` = {`module`, `path`}
   (copied from the module cache, mode 0755);
+- or a launcher of this venv's Python: `output`, `python` (the arguments after the interpreter, e.g.
+  `["-m", "offline.plugins", "alicloud"]`): ackstack's provider plugins, which the CLI starts like any
+  `pulumi-resource-<name>` executable;
 - optional `check` = {`args`, `stdout`}: after installing, `<output> <args...>` must print exactly `stdout`.
 In `ldflags` and `check.stdout`, `{version:<module path>}` is the version `dir`'s go.mod pins for that module,
 so a release is named in one place (the go.mod).
@@ -74,6 +77,7 @@ class Target:
     trimpath: bool = False
     env: tuple[tuple[str, str], ...] = ()
     module_file: tuple[str, str] | None = None  # (module path, file path inside the module)
+    python: tuple[str, ...] = ()  # a launcher of this venv's Python with these arguments
     check: Check | None = None
     raw: dict = field(default_factory=dict, compare=False)
 
@@ -90,9 +94,15 @@ def parse_target(index: int, entry: object) -> Target:
     """One entry of go/targets.json, checked so a typo fails here with its position, not inside `go build`."""
     if not isinstance(entry, dict):
         raise _fail_targets(index, "must be an object")
-    known = {"output", "dir", "package", "ldflags", "tags", "trimpath", "env", "module_file", "check"}
+    known = {"output", "dir", "package", "ldflags", "tags", "trimpath", "env", "module_file", "check", "python"}
     if unknown := sorted(set(entry) - known):
         raise _fail_targets(index, f"unknown key(s) {', '.join(unknown)}")
+    if "python" in entry:
+        if set(entry) - {"output", "python", "check"} or not _string_list(entry["python"]) or not entry["python"]:
+            raise _fail_targets(index, "a launcher takes `output`, a non-empty `python` list and an optional `check`")
+        if not isinstance(entry.get("output"), str) or not entry["output"] or "/" in entry["output"]:
+            raise _fail_targets(index, "`output` must be a plain file name")
+        return Target(output=entry["output"], dir="", python=tuple(entry["python"]), raw=entry)
     for key in ("output", "dir"):
         if not isinstance(entry.get(key), str) or not entry[key]:
             raise _fail_targets(index, f"`{key}` must be a non-empty string")
@@ -254,8 +264,26 @@ def run_check(target: Target, installed: Path, expected: str) -> None:
                                               f"{actual!r} (exit {done.returncode}), expected {expected!r}")
 
 
+def write_launcher(target: Target, bin_dir: Path) -> tuple[bool, float]:
+    """A shell launcher running this venv's Python with the target's arguments, the repository on its path
+    (the plugins are the repository's modules). Rewritten every time: it is a few bytes."""
+    started = time.monotonic()
+    python = Path(sys.executable)
+    text = ("#!/bin/sh\n# Written by tools/install_pulumi.py from go/targets.json.\n"
+            f"PYTHONPATH={REPO}${{PYTHONPATH:+:$PYTHONPATH}} exec {python} "
+            + " ".join(target.python) + ' "$@"\n')
+    installed = bin_dir / target.output
+    partial = bin_dir / f".{target.output}.partial"
+    partial.write_text(text)
+    partial.chmod(0o755)
+    partial.replace(installed)
+    return True, time.monotonic() - started
+
+
 def install_target(go: Go, target: Target, bin_dir: Path, go_version: str, force: bool) -> tuple[bool, float]:
     """Install one target unless current; returns (built, seconds)."""
+    if target.python:
+        return write_launcher(target, bin_dir)
     started = time.monotonic()
     module_dir = REPO / target.dir
     ldflags = expand(target.ldflags, go, module_dir)
@@ -291,7 +319,7 @@ def install(bin_dir: Path, force: bool = False, targets_file: Path = TARGETS_FIL
     go = Go()
     bin_dir.mkdir(parents=True, exist_ok=True)
     versions: dict[str, str] = {}
-    for module in dict.fromkeys(t.dir for t in targets):
+    for module in dict.fromkeys(t.dir for t in targets if t.dir):
         module_dir = REPO / module
         versions[module] = go.version(module_dir)
         started = time.monotonic()
@@ -299,7 +327,7 @@ def install(bin_dir: Path, force: bool = False, targets_file: Path = TARGETS_FIL
         print(f"{module}: modules ready ({versions[module]}, {time.monotonic() - started:.1f} s)", flush=True)
     total = time.monotonic()
     for target in targets:
-        built, seconds = install_target(go, target, bin_dir, versions[target.dir], force)
+        built, seconds = install_target(go, target, bin_dir, versions.get(target.dir, ""), force)
         state = "built" if built else "up to date"
         print(f"{target.output}: {state} in {seconds:.1f} s -> {bin_dir / target.output}", flush=True)
     print(f"{len(targets)} Go target(s) installed in {time.monotonic() - total:.1f} s", flush=True)

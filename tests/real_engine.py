@@ -1,0 +1,175 @@
+"""The real Pulumi CLI as the judge: one rehearsal per example stack per test process, shared by the
+rehearsal, differential and `--compare` tests (they are one xdist group, so one worker runs them all).
+
+A rehearsal (`offline.rehearse`) deploys the stack through the pinned CLI and ackstack's provider plugins
+into a throw-away backend. While it is deployed, every edit in `EDITS` is previewed by the real CLI and
+its steps kept, so the `--compare` tests can hold the offline comparison against them.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from offline.rehearse import Rehearsal, Workspace, pulumi_binary, rehearse
+
+ROOT = Path(__file__).resolve().parent.parent
+STACKS = ("dev", "staging", "prod", "existing")
+GROUP = pytest.mark.xdist_group("real-engine")
+KEEP = Path(os.environ.get("ACKSTACK_REHEARSAL_DIR", "")) if os.environ.get("ACKSTACK_REHEARSAL_DIR") else None
+
+
+def require_cli() -> None:
+    """Tests against the real CLI fail in CI without it and skip elsewhere, saying why."""
+    if pulumi_binary().exists():
+        return
+    reason = f"the pinned Pulumi CLI is not installed ({pulumi_binary()}): run tools/install_pulumi.py"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+# ------------------------------------------------------------------------------------------- edits
+Config = dict[str, Any]
+
+
+def _pool_size(config: Config) -> None:
+    pool = config["ackstack:cluster"]["nodePools"][0]
+    pool["desiredSize"] = min(int(pool["desiredSize"]) + 1, int(pool["maxSize"]))
+
+
+def _instance_type(config: Config) -> None:
+    config["ackstack:cluster"]["nodePools"][0]["instanceTypes"][-1] = "ecs.g8i.2xlarge"
+
+
+def _instance_type_order(config: Config) -> None:
+    types = config["ackstack:cluster"]["nodePools"][0]["instanceTypes"]
+    types.reverse()  # a TypeList (instance_types): order counts for the provider
+
+
+def _new_zone(config: Config) -> None:
+    """A fourth zone: a node vSwitch there (and the pod vSwitch Terway needs, TWY003), the first pool over it."""
+    network, cluster = config["ackstack:network"], config["ackstack:cluster"]
+    zone = f"{config['alicloud:region']}-k"
+    network["vswitches"].append({"name": "node-k", "role": "node", "zoneId": zone, "cidr": "10.0.24.0/21"})
+    network["vswitches"].append({"name": "pod-k", "role": "pod", "zoneId": zone, "cidr": "10.1.192.0/18"})
+    cluster["nodePools"][0]["zones"].append(zone)
+
+
+def _rule_ports(config: Config) -> None:
+    group = next(g for g in config["ackstack:network"]["securityGroups"] if g.get("rules"))
+    group["rules"][0]["portRange"] = "3307/3307"
+
+
+def _kubernetes_version(config: Config) -> None:
+    config["ackstack:cluster"]["kubernetesVersion"] = "1.34.3-aliyun.1"
+
+
+def _terway_version(config: Config) -> None:
+    config["ackstack:cni"]["version"] = "v1.17.6"
+
+
+def _cilium_version(config: Config) -> None:
+    cilium = config["ackstack:cni"].setdefault("cilium", {})
+    cilium["chartVersion"] = "1.18.12"
+
+
+def _podnetworking_policy(config: Config) -> None:
+    pn = next(p for p in config["ackstack:podNetworkings"] if p["allocationType"].get("releaseStrategy") == "TTL")
+    pn["allocationType"]["releaseAfter"] = "2h"
+
+
+def _tag(config: Config) -> None:
+    config["ackstack:environment"]["tags"]["team"] = "platform-networking"
+
+
+def _proxy_mode(config: Config) -> None:
+    config["ackstack:cluster"]["proxyMode"] = "iptables"
+
+
+def _api_server_exposure(config: Config) -> None:
+    config["ackstack:cluster"]["apiServer"]["public"] = True
+
+
+@dataclass(frozen=True)
+class Edit:
+    name: str
+    stack: str
+    change: Callable[[Config], None]
+
+
+EDITS = (
+    Edit("pool size", "prod", _pool_size),
+    Edit("instance type", "prod", _instance_type),
+    Edit("instance type order (TypeList)", "prod", _instance_type_order),
+    Edit("new zone", "prod", _new_zone),
+    Edit("security-group rule ports", "prod", _rule_ports),
+    Edit("Kubernetes version", "prod", _kubernetes_version),
+    Edit("Terway version", "prod", _terway_version),
+    Edit("PodNetworking release policy", "prod", _podnetworking_policy),
+    Edit("tag", "prod", _tag),
+    Edit("Cilium chart version", "staging", _cilium_version),
+    Edit("proxyMode", "staging", _proxy_mode),
+    Edit("API server exposure", "staging", _api_server_exposure),
+)
+
+
+def edited_stack_file(stack_file: Path, edit: Edit, out: Path) -> Path:
+    """`stack_file` with the edit applied to its `config` (everything else, e.g. encryptionsalt, kept)."""
+    document = yaml.safe_load(stack_file.read_text(encoding="utf-8"))
+    edit.change(document["config"])
+    out.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return out
+
+
+# ------------------------------------------------------------------------------------------- rehearsals
+@dataclass
+class Deployed:
+    """What a test reads of one rehearsal."""
+
+    result: Rehearsal
+    export: dict
+    edits: dict[str, dict] = field(default_factory=dict)  # edit name -> the real `preview --json` document
+
+
+def _preview_edits(stack: str, edits: dict[str, dict]) -> Callable[[Workspace, Rehearsal], None]:
+    def run(ws: Workspace, _result: Rehearsal) -> None:
+        stack_file = ws.project / f"Pulumi.{stack}.yaml"
+        original = stack_file.read_text(encoding="utf-8")
+        for edit in (e for e in EDITS if e.stack == stack):
+            edited_stack_file(stack_file, edit, stack_file)
+            code, out, err, _ = ws.run("preview", "--json", record=False)
+            stack_file.write_text(original, encoding="utf-8")
+            edits[edit.name] = {"exit": code, "stderr": err[-2000:], **json.loads(out or "{}")}
+    return run
+
+
+# A developer's aid while changing the models: rehearsals pickled here are reused by later runs (stale ones
+# included: delete the directory after changing the program, the plugins or the stacks). CI never sets it.
+CACHE = Path(os.environ["ACKSTACK_REHEARSAL_CACHE"]) if os.environ.get("ACKSTACK_REHEARSAL_CACHE") else None
+
+
+@functools.cache
+def deployed(stack: str) -> Deployed:
+    """The stack's rehearsal (once per test process)."""
+    require_cli()
+    cached = CACHE / f"{stack}.pickle" if CACHE else None
+    if cached is not None and cached.is_file():
+        return pickle.loads(cached.read_bytes())
+    edits: dict[str, dict] = {}
+    result = rehearse(stack, keep=KEEP, deployed=_preview_edits(stack, edits))
+    found = Deployed(result, copy.deepcopy(result.documents.get("stack export") or {}), edits)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(pickle.dumps(found))
+    return found
