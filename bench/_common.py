@@ -57,8 +57,8 @@ def example_stacks() -> list[str]:
 
 
 def load_stack(stack: str, config_file: str | None = None):
-    """(config map, secret keys, inventory) exactly as `python -m offline preview` reads them."""
-    from offline.preview import load_inputs
+    """(config map, secret keys, inventory) exactly as `ackstack preview` reads them."""
+    from ackstack.preview.preview import load_inputs
 
     stack_file, inventory = load_inputs(stack, config_file, None)
     return stack_file.config, stack_file.secret_keys, inventory

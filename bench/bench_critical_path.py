@@ -3,7 +3,7 @@
     python bench/bench_critical_path.py [STACK ...] [--config FILE --stack-name NAME] [--verbose]
 
 For every example stack (every Pulumi.<stack>.yaml; or the ones named), runs the offline preview
-(program only: `offline.preview.run_preview(policy=False)`, the records `--json` prints plus the
+(program only: `ackstack.preview.preview.run_preview(policy=False)`, the records `--json` prints plus the
 engine ids) and builds two graphs over its resources (model and tables: bench/deploy_model.py):
 
 - PROGRAM graph: what `pulumi up` serializes -- each resource waits for its recorded dependencies,
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack-name", default="bench", help="stack name used with --config")
     args = parser.parse_args(argv)
 
-    from offline.preview import run_preview
+    from ackstack.preview.preview import run_preview
 
     print(machine())
     targets = [(args.stack_name, args.config)] if args.config else [(s, None) for s in

@@ -9,7 +9,7 @@ checked identical) under the same offline engine. Measured against it, all as fr
 time, interleaved, in one run:
 
 - program alone: the real `__main__.py` under the engine (config loading, validation, components);
-- whole preview: `python -m offline preview <stack> --json` (program, validation, capacity, policy pack).
+- whole preview: `ackstack preview <stack> --json` (program, validation, capacity, policy pack).
 
 Targets: whole preview <= 2x the floor, program alone <= 1.5x (ratios of medians). Exit 1 when missed.
 """
@@ -43,7 +43,7 @@ def _child_floor(state: Path) -> None:
         importlib.import_module(name)
     from bare_program import bare_program
 
-    from offline.engine import run_program
+    from ackstack.engine.engine import run_program
 
     program = bare_program(data["registrations"], data["outputs"], data["secret_outputs"])
     run = run_program(program, config=data["config"], stack=data["stack"], secret_keys=data["secret_keys"],
@@ -52,7 +52,7 @@ def _child_floor(state: Path) -> None:
 
 
 def _child_program(stack: str) -> None:
-    from offline.engine import run_program
+    from ackstack.engine.engine import run_program
 
     config, secret_keys, inventory = load_stack(stack)
     run = run_program(PROGRAM, config=config, stack=stack, secret_keys=secret_keys, inventory=inventory)
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bare_program import bare_program, compare
 
-    from offline.engine import run_program
+    from ackstack.engine.engine import run_program
 
     print(machine())
     config, secret_keys, inventory = load_stack(args.stack)
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = {
             "floor": [*me, "--child", "floor", "--state", str(state)],
             "program": [*me, "--child", "program", "--stack", args.stack],
-            "preview": [sys.executable, "-m", "offline", "preview", args.stack, "--json"],
+            "preview": [sys.executable, "-m", "ackstack", "preview", args.stack, "--json"],
         }
         samples: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(args.reps):  # interleaved: drift and other load hit all three alike

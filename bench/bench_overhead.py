@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bare_program import bare_program, compare
 
-    from offline.engine import run_program
+    from ackstack.engine.engine import run_program
 
     print(machine())
     stacks = example_stacks()

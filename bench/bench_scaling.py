@@ -8,10 +8,10 @@ Trunk ENI stack file (distinct `app` labels, so no selector overlap; vSwitches s
 case) and measures, in the same run:
 
 - the FULL offline preview as a user runs it, as a subprocess:
-  `python -m offline preview bench --config <generated file> --json` (interpreter start, program,
+  `ackstack preview bench --config <generated file> --json` (interpreter start, program,
   validation, capacity report, policy pack over gRPC, JSON output);
-- in-process, fresh engine per repetition: the program run alone (`offline.engine.run_program`, which
-  includes validation), and the policy pack alone (`offline.analyzer.run_policy_pack` on the recorded
+- in-process, fresh engine per repetition: the program run alone (`ackstack.engine.engine.run_program`, which
+  includes validation), and the policy pack alone (`ackstack.preview.analyzer.run_policy_pack` on the recorded
   registrations, exactly what the preview sends): resources analysed per second and its share of the
   full preview time.
 
@@ -103,7 +103,7 @@ def write_stack_file(config: dict, path: Path) -> None:
 
 def full_preview(path: Path, *extra: str) -> tuple[float, int, int]:
     """Wall time of the preview subprocess; (seconds, exit status, bytes of JSON)."""
-    argv = [sys.executable, "-m", "offline", "preview", "bench", "--config", str(path), "--json", *extra]
+    argv = [sys.executable, "-m", "ackstack", "preview", "bench", "--config", str(path), "--json", *extra]
     t0 = time.perf_counter()
     proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
@@ -113,7 +113,7 @@ def full_preview(path: Path, *extra: str) -> tuple[float, int, int]:
 
 
 def analyzed(run):
-    from offline.analyzer import AnalyzedResource
+    from ackstack.preview.analyzer import AnalyzedResource
 
     return [AnalyzedResource(urn=r.urn, type=r.type, name=r.name, properties=r.inputs, parent=r.parent,
                              dependencies=r.dependencies, property_dependencies=r.property_dependencies,
@@ -128,9 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    from offline.analyzer import run_policy_pack
-    from offline.engine import run_program
-    from offline.preview import POLICY_PACK
+    from ackstack.preview.analyzer import run_policy_pack
+    from ackstack.engine.engine import run_program
+    from ackstack.preview.preview import POLICY_PACK
 
     print(machine())
     out_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ackstack-bench-"))

@@ -35,8 +35,8 @@ import time
 T0 = time.perf_counter()
 import sys
 sys.path.insert(0, ROOT)
-from offline import engine
-from offline.preview import PROGRAM, load_inputs
+from ackstack.engine import engine
+from ackstack.preview.preview import PROGRAM, load_inputs
 T_ENGINE = time.perf_counter()
 first = []
 _orig = engine.RecordingMonitor.RegisterResource

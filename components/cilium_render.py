@@ -21,8 +21,9 @@ import yaml
 
 from ackstack_core import constants as C
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_CHARTS = ROOT.parent / "shared" / "reference" / "cilium"
+# The official chart packages beside the repository checkout (../shared/reference/cilium: this workplace's copy
+# of what helm.cilium.io serves; see its README).
+REFERENCE_CHARTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "cilium"
 RENDER_TIMEOUT_SECONDS = 120
 
 
@@ -38,7 +39,7 @@ def helm_binary() -> str | None:
 
 def resolve_chart_path(chart_path: str) -> Path:
     path = Path(chart_path)
-    return path if path.is_absolute() else ROOT / path
+    return path if path.is_absolute() else Path.cwd() / path  # relative to the project, where the CLI runs
 
 
 def chart_package(chart_version: str, chart_path: str | None = None) -> Path | None:

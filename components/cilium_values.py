@@ -22,7 +22,9 @@ from ackstack_core import constants as C
 if TYPE_CHECKING:
     from components.plan import NetworkPlan
 
-CHART_DIR = Path(__file__).resolve().parent.parent / "charts" / "cilium"
+# charts/cilium of the repository, which the installed distribution carries as `components/charts/cilium`.
+CHART_DIR = next(d for d in (Path(__file__).resolve().parent / "charts" / "cilium",
+                             Path(__file__).resolve().parent.parent / "charts" / "cilium", ) if d.is_dir())
 BASELINE_FILE = CHART_DIR / "values.yaml"
 OVERLAY_TEMPLATE = "overlay.yaml.j2"
 

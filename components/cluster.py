@@ -168,7 +168,7 @@ class AckProCluster(pulumi.ComponentResource):
             system_disk_kms_key=disk.kms_key_id,
             management={"enable": pool.managed, "auto_repair": pool.auto_repair, "auto_upgrade": pool.auto_upgrade},
             kubelet_configuration={"max_pods": str(pool.max_pods)} if pool.max_pods else None,
-            # securityGroupIds forces a new node pool (ForceNew, offline/provider_model.field_change): sorted, so reordering the
+            # securityGroupIds forces a new node pool (ForceNew, ackstack/engine/provider_model.field_change): sorted, so reordering the
             # config list never replaces the pool.
             security_group_ids=[network.security_group(ref) for ref in sorted(pool.security_groups)] or None,
             # One login method (key_name ConflictsWith password); CLU007 makes sure there is one.

@@ -25,7 +25,7 @@ def validate(raw_config: dict, concealer: Concealer | None = None,
 
     Findings never hold a secret text (`concealer` knows them). `read_facts(vswitch_ids, sg_ids,
     vpc_ids, cluster_ids)` reads adopted objects: invokes in the program, the inventory for
-    `python -m offline verify`.
+    `ackstack verify`.
     """
     concealer = concealer or Concealer(())
     loaded = load(raw_config, concealer)

@@ -102,11 +102,11 @@ def secret_texts(raw: Mapping[str, Any], secret_keys: Iterable[str], file_paths:
 def stack_file_secure_paths(stack: str, root: Path | None = None) -> list[str]:
     """`ns:key.path` of every `secure:` value in the CLI's `Pulumi.<stack>.yaml` (empty if unreadable).
 
-    Read with the CLI's YAML semantics (go-yaml v3, offline/yaml_input.py): PyYAML's YAML 1.1 would turn a
+    Read with the CLI's YAML semantics (go-yaml v3, ackstack/inputs/yaml_input.py): PyYAML's YAML 1.1 would turn a
     key `on` or `yes` into True, and the path would name no value the CLI sent."""
-    from offline.yaml_input import YamlInputError, read_yaml_file
+    from ackstack.inputs.yaml_input import YamlInputError, read_yaml_file
 
-    path = (root or Path(__file__).resolve().parent.parent) / f"Pulumi.{stack}.yaml"
+    path = (root or Path.cwd()) / f"Pulumi.{stack}.yaml"  # the CLI runs the program in the project directory
     try:
         document = read_yaml_file(path, "stack file") or {}
     except (YamlInputError, OSError, RecursionError):

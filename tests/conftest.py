@@ -5,7 +5,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-pytest_plugins = ["offline.testing"]
+pytest_plugins = ["ackstack.engine.testing"]
 
 
 def pytest_terminal_summary(terminalreporter):

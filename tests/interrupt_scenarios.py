@@ -1,7 +1,7 @@
 """Ctrl-C / SIGTERM against each command run as its own process: the scenarios the tests run once and
 `tests/stress_interrupts.py` runs many times under CPU load.
 
-Each scenario starts the real command line (`python -m offline ...`), waits until the command is inside
+Each scenario starts the real command line (`ackstack ...`), waits until the command is inside
 the phase under test, sends the signal and checks the contract: exit 128 + signal within the deadline,
 one line on stderr and no traceback, nothing left running, and the command's own cleanup done (the
 canary deleted, a migration never half-applied, no policy-pack process left).
@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from offline.interrupts import descendants
+from ackstack.interrupts import descendants
 
 ROOT = Path(__file__).resolve().parent.parent
 # How long a command may take to end after the signal (a loaded 2-core machine included). The preview's
@@ -52,7 +52,7 @@ def _ignore_sigint() -> None:
 
 
 def _start(argv: list[str], inherit_sigint_ignored: bool) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "offline", *argv], cwd=ROOT, stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "ackstack", *argv], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
                             preexec_fn=_ignore_sigint if inherit_sigint_ignored else None)
 
@@ -96,8 +96,8 @@ def _alive(pid: int) -> bool:
 # ---------------------------------------------------------------- verify --canary
 def verify_canary(signum: int, *, inherit_sigint_ignored: bool = False) -> Outcome:
     """Interrupted while it waits for the canary's PodENI: the canary must be gone afterwards."""
-    from offline.expected import expected_state
-    from offline.inventory import Inventory
+    from ackstack.day2.expected import expected_state
+    from ackstack.inputs.inventory import Inventory
     from tests.fake_cluster import TerwaySim, put_terway_cluster
     from tests.fake_kube import FakeKube
 
@@ -132,7 +132,7 @@ def verify_canary(signum: int, *, inherit_sigint_ignored: bool = False) -> Outco
 def migrate_apply(signum: int, *, inherit_sigint_ignored: bool = False) -> Outcome:
     """Interrupted while the scale-down request is in flight: that request completes, nothing after it
     runs, the backup on disk is complete, and the line says how to undo."""
-    from offline.migrate import Backup
+    from ackstack.day2.migrate import Backup
     from tests.fake_cluster import deployment, node
     from tests.fake_kube import FakeKube
     from tests.test_migrate import DEPLOY, MUTATING, VALIDATING, webhook_configuration

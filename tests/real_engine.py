@@ -1,7 +1,7 @@
 """The real Pulumi CLI as the judge: one rehearsal per example stack per test process, shared by the
 rehearsal, differential and `--compare` tests (they are one xdist group, so one worker runs them all).
 
-A rehearsal (`offline.rehearse`) deploys the stack through the pinned CLI and ackstack's provider plugins
+A rehearsal (`ackstack.engine.rehearse`) deploys the stack through the pinned CLI and ackstack's provider plugins
 into a throw-away backend. While it is deployed, every edit in `EDITS` is previewed by the real CLI and
 its steps kept, so the `--compare` tests can hold the offline comparison against them.
 """
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from offline.rehearse import Rehearsal, Workspace, pulumi_binary, rehearse
+from ackstack.engine.rehearse import Rehearsal, Workspace, pulumi_binary, rehearse
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod", "existing")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from offline import analyzer
-from offline.analyzer import (
+from ackstack.preview import analyzer
+from ackstack.preview.analyzer import (
     UNKNOWN,
     AnalyzedResource,
     PolicyPackError,

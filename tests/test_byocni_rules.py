@@ -7,7 +7,7 @@ import pytest
 
 from components.validation import rules_byocni
 from components.validation.catalog import ALL_RULES
-from offline.testing import assert_fires, changed, findings_for, stack_config
+from ackstack.engine.testing import assert_fires, changed, findings_for, stack_config
 
 STAGING = stack_config("staging")
 RULE_IDS = [r.info.id for r in rules_byocni.RULES]

@@ -19,7 +19,7 @@ from components.cilium_values import (
     non_masquerade_cidrs,
     parse_api_server,
 )
-from offline.testing import plan_for, run, stack_config, with_value
+from ackstack.engine.testing import plan_for, run, stack_config, with_value
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -137,7 +137,7 @@ def test_overlay_template_cannot_be_broken_by_odd_strings():
 
 
 def test_preview_out_writes_the_cilium_values_yaml(tmp_path):
-    from offline.preview import main as preview_main
+    from ackstack.preview.preview import main as preview_main
 
     assert preview_main(["staging", "--no-policy", "--out", str(tmp_path)]) == 0
     files = list((tmp_path / "manifests").glob("helm-*cilium*-values.yaml"))
@@ -197,7 +197,7 @@ def test_image_registry_moves_every_chart_image():
 
 def test_accepted_overlay_previews_with_a_warning_and_no_policy_violation(capsys):
     """acceptOverlay: validation warns (CIL004), the mandatory cilium-native-routing policy passes, exit 0."""
-    from offline.preview import main as preview_main
+    from ackstack.preview.preview import main as preview_main
 
     overlay = {"routingMode": "tunnel", "acceptOverlay": True}
     cfg = with_value(stack_config("staging"), "ackstack:cni.cilium", overlay)

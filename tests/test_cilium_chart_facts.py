@@ -10,9 +10,9 @@ import pytest
 
 from ackstack_core import cilium_chart
 from ackstack_core import constants as C
-from components.cilium_chart_facts import derive, dumps
+from tools.cilium_chart_facts import derive, dumps
 from components.cilium_render import REFERENCE_CHARTS
-from offline.testing import require_reference
+from ackstack.engine.testing import require_reference
 
 
 @pytest.mark.parametrize("version", C.CILIUM_CHART_FACTS_VERSIONS)
@@ -21,7 +21,7 @@ def test_facts_regenerate_byte_identical_from_the_official_package(version):
     require_reference(package.is_file(), f"official chart package {package}")
     stored = cilium_chart.facts_file(version).read_text(encoding="utf-8")
     assert dumps(derive(package)) == stored, (
-        f"regenerate: .venv/bin/python -m components.cilium_chart_facts {package}")
+        f"regenerate: .venv/bin/python -m tools.cilium_chart_facts {package}")
     assert json.loads(stored)["sha256"] == hashlib.sha256(package.read_bytes()).hexdigest()
 
 

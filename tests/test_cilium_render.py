@@ -17,7 +17,7 @@ from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components import cilium_render
 from components.cilium_values import cilium_values, lookup
-from offline.testing import (
+from ackstack.engine.testing import (
     findings_for,
     plan_for,
     require_reference,
@@ -171,7 +171,7 @@ def test_helm_silently_ignores_the_seed_typo_validation_catches(helm):
 
 def test_preview_out_writes_the_rendered_release(helm, tmp_path):
     """`--out` gives reviewers the real `helm template` output next to the values file."""
-    from offline.preview import main as preview_main
+    from ackstack.preview.preview import main as preview_main
 
     _package(C.CILIUM_CHART_VERSION)
     assert preview_main(["staging", "--no-policy", "--out", str(tmp_path)]) == 0
@@ -184,8 +184,8 @@ def test_preview_out_writes_the_rendered_release(helm, tmp_path):
 
 
 def test_preview_out_writes_helms_error_for_a_values_change_helm_rejects(helm, tmp_path):
-    from offline.manifests import _write_rendered_release
-    from offline.testing import plan_for as _plan
+    from ackstack.preview.manifests import _write_rendered_release
+    from ackstack.engine.testing import plan_for as _plan
 
     class _Result:
         config = _plan(stack_config("staging")).config

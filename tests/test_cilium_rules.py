@@ -10,7 +10,7 @@ from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components.validation import rules_cilium
 from components.validation.catalog import ALL_RULES
-from offline.testing import assert_fires, changed, findings_for, stack_config
+from ackstack.engine.testing import assert_fires, changed, findings_for, stack_config
 
 STAGING = stack_config("staging")
 RULE_IDS = [r.info.id for r in rules_cilium.RULES]
@@ -160,7 +160,7 @@ def test_rules_do_not_apply_to_terway():
 
 def test_a_values_type_error_is_caught_before_any_render():
     """`operator.replicas: "2"` stops at validation: nothing is registered, so helm never sees it."""
-    from offline.testing import run
+    from ackstack.engine.testing import run
 
     result = run(_cfg(_cilium({"operator": {"replicas": "2"}})), stack="staging")
     assert result.error is not None and "CIL009" in str(result.error)

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from offline.compare import STATEFUL_TYPES, load_baseline
-from offline.preview import InputError, render_tree, run_preview
-from offline.testing import stack_config, with_value
+from ackstack.preview.compare import STATEFUL_TYPES, load_baseline
+from ackstack.preview.preview import InputError, render_tree, run_preview
+from ackstack.engine.testing import stack_config, with_value
 from tests.real_engine import GROUP, deployed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,7 +157,7 @@ def test_another_stack_or_project_is_refused(tmp_path, dev_base, stack, project)
     with pytest.raises(InputError) as info:
         load_baseline(export, stack="dev")
     assert "refusing to compare" in str(info.value) and f"`{stack}`" in str(info.value)
-    proc = subprocess.run([sys.executable, "-m", "offline", "preview", "dev", "--no-policy", "--compare", str(export)],
+    proc = subprocess.run([sys.executable, "-m", "ackstack", "preview", "dev", "--no-policy", "--compare", str(export)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "refusing to compare" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -179,7 +179,7 @@ def test_empty_deployed_stack_creates_everything(tmp_path):
 def test_the_step_is_the_providers_diff_of_the_state():
     """ForceNew fields (resource_alicloud_cs_managed_kubernetes.go service_cidr, resource_alicloud_vswitch.go
     cidr_block) replace; a node pool's scaling config updates in place."""
-    from offline.plan_steps import planned_diff, step_op
+    from ackstack.engine.plan_steps import planned_diff, step_op
 
     cluster = "alicloud:cs/managedKubernetes:ManagedKubernetes"
     assert step_op(planned_diff(cluster, {"serviceCidr": "172.21.0.0/20"}, {"serviceCidr": "172.22.0.0/20"})) == "replace"

@@ -2,7 +2,7 @@
 (AliyunContainerService/terway v1.17.5 pkg/controller/webhook/mutating.go:348-371 getPreviousZone,
 :405 setNodeAffinityByZones)."""
 
-from offline.testing import DELETE, stack_config, with_value
+from ackstack.engine.testing import DELETE, stack_config, with_value
 from tests.test_reliability_compare import by_rule, compared
 
 PN = "ackstack:podNetworkings[0]"

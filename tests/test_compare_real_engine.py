@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from offline.preview import run_preview
+from ackstack.preview.preview import run_preview
 from tests.real_engine import EDITS, GROUP, ROOT, STACKS, deployed, edited_stack_file
 
 pytestmark = GROUP

@@ -2,7 +2,7 @@
 
 from components.config import StackConfig
 from components.config_loader import load
-from offline.testing import DELETE, stack_config, with_value
+from ackstack.engine.testing import DELETE, stack_config, with_value
 
 
 def paths(findings):

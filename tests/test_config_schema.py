@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from components.config_loader import load
-from components.config_schema import render
-from offline.testing import stack_config, with_value
+from tools.config_schema import render
+from ackstack.engine.testing import stack_config, with_value
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "docs" / "stack-file.schema.json"
@@ -23,7 +23,7 @@ def validator():
 
 
 def test_committed_schema_is_current():
-    assert SCHEMA.read_text() == render(), "run: python -m components.config_schema > docs/stack-file.schema.json"
+    assert SCHEMA.read_text() == render(), "run: python -m tools.config_schema > docs/stack-file.schema.json"
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod", "existing"])

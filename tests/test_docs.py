@@ -4,7 +4,7 @@ is generated from the models, and every rule id is exercised by some test."""
 import re
 from pathlib import Path
 
-from components.config_doc import render
+from tools.config_doc import render
 from components.validation.catalog import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,4 +34,4 @@ def test_every_rule_id_appears_in_the_tests():
 
 def test_configuration_reference_is_generated_from_the_models():
     assert (ROOT / "docs" / "configuration.md").read_text() == render(), (
-        "run: python -m components.config_doc > docs/configuration.md")
+        "run: python -m tools.config_doc > docs/configuration.md")

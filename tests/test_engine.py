@@ -8,9 +8,9 @@ import pulumi_alicloud as alicloud
 import pytest
 import yaml
 
-from offline.engine import mask_secrets, run_program
-from offline.inventory import Inventory, InventoryError
-from offline.providers import UnknownInvoke
+from ackstack.engine.engine import mask_secrets, run_program
+from ackstack.inputs.inventory import Inventory, InventoryError
+from ackstack.engine.providers import UnknownInvoke
 
 VPC = "alicloud:vpc/network:Network"
 SWITCH = "alicloud:vpc/switch:Switch"

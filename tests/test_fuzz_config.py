@@ -4,7 +4,7 @@ Two properties, seeded and reproducible (`derandomize=True`, no example database
 
 1. loader + plan + every validation rule + the capacity report (the path the preview takes before and
    besides the program) never raise: they only return findings. LOADER_EXAMPLES configs.
-2. The REAL program under the offline engine (`offline.testing.run`) ends either cleanly, with resources
+2. The REAL program under the offline engine (`ackstack.engine.testing.run`) ends either cleanly, with resources
    and no error finding, or with `ValidationFailed` and no resource registered. PROGRAM_EXAMPLES configs.
 
 Configs are random structures (wrong types, huge lists, odd unicode, CIDRs at the edges, empty strings)
@@ -25,8 +25,8 @@ from components.config_loader import load
 from components.plan import build_plan
 from components.validation.catalog import run_rules
 from components.validation.findings import Finding, ValidationFailed, has_errors
-from offline.engine import _config_text
-from offline.testing import ROOT, run, stack_config, stack_inventory
+from ackstack.engine.engine import _config_text
+from ackstack.engine.testing import ROOT, run, stack_config, stack_inventory
 
 LOADER_EXAMPLES = 1800
 PROGRAM_EXAMPLES = 200

@@ -14,13 +14,13 @@ import pytest
 
 from components.secrets import Concealer, secret_texts, stack_file_secure_paths
 from components.validation.findings import ValidationFailed
-from offline.analyzer import AnalyzedResource, run_policy_pack
-from offline.engine import mask_secrets
-from offline.preview import main as preview_main
-from offline.preview import run_preview
-from offline.stackfile import SECURE_PLACEHOLDER, StackFileError, read_stack_file
-from offline.testing import ROOT, findings_for, run, stack_config, stack_inventory, with_value
-from offline.yaml_input import YamlInputError, parse_yaml
+from ackstack.preview.analyzer import AnalyzedResource, run_policy_pack
+from ackstack.engine.engine import mask_secrets
+from ackstack.preview.preview import main as preview_main
+from ackstack.preview.preview import run_preview
+from ackstack.inputs.stackfile import SECURE_PLACEHOLDER, StackFileError, read_stack_file
+from ackstack.engine.testing import ROOT, findings_for, run, stack_config, stack_inventory, with_value
+from ackstack.inputs.yaml_input import YamlInputError, parse_yaml
 from policies.ackstack_policies import POLICIES_BY_NAME
 from policies.ackstack_policies._common import StackResource
 

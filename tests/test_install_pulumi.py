@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from offline.testing import require_reference
+from ackstack.engine.testing import require_reference
 from tools.install_pulumi import EXIT_BAD_TARGETS, EXIT_NO_GO, TARGETS_FILE, InstallError, load_targets
 
 ROOT = Path(__file__).resolve().parents[1]

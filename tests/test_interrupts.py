@@ -27,7 +27,7 @@ def test_a_stop_signal_ends_the_command_cleanly(command, signum, inherit_sigint_
 
 SWALLOWED = """
 import os, signal, sys, time
-from offline.interrupts import Interrupted, interruptible
+from ackstack.interrupts import Interrupted, interruptible
 
 class Finalised:
     def __del__(self):  # the handler runs here, where Python can only print "Exception ignored"

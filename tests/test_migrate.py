@@ -1,4 +1,4 @@
-"""`python -m offline migrate-controlplane` against the fake API server: the seed's migration steps.
+"""`ackstack migrate-controlplane` against the fake API server: the seed's migration steps.
 
 Webhook configurations have the shape of Terway's chart (AliyunContainerService/terway v1.17.5
 charts/terway/templates/terway-controlplane/webhook.yaml), as a live API server returns them.
@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from offline.__main__ import main as cli
-from offline.migrate import for_create
+from ackstack.cli import main as cli
+from ackstack.day2.migrate import for_create
 from tests.fake_cluster import deployment, node
 from tests.fake_kube import FakeKube
 

@@ -352,7 +352,7 @@ def test_pack_speedup_memoises_property_conversion_per_message():
     from google.protobuf import json_format
 
     from ackstack_policies._speedups import _MemoJsonFormat, install
-    from offline.analyzer import encode_properties
+    from ackstack.preview.analyzer import encode_properties
 
     if not isinstance(sdk.json_format, _MemoJsonFormat):
         assert install() is True

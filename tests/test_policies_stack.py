@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT / "policies"))
 
 from ackstack_policies import POLICIES_BY_NAME  # noqa: E402
 from ackstack_policies._common import UNKNOWN_STRING, StackResource  # noqa: E402
-from offline.analyzer import AnalyzedResource, run_policy_pack  # noqa: E402
+from ackstack.preview.analyzer import AnalyzedResource, run_policy_pack  # noqa: E402
 
 VSW = "alicloud:vpc/switch:Switch"
 NP = "alicloud:cs/nodePool:NodePool"

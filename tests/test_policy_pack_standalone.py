@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from offline.analyzer import run_policy_pack
+from ackstack.preview.analyzer import run_policy_pack
 from tests.test_analyzer_grpc import resources
 
 PACK = Path(__file__).resolve().parents[1] / "policies"

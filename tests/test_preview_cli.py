@@ -1,4 +1,4 @@
-"""`python -m offline preview`: tree, JSON, exit statuses, one-line errors, nothing registered on error."""
+"""`ackstack preview`: tree, JSON, exit statuses, one-line errors, nothing registered on error."""
 
 import json
 import subprocess
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def preview(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "offline", "preview", *args], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ackstack", "preview", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=120)
 
 
@@ -106,7 +106,7 @@ def test_policy_pack_is_shut_down_when_validation_stops_the_program(tmp_path):
     """The pack is launched before the program runs; a config error must still close it."""
     import os
 
-    from offline.preview import run_preview
+    from ackstack.preview.preview import run_preview
 
     config = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())
     config["config"]["ackstack:cluster"]["clusterSpec"] = "ack.standard"

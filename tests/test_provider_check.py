@@ -6,9 +6,9 @@ import pytest
 
 from ackstack_core import constants as C
 from ackstack_core.provider_schema import PROVIDER_COMMIT, SCHEMA
-from offline.engine import run_program
-from offline.preview import PreviewResult, _program_findings
-from offline.testing import findings_for, stack_config, with_value
+from ackstack.engine.engine import run_program
+from ackstack.preview.preview import PreviewResult, _program_findings
+from ackstack.engine.testing import findings_for, stack_config, with_value
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_POOL = "alicloud:cs/nodePool:NodePool"
@@ -88,7 +88,7 @@ def test_provider_commit_is_recorded_once_and_is_the_release_v2_commit():
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod", "existing"])
 def test_example_stacks_pass_the_provider_check_and_send_only_schema_fields(run_stack, stack):
-    from offline.testing import stack_inventory
+    from ackstack.engine.testing import stack_inventory
 
     run = run_stack(stack_config(stack), stack=stack, inventory=stack_inventory(stack))
     assert run.error is None and run.check_failures == []

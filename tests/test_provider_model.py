@@ -8,9 +8,9 @@ import pytest
 
 from ackstack_core.go_json import go_json
 from components.cluster_security import missing_rules
-from offline.preview import run_preview
-from offline.provider_model import field_change, normalise_inputs
-from offline.testing import DELETE, findings_for, stack_config, stack_inventory, with_value
+from ackstack.preview.preview import run_preview
+from ackstack.engine.provider_model import field_change, normalise_inputs
+from ackstack.engine.testing import DELETE, findings_for, stack_config, stack_inventory, with_value
 from tests.test_reliability_compare import by_rule, compared
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -41,7 +41,7 @@ def test_field_change_follows_the_provider_schema(type_, field, change):
 def test_engine_state_holds_the_read_back_form(run_stack):
     import pulumi_alicloud as alicloud
 
-    from offline.engine import run_program
+    from ackstack.engine.engine import run_program
 
     run = run_program(lambda: alicloud.cs.KubernetesAddon("a", cluster_id="c1", name="x", config='{"b": 1, "a": 2}'),
                       config={})

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from offline.testing import require_reference
+from ackstack.engine.testing import require_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"

@@ -1,5 +1,5 @@
 """The offline engine answers to the real one: for every example stack, what the offline engine plans (its
-view of a preview, offline/engine_view.py) and what the pinned CLI plans in the rehearsal's preview must
+view of a preview, ackstack/engine/engine_view.py) and what the pinned CLI plans in the rehearsal's preview must
 agree on every URN, type, parent, dependency, option, the inputs after Check, the policy findings with
 their enforcement, and the verdict. A divergence is listed and fails the test."""
 
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from offline.engine_view import preview_view
-from offline.preview import run_preview
-from offline.rehearse import policy_violations
+from ackstack.engine.engine_view import preview_view
+from ackstack.preview.preview import run_preview
+from ackstack.engine.rehearse import policy_violations
 from tests.real_engine import GROUP, ROOT, STACKS, deployed
 
 pytestmark = GROUP

@@ -1,4 +1,4 @@
-"""`python -m offline rehearse` for every example stack with the pinned Pulumi CLI (tests/real_engine.py):
+"""`ackstack rehearse` for every example stack with the pinned Pulumi CLI (tests/real_engine.py):
 what a team runs, each step as a team expects it, and no secret's plaintext anywhere."""
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from offline.compare import compare_findings
-from offline.preview import InputError, run_preview
-from offline.testing import DELETE, stack_config, with_value
+from ackstack.preview.compare import compare_findings
+from ackstack.preview.preview import InputError, run_preview
+from ackstack.engine.testing import DELETE, stack_config, with_value
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -170,7 +170,7 @@ def test_unreadable_previous_file_is_an_input_error(tmp_path, dev, content):
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "offline", "preview", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ackstack", "preview", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
 
 

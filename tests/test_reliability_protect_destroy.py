@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ackstack_core import constants as C
-from offline.compare import STATEFUL_TYPES
-from offline.testing import ROOT, run, stack_config, stack_inventory, with_value
+from ackstack.preview.compare import STATEFUL_TYPES
+from ackstack.engine.testing import ROOT, run, stack_config, stack_inventory, with_value
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_VPC = "alicloud:vpc/network:Network"
@@ -185,7 +185,7 @@ def test_production_security_group_rules_are_not_protected_although_their_group_
 
 
 def test_production_rule_change_and_removal_preview_without_protection_errors(tmp_path):
-    from offline.preview import run_preview
+    from ackstack.preview.preview import run_preview
 
     base = run_preview("prod", policy=False)
     assert not base.blocked, base.findings

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from offline.testing import ROOT, run, stack_config, stack_inventory, with_value
+from ackstack.engine.testing import ROOT, run, stack_config, stack_inventory, with_value
 
 STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in Path(ROOT).glob("Pulumi.*.yaml"))
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def preview_out(tmp_path, *args):
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "offline", "preview", *args, "--out", str(out)], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "ackstack", "preview", *args, "--out", str(out)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     return proc, (out / "report.md").read_text()
 

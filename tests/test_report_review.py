@@ -17,10 +17,10 @@ import yaml
 
 from ackstack_core import constants as C
 from bench.bench_scaling import make_config
-from offline.network_view import network_diagram
-from offline.preview import run_preview
-from offline.report import FULL_REPORT, describe_source, render_reports, write_report
-from offline.testing import stack_config, with_value
+from ackstack.preview.network_view import network_diagram
+from ackstack.preview.preview import run_preview
+from ackstack.preview.report import FULL_REPORT, describe_source, render_reports, write_report
+from ackstack.engine.testing import stack_config, with_value
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"
@@ -101,7 +101,7 @@ def test_same_inputs_same_bytes(tmp_path):
     outs = []
     for run in ("a", "b"):
         out = tmp_path / run
-        proc = subprocess.run([sys.executable, "-m", "offline", "preview", "prod", "--out", str(out)], cwd=ROOT,
+        proc = subprocess.run([sys.executable, "-m", "ackstack", "preview", "prod", "--out", str(out)], cwd=ROOT,
                               capture_output=True, text=True, timeout=300,
                               env={**os.environ, "PYTHONHASHSEED": "1" if run == "a" else "2"})
         assert proc.returncode == 0, proc.stderr

@@ -3,8 +3,8 @@ the config path, the value and the limit."""
 
 import pytest
 
-from offline.inventory import Inventory
-from offline.testing import DELETE, findings_for, stack_config, with_value
+from ackstack.inputs.inventory import Inventory
+from ackstack.engine.testing import DELETE, findings_for, stack_config, with_value
 
 
 def only(findings, rule):

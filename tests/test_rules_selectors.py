@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from offline.testing import findings_for, stack_config, with_value
+from ackstack.engine.testing import findings_for, stack_config, with_value
 
 
 def only(findings, rule="SEL001"):

@@ -20,7 +20,7 @@ import pulumi
 import pytest
 from pulumi import _types
 
-from offline.testing import run, stack_config, stack_inventory
+from ackstack.engine.testing import run, stack_config, stack_inventory
 
 STACKS = ("dev", "staging", "prod", "existing")
 
@@ -115,7 +115,7 @@ def _sdk_invoke_tokens() -> set[str]:
 
 
 def test_engine_answers_only_invokes_the_sdk_has(runs):
-    from offline.cloud import Cloud
+    from ackstack.engine.cloud import Cloud
 
     called = {token for result in runs.values() for token, _ in result.invokes}
     sdk = _sdk_invoke_tokens()

@@ -4,7 +4,7 @@ report and the full report, `--compare` field diffs, `verify --json`.
 
 The offline engine gets the SDK's deserialisation, which lifts a nested secret to its top-level property
 (pulumi.runtime.rpc.deserialize_property); masking that whole property made helm refuse the values and hid
-every other change of the Cilium values from `--compare` (offline.engine.mask_secret_leaves).
+every other change of the Cilium values from `--compare` (ackstack.engine.engine.mask_secret_leaves).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from pathlib import Path
 import yaml
 
 from components import cilium_render
-from offline.preview import main as preview_main
-from offline.preview import run_preview
-from offline.report import render_reports
-from offline.stackfile import SECURE_PLACEHOLDER
-from offline.testing import ROOT, require_reference
-from offline.verify import main as verify_main
+from ackstack.preview.preview import main as preview_main
+from ackstack.preview.preview import run_preview
+from ackstack.preview.report import render_reports
+from ackstack.inputs.stackfile import SECURE_PLACEHOLDER
+from ackstack.engine.testing import ROOT, require_reference
+from ackstack.day2.verify import main as verify_main
 
 CIPHERTEXT = "v1:AAAAciliumNESTEDcipher"
 NEEDLES = (SECURE_PLACEHOLDER, CIPHERTEXT)
@@ -112,7 +112,7 @@ def test_an_args_object_is_concealed_field_by_field():
     import pulumi_kubernetes as k8s
 
     from components.secrets import Concealer
-    from offline.engine import _sync_await
+    from ackstack.engine.engine import _sync_await
 
     opts = Concealer({"s3cr3t-password"}).conceal(
         k8s.helm.v3.RepositoryOptsArgs(repo="https://mirror.example.com/cilium", password="s3cr3t-password"))

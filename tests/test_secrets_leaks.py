@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from offline.engine import is_secret, mask_secrets
-from offline.stackfile import SECURE_PLACEHOLDER
-from offline.testing import ROOT, run, stack_config
+from ackstack.engine.engine import is_secret, mask_secrets
+from ackstack.inputs.stackfile import SECURE_PLACEHOLDER
+from ackstack.engine.testing import ROOT, run, stack_config
 
 PASSWORD = "Zq7!known-node-pass-4711"
 
@@ -73,7 +73,7 @@ def _stack_file(tmp_path: Path, secure: bool) -> Path:
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "offline", "preview", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ackstack", "preview", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=180)
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from ackstack_core import terway_webhook as W
 from ackstack_core.selectors import SelectorError
-from offline.inventory import Inventory
-from offline.testing import DELETE, findings_for, run, stack_config, stack_inventory, with_value
+from ackstack.inputs.inventory import Inventory
+from ackstack.engine.testing import DELETE, findings_for, run, stack_config, stack_inventory, with_value
 from tests.test_terway_rules import assert_finding, dev, only
 
 PN = "ackstack:podNetworkings[0]"
@@ -323,7 +323,7 @@ def test_custom_stateful_kinds_reach_terway_controlplane(run_stack):
 def test_capacity_counts_only_podnetworkings_that_reach_pods():
     from components.capacity import capacity_report
     from components.podnetworking_reach import podnetworking_reach
-    from offline.testing import plan_for
+    from ackstack.engine.testing import plan_for
 
     def db_h_users(cfg):
         rows = [z for z in capacity_report(plan_for(cfg))["zones"] if z["vswitch"] == "db-h"]
@@ -337,8 +337,8 @@ def test_capacity_counts_only_podnetworkings_that_reach_pods():
 
 
 def test_report_shows_what_each_podnetworking_reaches(tmp_path):
-    from offline.preview import run_preview
-    from offline.report import podnetworking_rows
+    from ackstack.preview.preview import run_preview
+    from ackstack.preview.report import podnetworking_rows
 
     result = run_preview("dev", policy=False)
     assert podnetworking_rows(result) == [{"name": "mysql", "type": "Fixed", "status": "Ready",

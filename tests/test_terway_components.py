@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from offline.testing import plan_for, run, stack_config, with_value
+from ackstack.engine.testing import plan_for, run, stack_config, with_value
 
 ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
 PN_TYPE = "kubernetes:network.alibabacloud.com/v1beta1:PodNetworking"

@@ -14,9 +14,9 @@ import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
 import pytest
 
-from offline.engine import run_program
-from offline.inventory import Inventory
-from offline.terway_controlplane import AdmissionDenied, NotReady
+from ackstack.engine.engine import run_program
+from ackstack.inputs.inventory import Inventory
+from ackstack.engine.terway_controlplane import AdmissionDenied, NotReady
 
 VSW = "vsw-bp1known000000000001"
 INVENTORY = Inventory(vswitches=[{"id": VSW, "vpcId": "vpc-1", "zoneId": "cn-hangzhou-h", "cidrBlock": "10.0.0.0/24"}])
@@ -105,7 +105,7 @@ def test_vswitch_ids_not_known_in_a_preview_are_not_a_failure():
     false PNW019, a NotReady raised for `error get vSwitch <unknown>`)."""
     from pulumi.runtime import rpc
 
-    from offline.terway_controlplane import admit
+    from ackstack.engine.terway_controlplane import admit
 
     wait = {"metadata": {"annotations": {"pulumi.com/waitFor": "jsonpath={.status.status}=Ready"}}}
     status = admit("pn", {**wait, "spec": {**GOOD, "vSwitchOptions": [rpc.UNKNOWN]}}, "v1.17.5", {VSW: "cn-hangzhou-h"})

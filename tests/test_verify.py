@@ -1,4 +1,4 @@
-"""`python -m offline verify` against a local fake API server: healthy clusters and each failure kind."""
+"""`ackstack verify` against a local fake API server: healthy clusters and each failure kind."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from offline.__main__ import main as cli
-from offline.canary import CanaryOptions
-from offline.expected import expected_state
-from offline.inventory import Inventory
+from ackstack.cli import main as cli
+from ackstack.day2.canary import CanaryOptions
+from ackstack.day2.expected import expected_state
+from ackstack.inputs.inventory import Inventory
 from tests.fake_cluster import PN_GV, TerwaySim, node, podnetworking, put_byocni_cluster, put_terway_cluster
 from tests.fake_kube import FakeKube
 
@@ -50,7 +50,7 @@ def byocni(tmp_path):
 
 
 def run(kube: FakeKube, stack: str, *extra: str, capsys, options: CanaryOptions | None = None):
-    from offline.verify import main as verify_main
+    from ackstack.day2.verify import main as verify_main
 
     argv = [stack, "--kubeconfig", str(kube.kubeconfig), "--json", *extra]
     code = verify_main(argv, canary_options=options) if options else cli(["verify", *argv])
@@ -167,7 +167,7 @@ def test_canary_on_a_node_of_another_zone_fails(terway, capsys):
 
 
 def test_canary_left_by_an_earlier_run_is_deleted(terway, terway_expected, capsys):
-    from offline.canary import canary_name, statefulset_manifest
+    from ackstack.day2.canary import canary_name, statefulset_manifest
 
     leftover = statefulset_manifest(terway_expected.podnetworkings[0], "databases", "img")
     terway.put(f"/{STS}/namespaces/databases/statefulsets/{canary_name('legacy-mysql')}", leftover)
@@ -280,7 +280,7 @@ def test_stack_that_creates_its_vswitches_needs_outputs(terway, tmp_path, capsys
 
 def test_created_vswitches_and_groups_resolve_through_stack_outputs(tmp_path, capsys):
     """A stack that creates its vSwitches: `pulumi stack output --json` gives the ids the cluster shows."""
-    from offline.stackfile import read_stack_file
+    from ackstack.inputs.stackfile import read_stack_file
 
     config = read_stack_file(ROOT / "Pulumi.dev.yaml").config
     network = config["ackstack:network"]

@@ -13,7 +13,7 @@ a module at install time (the Python exec shim) lands in the venv, beside the ho
 - or a file of a module the `dir` module requires: `output`, `dir`, `module_file` = {`module`, `path`}
   (copied from the module cache, mode 0755);
 - or a launcher of this venv's Python: `output`, `python` (the arguments after the interpreter, e.g.
-  `["-m", "offline.plugins", "alicloud"]`): ackstack's provider plugins, which the CLI starts like any
+  `["-m", "ackstack.engine.plugins", "alicloud"]`): ackstack's provider plugins, which the CLI starts like any
   `pulumi-resource-<name>` executable;
 - optional `check` = {`args`, `stdout`}: after installing, `<output> <args...>` must print exactly `stdout`.
 In `ldflags` and `check.stdout`, `{version:<module path>}` is the version `dir`'s go.mod pins for that module,

@@ -1,7 +1,7 @@
 """Per-release facts of the official Cilium chart (key paths, JSON types, images) and the pure checks over them.
 
 The facts are generated data, one JSON file a release in `cilium_charts/` (header field `source` names
-the chart package and its sha256; generator: components/cilium_chart_facts.py). Stdlib only, so the
+the chart package and its sha256; generator: tools/cilium_chart_facts.py). Stdlib only, so the
 policy pack can use it when `policies/` is copied alone.
 """
 

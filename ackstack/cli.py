@@ -1,0 +1,107 @@
+"""The `ackstack` command (also `python -m ackstack`): one parser, a subcommand per job.
+
+Exit status (every command): 0 no error finding / all checks hold, 1 an error finding or a failed check,
+2 input that cannot be read (or an unknown command), 130/143 interrupted by SIGINT/SIGTERM.
+"""
+
+import _signal
+import argparse
+import os
+import signal
+import sys
+
+from ackstack import __version__
+from ackstack.interrupts import Interrupted, interruptible
+
+COMMANDS = {
+    "preview": "what `pulumi preview` would show, offline: tree, --json, --out DIR (report.md), --compare BASE",
+    "rehearse": "run the stack through the real Pulumi CLI (preview, policy pack, up, drift, edit, destroy) "
+                "against a throw-away backend and ackstack's provider plugins",
+    "verify": "check a live cluster against the stack (--kubeconfig FILE)",
+    "migrate-controlplane": "migrate terway-controlplane config on a live cluster (--kubeconfig, --backup-dir)",
+}
+EXIT_USAGE = 2
+
+
+# Seconds from a stop signal to the watchdog's exit (ackstack.interrupts): a preview holds nothing but its
+# policy-pack child, and says nothing but the one line; the day-2 commands get no watchdog (their cleanup,
+# the canary or an API write, must finish) and report that cleanup on stderr.
+STOP_GRACE_SECONDS = {"preview": 1.5}
+QUIET_WHEN_STOPPED = {"preview"}
+
+
+def _command(name: str):
+    """The command's entry point, imported only when asked for (day 2 loads the Kubernetes client)."""
+    if name == "verify":
+        from ackstack.day2.verify import main
+    elif name == "migrate-controlplane":
+        from ackstack.day2.migrate import main
+    elif name == "rehearse":
+        from ackstack.engine.rehearse import main
+    else:
+        from ackstack.preview.preview import main
+    return main
+
+
+def parser() -> argparse.ArgumentParser:
+    """The one usage text; each command parses its own options (`ackstack <command> --help`)."""
+    top = argparse.ArgumentParser(
+        prog="ackstack", description="Alibaba Cloud ACK Pro stacks with a container network that is right the first "
+        "time: preview and validate offline, rehearse with the real Pulumi CLI, verify a live cluster.",
+        epilog="Exit status: 0 no error finding, 1 an error finding (or a failed check), 2 unreadable input or "
+               "an unknown command, 130/143 interrupted. `ackstack <command> --help` lists a command's options.")
+    top.add_argument("--version", action="version", version=f"ackstack {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="<command>", required=True)
+    for name, text in COMMANDS.items():
+        commands.add_parser(name, help=text, description=text, add_help=False)
+    return top
+
+
+def _interrupted_line(signum: int) -> str:
+    return f"ackstack: interrupted ({signal.Signals(signum).name}); nothing was applied"
+
+
+def main(argv: list[str]) -> int:
+    try:
+        known, rest = parser().parse_known_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error (an unknown command is named)
+        return int(done.code or 0) and EXIT_USAGE
+    name = known.command
+    stop = None
+    try:
+        # From the first import on: Ctrl-C while Pulumi loads is no traceback either.
+        with interruptible(grace=STOP_GRACE_SECONDS.get(name), line=_interrupted_line,
+                           quiet=name in QUIET_WHEN_STOPPED) as stop:
+            status = _command(name)(rest, stop=stop)
+            if status < 128:  # the command did not report the interruption itself
+                stop.check()  # a signal during its last steps still ends as an interruption, not as success
+            return status
+    except Interrupted as exc:  # a command with its own account of what was left catches it itself
+        if stop is not None:
+            stop.say(_interrupted_line(exc.signum))
+        else:  # the signal came while the handlers were being installed
+            print(_interrupted_line(exc.signum), file=sys.stderr)
+        return exc.exit_status
+
+
+def _stopped_while_loading(signum: int, _frame) -> None:
+    os.write(2, b"ackstack: interrupted while loading; nothing was applied\n")
+    os._exit(128 + signum)
+
+
+def stop_while_loading() -> None:
+    """Before anything slow is imported: a stop signal ends the command with one line and 130/143 (the
+    C-level `_signal` loads nothing; `ackstack.interrupts` takes over in `main`)."""
+    for stop in (_signal.SIGINT, _signal.SIGTERM):
+        _signal.signal(stop, _stopped_while_loading)
+
+
+def run() -> None:
+    """The console script `ackstack` (and `python -m ackstack`)."""
+    stop_while_loading()
+    status = main(sys.argv[1:])
+    if status >= 128:  # interrupted mid-run: skip interpreter teardown (an event loop cut short would complain)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
