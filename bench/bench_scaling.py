@@ -128,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    from ackstack.preview.analyzer import run_policy_pack
     from ackstack.engine.engine import run_program
+    from ackstack.preview.analyzer import run_policy_pack
     from ackstack.preview.preview import POLICY_PACK
 
     print(machine())

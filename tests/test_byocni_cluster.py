@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from components.cni.byocni import byocni_addons, ccm_config_needed
 from ackstack.engine.testing import plan_for, run, stack_config, with_value
+from components.cni.byocni import byocni_addons, ccm_config_needed
 
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 NODE_POOL = "alicloud:cs/nodePool:NodePool"

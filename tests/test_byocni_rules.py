@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from ackstack.engine.testing import assert_fires, changed, findings_for, stack_config
 from components.validation import rules_byocni
 from components.validation.catalog import ALL_RULES
-from ackstack.engine.testing import assert_fires, changed, findings_for, stack_config
 
 STAGING = stack_config("staging")
 RULE_IDS = [r.info.id for r in rules_byocni.RULES]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from components.capacity import capacity_model, capacity_report, render_capacity_text
 from ackstack.engine.testing import findings_for, plan_for, stack_config, with_value
+from components.capacity import capacity_model, capacity_report, render_capacity_text
 
 POOL = "ackstack:cluster.nodePools[0]"
 

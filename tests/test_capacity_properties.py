@@ -7,10 +7,10 @@ import ipaddress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ackstack.engine.testing import DELETE, plan_for, stack_config, with_value
 from ackstack_core import constants as C
 from components import netmath
 from components.capacity import RouteCapacity, capacity_model
-from ackstack.engine.testing import DELETE, plan_for, stack_config, with_value
 
 FAST = settings(derandomize=True, max_examples=40, deadline=None)
 POOL = "ackstack:cluster.nodePools[0]"

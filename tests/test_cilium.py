@@ -9,6 +9,7 @@ import json
 import pytest
 import yaml
 
+from ackstack.engine.testing import plan_for, run, stack_config, with_value
 from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components.cilium_values import (
@@ -19,7 +20,6 @@ from components.cilium_values import (
     non_masquerade_cidrs,
     parse_api_server,
 )
-from ackstack.engine.testing import plan_for, run, stack_config, with_value
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"

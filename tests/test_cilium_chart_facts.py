@@ -8,11 +8,11 @@ import json
 
 import pytest
 
+from ackstack.engine.testing import require_reference
 from ackstack_core import cilium_chart
 from ackstack_core import constants as C
-from tools.cilium_chart_facts import derive, dumps
 from components.cilium_render import REFERENCE_CHARTS
-from ackstack.engine.testing import require_reference
+from tools.cilium_chart_facts import derive, dumps
 
 
 @pytest.mark.parametrize("version", C.CILIUM_CHART_FACTS_VERSIONS)

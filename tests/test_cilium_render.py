@@ -13,10 +13,6 @@ import json
 import pytest
 import yaml
 
-from ackstack_core import cilium_chart
-from ackstack_core import constants as C
-from components import cilium_render
-from components.cilium_values import cilium_values, lookup
 from ackstack.engine.testing import (
     findings_for,
     plan_for,
@@ -26,6 +22,10 @@ from ackstack.engine.testing import (
     stack_inventory,
     with_value,
 )
+from ackstack_core import cilium_chart
+from ackstack_core import constants as C
+from components import cilium_render
+from components.cilium_values import cilium_values, lookup
 from tests import test_byocni_rules, test_cilium_rules
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -184,8 +184,8 @@ def test_preview_out_writes_the_rendered_release(helm, tmp_path):
 
 
 def test_preview_out_writes_helms_error_for_a_values_change_helm_rejects(helm, tmp_path):
-    from ackstack.preview.manifests import _write_rendered_release
     from ackstack.engine.testing import plan_for as _plan
+    from ackstack.preview.manifests import _write_rendered_release
 
     class _Result:
         config = _plan(stack_config("staging")).config

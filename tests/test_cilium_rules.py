@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from ackstack.engine.testing import assert_fires, changed, findings_for, stack_config
 from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components.validation import rules_cilium
 from components.validation.catalog import ALL_RULES
-from ackstack.engine.testing import assert_fires, changed, findings_for, stack_config
 
 STAGING = stack_config("staging")
 RULE_IDS = [r.info.id for r in rules_cilium.RULES]

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ackstack.engine.testing import stack_config, with_value
 from ackstack.preview.compare import STATEFUL_TYPES, load_baseline
 from ackstack.preview.preview import InputError, render_tree, run_preview
-from ackstack.engine.testing import stack_config, with_value
 from tests.real_engine import GROUP, deployed
 
 ROOT = Path(__file__).resolve().parent.parent

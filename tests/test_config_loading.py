@@ -1,8 +1,8 @@
 """Stack config parsing: every mistake is a finding naming the config path, the value and what is allowed."""
 
+from ackstack.engine.testing import DELETE, stack_config, with_value
 from components.config import StackConfig
 from components.config_loader import load
-from ackstack.engine.testing import DELETE, stack_config, with_value
 
 
 def paths(findings):

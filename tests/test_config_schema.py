@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
+from ackstack.engine.testing import stack_config, with_value
 from components.config_loader import load
 from tools.config_schema import render
-from ackstack.engine.testing import stack_config, with_value
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "docs" / "stack-file.schema.json"

@@ -4,8 +4,8 @@ is generated from the models, and every rule id is exercised by some test."""
 import re
 from pathlib import Path
 
-from tools.config_doc import render
 from components.validation.catalog import catalog
+from tools.config_doc import render
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_ID = re.compile(r"^\| `?([A-Z][A-Z0-9]{2}\d{3})`? \|", re.M)

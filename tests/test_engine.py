@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from ackstack.engine.engine import mask_secrets, run_program
-from ackstack.inputs.inventory import Inventory, InventoryError
 from ackstack.engine.providers import UnknownInvoke
+from ackstack.inputs.inventory import Inventory, InventoryError
 
 VPC = "alicloud:vpc/network:Network"
 SWITCH = "alicloud:vpc/switch:Switch"

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from ackstack.engine.testing import run, stack_config, stack_inventory, with_value
 from components.existing_cluster import eni_conf_hash, merged_eni_conf
 from components.validation.findings import ValidationFailed
-from ackstack.engine.testing import run, stack_config, stack_inventory, with_value
 
 CM = "kubernetes:core/v1:ConfigMapPatch"
 DS = "kubernetes:apps/v1:DaemonSetPatch"

@@ -21,12 +21,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ackstack.engine.engine import _config_text
+from ackstack.engine.testing import ROOT, run, stack_config, stack_inventory
 from components.config_loader import load
 from components.plan import build_plan
 from components.validation.catalog import run_rules
 from components.validation.findings import Finding, ValidationFailed, has_errors
-from ackstack.engine.engine import _config_text
-from ackstack.engine.testing import ROOT, run, stack_config, stack_inventory
 
 LOADER_EXAMPLES = 1800
 PROGRAM_EXAMPLES = 200

@@ -24,16 +24,16 @@ from pathlib import Path
 
 import pytest
 
+from ackstack.engine.engine import mask_secrets
+from ackstack.engine.testing import ROOT, run, stack_inventory
+from ackstack.inputs.stackfile import SECURE_PLACEHOLDER, StackFileError, read_stack_file
+from ackstack.preview.preview import main as preview_main
 from components.config_loader import load
 from components.plan import build_plan
 from components.program import redacted
 from components.secrets import Concealer, secret_texts
 from components.validation.catalog import run_rules
 from components.validation.findings import ValidationFailed, has_errors
-from ackstack.engine.engine import mask_secrets
-from ackstack.preview.preview import main as preview_main
-from ackstack.inputs.stackfile import SECURE_PLACEHOLDER, StackFileError, read_stack_file
-from ackstack.engine.testing import ROOT, run, stack_inventory
 
 YAML_CASES = 2000
 PROGRAM_EVERY = 50  # every 50th parsed case also runs the real program (~0.4 s each)

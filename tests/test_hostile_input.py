@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from components.secrets import Concealer, secret_texts, stack_file_secure_paths
-from components.validation.findings import ValidationFailed
-from ackstack.preview.analyzer import AnalyzedResource, run_policy_pack
 from ackstack.engine.engine import mask_secrets
+from ackstack.engine.testing import ROOT, findings_for, run, stack_config, stack_inventory, with_value
+from ackstack.inputs.stackfile import SECURE_PLACEHOLDER, StackFileError, read_stack_file
+from ackstack.inputs.yaml_input import YamlInputError, parse_yaml
+from ackstack.preview.analyzer import AnalyzedResource, run_policy_pack
 from ackstack.preview.preview import main as preview_main
 from ackstack.preview.preview import run_preview
-from ackstack.inputs.stackfile import SECURE_PLACEHOLDER, StackFileError, read_stack_file
-from ackstack.engine.testing import ROOT, findings_for, run, stack_config, stack_inventory, with_value
-from ackstack.inputs.yaml_input import YamlInputError, parse_yaml
+from components.secrets import Concealer, secret_texts, stack_file_secure_paths
+from components.validation.findings import ValidationFailed
 from policies.ackstack_policies import POLICIES_BY_NAME
 from policies.ackstack_policies._common import StackResource
 

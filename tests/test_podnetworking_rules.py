@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ackstack.inputs.inventory import Inventory
 from ackstack.engine.testing import DELETE, findings_for, with_value
+from ackstack.inputs.inventory import Inventory
 from tests.test_terway_rules import assert_finding, dev, only, with_basic_group
 
 PN = "ackstack:podNetworkings[0]"

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ackstack.engine.testing import plan_for, stack_config, with_value
 from ackstack_core.podnetworking_checks import parse_go_duration
 from components.config import LabelSelector
 from components.podnetworking import podnetworking_manifest, podnetworking_spec
 from components.terway import selector_matches
-from ackstack.engine.testing import plan_for, stack_config, with_value
 
 
 @pytest.mark.parametrize(("text", "seconds"), [

@@ -351,8 +351,8 @@ def test_pack_speedup_memoises_property_conversion_per_message():
     import pulumi_policy.policy as sdk
     from google.protobuf import json_format
 
-    from ackstack_policies._speedups import _MemoJsonFormat, install
     from ackstack.preview.analyzer import encode_properties
+    from ackstack_policies._speedups import _MemoJsonFormat, install
 
     if not isinstance(sdk.json_format, _MemoJsonFormat):
         assert install() is True

@@ -9,9 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "policies"))
 
+from ackstack.preview.analyzer import AnalyzedResource, run_policy_pack  # noqa: E402
 from ackstack_policies import POLICIES_BY_NAME  # noqa: E402
 from ackstack_policies._common import UNKNOWN_STRING, StackResource  # noqa: E402
-from ackstack.preview.analyzer import AnalyzedResource, run_policy_pack  # noqa: E402
 
 VSW = "alicloud:vpc/switch:Switch"
 NP = "alicloud:cs/nodePool:NodePool"

@@ -4,11 +4,11 @@ and the validation rules catch the same cases earlier with their config path."""
 import pulumi_alicloud as alicloud
 import pytest
 
+from ackstack.engine.engine import run_program
+from ackstack.engine.testing import findings_for, stack_config, with_value
+from ackstack.preview.preview import PreviewResult, _program_findings
 from ackstack_core import constants as C
 from ackstack_core.provider_schema import PROVIDER_COMMIT, SCHEMA
-from ackstack.engine.engine import run_program
-from ackstack.preview.preview import PreviewResult, _program_findings
-from ackstack.engine.testing import findings_for, stack_config, with_value
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_POOL = "alicloud:cs/nodePool:NodePool"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ackstack_core.go_json import go_json
-from components.cluster_security import missing_rules
-from ackstack.preview.preview import run_preview
 from ackstack.engine.provider_model import field_change, normalise_inputs
 from ackstack.engine.testing import DELETE, findings_for, stack_config, stack_inventory, with_value
+from ackstack.preview.preview import run_preview
+from ackstack_core.go_json import go_json
+from components.cluster_security import missing_rules
 from tests.test_reliability_compare import by_rule, compared
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from ackstack.engine.engine_view import preview_view
-from ackstack.preview.preview import run_preview
 from ackstack.engine.rehearse import policy_violations
+from ackstack.preview.preview import run_preview
 from tests.real_engine import GROUP, ROOT, STACKS, deployed
 
 pytestmark = GROUP

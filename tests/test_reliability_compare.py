@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ackstack.engine.testing import DELETE, stack_config, with_value
 from ackstack.preview.compare import compare_findings
 from ackstack.preview.preview import InputError, run_preview
-from ackstack.engine.testing import DELETE, stack_config, with_value
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from ackstack_core import constants as C
-from ackstack.preview.compare import STATEFUL_TYPES
 from ackstack.engine.testing import ROOT, run, stack_config, stack_inventory, with_value
+from ackstack.preview.compare import STATEFUL_TYPES
+from ackstack_core import constants as C
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_VPC = "alicloud:vpc/network:Network"

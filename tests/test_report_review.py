@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ackstack_core import constants as C
-from bench.bench_scaling import make_config
+from ackstack.engine.testing import stack_config, with_value
 from ackstack.preview.network_view import network_diagram
 from ackstack.preview.preview import run_preview
 from ackstack.preview.report import FULL_REPORT, describe_source, render_reports, write_report
-from ackstack.engine.testing import stack_config, with_value
+from ackstack_core import constants as C
+from bench.bench_scaling import make_config
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"

@@ -3,8 +3,8 @@ the config path, the value and the limit."""
 
 import pytest
 
-from ackstack.inputs.inventory import Inventory
 from ackstack.engine.testing import DELETE, findings_for, stack_config, with_value
+from ackstack.inputs.inventory import Inventory
 
 
 def only(findings, rule):

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import yaml
 
-from components import cilium_render
+from ackstack.day2.verify import main as verify_main
+from ackstack.engine.testing import ROOT, require_reference
+from ackstack.inputs.stackfile import SECURE_PLACEHOLDER
 from ackstack.preview.preview import main as preview_main
 from ackstack.preview.preview import run_preview
 from ackstack.preview.report import render_reports
-from ackstack.inputs.stackfile import SECURE_PLACEHOLDER
-from ackstack.engine.testing import ROOT, require_reference
-from ackstack.day2.verify import main as verify_main
+from components import cilium_render
 
 CIPHERTEXT = "v1:AAAAciliumNESTEDcipher"
 NEEDLES = (SECURE_PLACEHOLDER, CIPHERTEXT)
@@ -111,8 +111,8 @@ def test_an_args_object_is_concealed_field_by_field():
     repositoryOpts password would stay clear text in state)."""
     import pulumi_kubernetes as k8s
 
-    from components.secrets import Concealer
     from ackstack.engine.engine import _sync_await
+    from components.secrets import Concealer
 
     opts = Concealer({"s3cr3t-password"}).conceal(
         k8s.helm.v3.RepositoryOptsArgs(repo="https://mirror.example.com/cilium", password="s3cr3t-password"))

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from ackstack.engine.engine import is_secret, mask_secrets
-from ackstack.inputs.stackfile import SECURE_PLACEHOLDER
 from ackstack.engine.testing import ROOT, run, stack_config
+from ackstack.inputs.stackfile import SECURE_PLACEHOLDER
 
 PASSWORD = "Zq7!known-node-pass-4711"
 

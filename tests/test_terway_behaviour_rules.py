@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from ackstack.engine.testing import DELETE, findings_for, run, stack_config, stack_inventory, with_value
+from ackstack.inputs.inventory import Inventory
 from ackstack_core import terway_webhook as W
 from ackstack_core.selectors import SelectorError
-from ackstack.inputs.inventory import Inventory
-from ackstack.engine.testing import DELETE, findings_for, run, stack_config, stack_inventory, with_value
 from tests.test_terway_rules import assert_finding, dev, only
 
 PN = "ackstack:podNetworkings[0]"
@@ -321,9 +321,9 @@ def test_custom_stateful_kinds_reach_terway_controlplane(run_stack):
 
 # ---------------------------------------------------------------- the one matching model in capacity and report
 def test_capacity_counts_only_podnetworkings_that_reach_pods():
+    from ackstack.engine.testing import plan_for
     from components.capacity import capacity_report
     from components.podnetworking_reach import podnetworking_reach
-    from ackstack.engine.testing import plan_for
 
     def db_h_users(cfg):
         rows = [z for z in capacity_report(plan_for(cfg))["zones"] if z["vswitch"] == "db-h"]

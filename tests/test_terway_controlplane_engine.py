@@ -15,8 +15,8 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from ackstack.engine.engine import run_program
-from ackstack.inputs.inventory import Inventory
 from ackstack.engine.terway_controlplane import AdmissionDenied, NotReady
+from ackstack.inputs.inventory import Inventory
 
 VSW = "vsw-bp1known000000000001"
 INVENTORY = Inventory(vswitches=[{"id": VSW, "vpcId": "vpc-1", "zoneId": "cn-hangzhou-h", "cidrBlock": "10.0.0.0/24"}])

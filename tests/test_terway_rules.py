@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ackstack.inputs.inventory import Inventory
 from ackstack.engine.testing import DELETE, findings_for, stack_config, stack_inventory, with_value
+from ackstack.inputs.inventory import Inventory
 
 MY_RULES = ({f"TWY0{n:02d}" for n in (*range(1, 11), *range(20, 25))} | {f"PNW0{n:02d}" for n in range(1, 20)}
             | {"K8S001", "K8S002", "K8S003", "SEL002"})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from components.validation.rules_version_zone import parse_version
 from ackstack.engine.testing import DELETE, findings_for, stack_config, with_value
+from components.validation.rules_version_zone import parse_version
 
 POOL = "ackstack:cluster.nodePools[0]"
 

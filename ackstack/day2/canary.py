@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ackstack_core import constants as C
 from ackstack.day2.expected import Expected, PlannedPodNetworking
-from ackstack.interrupts import signals_deferred
 from ackstack.day2.kube import ApiError, ClusterUnreachable, Kube, core_path, group_path
 from ackstack.day2.verify_checks import CheckResult, result
+from ackstack.interrupts import signals_deferred
+from ackstack_core import constants as C
 
 CANARY_LABEL = "ackstack.io/canary"
 CANARY_FOR_ANNOTATION = "ackstack.io/canary-for"

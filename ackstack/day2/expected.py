@@ -79,8 +79,8 @@ def read_outputs(path: str | None) -> dict:
 
 def expected_state(stack: str, *, config_file: str | None = None, inventory_file: str | None = None,
                    outputs_file: str | None = None) -> Expected:
-    from components.program import validate
     from ackstack.preview.preview import InputError, load_inputs, stack_concealer
+    from components.program import validate
 
     try:
         stack_file, inventory = load_inputs(stack, config_file, inventory_file)

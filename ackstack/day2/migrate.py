@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ackstack_core import constants as C
-from ackstack.interrupts import Interrupted, signals_deferred
 from ackstack.day2.kube import ApiError, ClusterUnreachable, Kube, core_path, group_path
+from ackstack.interrupts import Interrupted, signals_deferred
+from ackstack_core import constants as C
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNREADABLE = 0, 1, 2
 MANIFEST = "backup.json"

@@ -16,9 +16,9 @@ import sys
 from collections.abc import Callable
 
 from ackstack.day2.expected import Expected, PlanInputError, expected_state
-from ackstack.interrupts import Interrupted, Stop
 from ackstack.day2.kube import ClusterUnreachable, Kube
 from ackstack.day2.verify_checks import CheckResult
+from ackstack.interrupts import Interrupted, Stop
 
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 

@@ -10,9 +10,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from ackstack_core import constants as C
 from ackstack.day2.expected import Expected
 from ackstack.day2.kube import Kube, core_path, group_path
+from ackstack_core import constants as C
 
 
 @dataclass(frozen=True)

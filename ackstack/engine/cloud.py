@@ -16,11 +16,16 @@ from dataclasses import dataclass
 
 import yaml
 
+from ackstack.engine.provider_model import normalise_inputs
+from ackstack.engine.terway_controlplane import (
+    PODNETWORKING_TYPE,
+    SecretNotFound,
+    admit,
+    controlplane_version,
+)
+from ackstack.inputs.inventory import Inventory
 from ackstack_core import constants as C
 from components.netmath import usable_vswitch_ips
-from ackstack.inputs.inventory import Inventory
-from ackstack.engine.provider_model import normalise_inputs
-from ackstack.engine.terway_controlplane import PODNETWORKING_TYPE, SecretNotFound, admit, controlplane_version
 
 # Region-specific id infix, as seen in real ids (vpc-bp1..., sg-uf6...). Default for other regions.
 _REGION_INFIX = {"cn-hangzhou": "bp1", "cn-shanghai": "uf6", "cn-beijing": "2ze", "cn-shenzhen": "wz9",

@@ -8,8 +8,8 @@ every registration as the engine sees it (including dependencies and options, wh
 from __future__ import annotations
 
 import contextvars
-import importlib
 import gc
+import importlib
 import logging
 import runpy
 from collections.abc import Callable, Mapping
@@ -25,9 +25,9 @@ from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from ackstack.inputs.inventory import Inventory
 from ackstack.engine.provider_check import CheckFailure, check
 from ackstack.engine.providers import ProviderAnswers
+from ackstack.inputs.inventory import Inventory
 
 SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"

@@ -27,10 +27,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ackstack_core.provider_schema import SCHEMA
 from ackstack.engine import bridge
 from ackstack.engine.engine import ProgramRun, Registration
 from ackstack.engine.plan_steps import checked_inputs, planned_outputs
+from ackstack_core.provider_schema import SCHEMA
 
 UNKNOWN = bridge.UNKNOWN
 _MIN_INVOKE_TEXT = 32

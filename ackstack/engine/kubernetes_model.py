@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ackstack_core import constants as C
-from components import cilium_render
 from ackstack.engine import bridge
 from ackstack.engine.provider_model import T_HELM_RELEASE, normalise_inputs
+from ackstack_core import constants as C
+from components import cilium_render
 
 AUTONAME_RANDOM_LENGTH = 8  # pulumi-kubernetes provider/pkg/metadata/naming.go (unverified at 4.34.2)
 DEFAULT_NAMESPACE = "default"  # the provider's namespace when its config sets none

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ackstack_core.provider_schema import SCHEMA
 from ackstack.engine import bridge, kubernetes_model
 from ackstack.engine.provider_check import check as refusals
+from ackstack_core.provider_schema import SCHEMA
 
 Op = Literal["same", "update", "replace"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 
 from ackstack.engine.cloud import Cloud, Request, UnknownInvoke
-from ackstack.inputs.inventory import Inventory
 from ackstack.engine.terway_controlplane import AdmissionDenied, NotReady, SecretNotFound
+from ackstack.inputs.inventory import Inventory
 
 __all__ = ["ProviderAnswers", "UnknownInvoke"]
 

@@ -36,8 +36,8 @@ from typing import Any
 import yaml
 
 from ackstack.engine.plugins import alicloud, kubernetes
-from ackstack.inputs.project import project_root
 from ackstack.engine.plugins.store import CLOUD_DIR_ENV, INVENTORY_ENV, Store
+from ackstack.inputs.project import project_root
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 PROJECT = "ackstack"

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from ackstack.engine.engine import ProgramRun, run_program
+from ackstack.inputs.inventory import Inventory
+from ackstack.inputs.stackfile import read_stack_file
 from components.config_loader import load
 from components.plan import NetworkPlan, build_plan
 from components.validation.catalog import run_rules
 from components.validation.findings import Finding
-from ackstack.engine.engine import ProgramRun, run_program
-from ackstack.inputs.inventory import Inventory
-from ackstack.inputs.stackfile import read_stack_file
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: its example stacks and inventories
 PROGRAM = "components.program:main"

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.secrets import path_key
 from ackstack.inputs.yaml_input import YamlInputError, read_yaml_file
+from components.secrets import path_key
 
 # Encrypted `secure:` values cannot be decrypted offline; the program sees this placeholder, as a secret.
 SECURE_PLACEHOLDER = "offline-placeholder-for-secure-value"

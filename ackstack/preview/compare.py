@@ -33,15 +33,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ackstack_core import constants as C
-from ackstack_core.provider_schema import SCHEMA
 from ackstack.engine import bridge
-from ackstack.preview.compare_pinning import fixed_zone_pinning
 from ackstack.engine.engine_view import texts, unknown_where
 from ackstack.engine.plan_steps import checked_inputs, planned_diff, step_op
-from ackstack.preview.preview import InputError
 from ackstack.engine.provider_model import create_only_advice, field_change, source_of
+from ackstack.preview.compare_pinning import fixed_zone_pinning
+from ackstack.preview.preview import InputError
 from ackstack.preview.resource_paths import entry_path, resource_paths
+from ackstack_core import constants as C
+from ackstack_core.provider_schema import SCHEMA
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 T_NODEPOOL = "alicloud:cs/nodePool:NodePool"

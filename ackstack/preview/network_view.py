@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ackstack_core import constants as C
 from ackstack.preview.markdown import mermaid_id as nid
 from ackstack.preview.markdown import mermaid_label as lbl
+from ackstack_core import constants as C
 
 
 def selector_text(selector) -> str:

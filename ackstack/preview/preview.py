@@ -156,8 +156,8 @@ def stack_concealer(stack_file):
 
 
 def _program_findings(run: ProgramRun) -> list[dict]:
-    from components.validation.findings import Finding, ValidationFailed
     from ackstack.engine.terway_controlplane import AdmissionDenied, NotReady, SecretNotFound
+    from components.validation.findings import Finding, ValidationFailed
 
     if isinstance(run.error, ValidationFailed):
         return [f.as_dict() for f in run.error.findings]
@@ -211,8 +211,8 @@ def _start_policy_pack(stack: str):
 def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> list[dict]:
     """The pack sees what the real engine shows it in a preview of the stack: checked inputs with unknowns
     where the engine has them, outputs for the stack analysis (ackstack/engine/engine_view.py)."""
-    from ackstack.preview.analyzer import AnalyzedResource
     from ackstack.engine.engine_view import preview_view
+    from ackstack.preview.analyzer import AnalyzedResource
 
     resources = [
         AnalyzedResource(urn=r.urn, type=r.type, name=r.name, properties=r.inputs, parent=r.parent,

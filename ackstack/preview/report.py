@@ -16,9 +16,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ackstack.inputs.project import project_root
-from ackstack_core import constants as C
 from ackstack.preview.markdown import Raw, code, md
 from ackstack.preview.network_view import network_diagram, placement_rows, zone_rows
+from ackstack_core import constants as C
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FULL_REPORT = "report-full.md"
@@ -101,8 +101,8 @@ def podnetworking_rows(result) -> list[dict]:
     plan = result.plan
     if plan is None or not plan.config.is_terway:
         return []
-    from components.podnetworking_reach import podnetworking_reach
     from ackstack.engine.terway_controlplane import PODNETWORKING_TYPE
+    from components.podnetworking_reach import podnetworking_reach
 
     status = {r["name"]: (r.get("status") or {}).get("status", "") for r in result.resources
               if r["type"] == PODNETWORKING_TYPE}

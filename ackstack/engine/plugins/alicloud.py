@@ -9,10 +9,8 @@ import os
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
 
-from ackstack_core.provider_schema import SCHEMA
 from ackstack.engine import bridge
 from ackstack.engine.cloud import Cloud, Request, UnknownInvoke
-from ackstack.inputs.inventory import Inventory
 from ackstack.engine.plan_steps import checked_inputs, planned_diff, planned_outputs
 from ackstack.engine.plugins.server import (
     ProviderBase,
@@ -26,6 +24,8 @@ from ackstack.engine.plugins.server import (
 )
 from ackstack.engine.plugins.store import INVENTORY_ENV, Store
 from ackstack.engine.provider_model import normalise_inputs
+from ackstack.inputs.inventory import Inventory
+from ackstack_core.provider_schema import SCHEMA
 
 PROVIDER = "alicloud"
 VERSION = "4.0.0"  # the pulumi-alicloud SDK pin (requirements.txt); the CLI asks for this plugin version

@@ -11,10 +11,8 @@ import grpc
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
 
-from components import cilium_render
 from ackstack.engine import bridge, kubernetes_model
 from ackstack.engine.cloud import Cloud, Request
-from ackstack.inputs.inventory import Inventory
 from ackstack.engine.plan_steps import checked_inputs, planned_diff
 from ackstack.engine.plugins.server import (
     ProviderBase,
@@ -29,6 +27,8 @@ from ackstack.engine.plugins.server import (
 from ackstack.engine.plugins.store import INVENTORY_ENV, Store
 from ackstack.engine.provider_model import T_HELM_RELEASE
 from ackstack.engine.terway_controlplane import AdmissionDenied, NotReady, SecretNotFound
+from ackstack.inputs.inventory import Inventory
+from components import cilium_render
 
 PROVIDER = "kubernetes"
 VERSION = "4.34.2"  # the pulumi-kubernetes SDK pin (requirements.txt)
