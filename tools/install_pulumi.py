@@ -266,13 +266,16 @@ def run_check(target: Target, installed: Path, expected: str) -> None:
 
 def write_launcher(target: Target, bin_dir: Path) -> tuple[bool, float]:
     """A shell launcher running this venv's Python with the target's arguments, the repository on its path
-    (the plugins are the repository's modules). Rewritten every time: it is a few bytes."""
+    (the plugins are the repository's modules). Written only when its text changes, so a second run reports it
+    up to date like any other target."""
     started = time.monotonic()
     python = Path(sys.executable)
     text = ("#!/bin/sh\n# Written by tools/install_pulumi.py from go/targets.json.\n"
             f"PYTHONPATH={REPO}${{PYTHONPATH:+:$PYTHONPATH}} exec {python} "
             + " ".join(target.python) + ' "$@"\n')
     installed = bin_dir / target.output
+    if installed.is_file() and installed.read_text(errors="replace") == text and installed.stat().st_mode & 0o111:
+        return False, time.monotonic() - started
     partial = bin_dir / f".{target.output}.partial"
     partial.write_text(text)
     partial.chmod(0o755)
@@ -283,6 +286,8 @@ def write_launcher(target: Target, bin_dir: Path) -> tuple[bool, float]:
 def install_target(go: Go, target: Target, bin_dir: Path, go_version: str, force: bool) -> tuple[bool, float]:
     """Install one target unless current; returns (built, seconds)."""
     if target.python:
+        if force:
+            (bin_dir / target.output).unlink(missing_ok=True)
         return write_launcher(target, bin_dir)
     started = time.monotonic()
     module_dir = REPO / target.dir

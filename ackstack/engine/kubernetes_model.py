@@ -48,13 +48,43 @@ def check(type_: str, urn_name: str, news: dict, olds: dict | None = None,
 
 
 def diff(type_: str, old_inputs: dict, news: dict, ignore_changes: list[str] | tuple[str, ...] = ()) -> bridge.Diff:
+    """Old inputs against new, reported leaf by leaf as the provider's detailed diff: maps compared key by key,
+    lists of equal length element by element, anything else as one update (pulumi-kubernetes v4.32.0
+    provider/pkg/provider/provider.go:3191-3330 convertPatchToDiff over the merge patch, helm_release.go:848-905)."""
     identity = RELEASE_IDENTITY_KEYS if type_ == T_HELM_RELEASE else IDENTITY_KEYS
-    result = bridge.diff_inputs(_flat(old_inputs), _flat(news), ignore_changes)
-    for key in identity:
-        if key in result.detailed:
-            result.detailed[key] += "_REPLACE"
+    ignored = {bridge._top(p) for p in ignore_changes}
+    olds, new_flat = _flat(old_inputs), _flat(news)
+    result = bridge.Diff()
+    for key in sorted(set(olds) | set(new_flat)):
+        if key in ignored or key == bridge.DEFAULTS_KEY:
+            continue
+        _leaf_diff(key, olds.get(key, _MISSING), new_flat.get(key, _MISSING), result.detailed)
+    for path in list(result.detailed):
+        if path in identity:
+            result.detailed[path] += "_REPLACE"
     result.replaces = sorted({key for key, kind in result.detailed.items() if kind.endswith("_REPLACE")})
     return result
+
+
+_MISSING = object()
+
+
+def _leaf_diff(path: str, old: Any, new: Any, out: dict[str, str]) -> None:
+    if old is _MISSING and new is _MISSING:
+        return
+    if new is _MISSING or (new is None and old is not _MISSING and old is not None):
+        out[path] = bridge.DELETE
+    elif old is _MISSING or old is None:
+        if new is not None:
+            out[path] = bridge.ADD
+    elif isinstance(old, dict) and isinstance(new, dict) and not bridge.is_unknown(new):
+        for key in sorted(set(old) | set(new)):
+            _leaf_diff(f"{path}.{key}", old.get(key, _MISSING), new.get(key, _MISSING), out)
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            _leaf_diff(f"{path}[{index}]", a, b, out)
+    elif not bridge._equal(old, new) or bridge.is_unknown(new):
+        out[path] = bridge.UPDATE
 
 
 def autoname(urn_name: str, seed: bytes) -> str:

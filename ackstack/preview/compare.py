@@ -29,6 +29,7 @@ resource (create-only fields, REP004) is `ackstack.engine.provider_model.field_c
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -350,17 +351,20 @@ def _change_findings(entries: list[dict], current: dict[str, dict], paths: _Conf
                 findings.append(_finding("REP001", "warning", paths.path(current[urn], f["field"]), urn,
                                          f"{label} `{name}` would be REPLACED: `{f['field']}` changes from "
                                          f"{_show(f['old'])} to {_show(f['new'])} (ForceNew in pulumi-alicloud, "
-                                         f"{source_of(entry['type'], f['field'].split('.', 1)[0])})"))
+                                         f"{source_of(entry['type'], bridge._top(f['field']))})"))
         if entry["action"] in ("update", "replace"):
+            ignored: dict[str, list[dict]] = {}
             for f in entry["fields"]:
-                top = f["field"].split(".", 1)[0]
-                if not f["ignored"] or (entry["type"] == T_CLUSTER and top in _IGNORED_BY_PROGRAM):
-                    continue
+                top = bridge._top(f["field"])
+                if f["ignored"] and not (entry["type"] == T_CLUSTER and top in _IGNORED_BY_PROGRAM):
+                    ignored.setdefault(top, []).append(f)
+            for top, leaves in ignored.items():
+                what = "; ".join(f"`{f['field']}` changes from {_show(f['old'])} to {_show(f['new'])}" for f in leaves)
                 findings.append(_finding(
                     "REP004", "warning", paths.path(current[urn], top), urn,
-                    f"{label} `{name}`: `{f['field']}` changes from {_show(f['old'])} to {_show(f['new'])}, but the "
-                    f"provider only sends it at creation ({source_of(entry['type'], top)}); the change will NOT "
-                    f"reach the running resource. Instead: {create_only_advice(entry['type'], top)}"))
+                    f"{label} `{name}`: {what}, but the provider only sends `{top}` at creation "
+                    f"({source_of(entry['type'], top)}); the change will NOT reach the running resource. "
+                    f"Instead: {create_only_advice(entry['type'], top)}"))
         if entry["action"] == "delete" and entry["protect"]:
             findings.append(_finding("REP015", "error", "", urn,
                                      f"{label} `{name}` is protected but would be DELETED (renamed or removed in "
@@ -497,7 +501,7 @@ class _ConfigPaths:
         self.entries = resource_paths(config)
 
     def path(self, resource: dict, field: str) -> str:
-        kind, name = resource["type"], resource.get("name", "")
+        kind, name, field = resource["type"], resource.get("name", ""), bridge._top(field)
         if self.config is None or kind == T_CLUSTER and field not in self._CLUSTER:
             return ""
         if kind == T_CLUSTER:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from ackstack_core import constants as C
-from components.names import security_group_rule_name
+from components.names import addon_resource_name, security_group_rule_name
 from components.validation.findings import config_path
 
 SECURITY_GROUP_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
+ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
 
 
 def resource_paths(config: Any) -> dict[tuple[str, str], str]:
@@ -34,6 +35,11 @@ def resource_paths(config: Any) -> dict[tuple[str, str], str]:
             paths[(SECURITY_GROUP_RULE,
                    security_group_rule_name(env, group.name, sg_rule.name))] = config_path(
                 "network", "securityGroups", g_index, "rules", r_index)
+    # The CNI mode decides the add-ons (Terway's, or the BYOCNI set); entries under cni.addons name their own.
+    for addon in (C.ADDON_TERWAY_ENIIP, C.ADDON_TERWAY_CONTROLPLANE, C.ADDON_FLANNEL, C.ADDON_CCM):
+        paths[(ADDON, addon_resource_name(cluster, addon))] = config_path("cni")
+    for index, addon in enumerate(getattr(config.cni, "addons", [])):
+        paths[(ADDON, addon_resource_name(cluster, addon.name))] = config_path("cni", "addons", index)
     for index, pool in enumerate(config.cluster.node_pools):
         paths[("alicloud:cs/nodePool:NodePool", f"{cluster}-np-{pool.name}")] = config_path(
             "cluster", "nodePools", index)
