@@ -29,7 +29,6 @@ resource (create-only fields, REP004) is `ackstack.engine.provider_model.field_c
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
