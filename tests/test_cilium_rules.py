@@ -10,7 +10,7 @@ from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components.validation import rules_cilium
 from components.validation.catalog import ALL_RULES
-from offline.testing import assert_fires, changed, findings_for, stack_config
+from offline.testing import assert_fires, changed, findings_for, require_reference, stack_config
 
 STAGING = stack_config("staging")
 RULE_IDS = [r.info.id for r in rules_cilium.RULES]
@@ -90,6 +90,14 @@ FAILING = [
      ["hubble.relay.enabled is true", "hubble.enabled is False", "cni.cilium.hubble: false"]),
     ("CIL019", [_cilium({"hubble": {"ui": {"enabled": True}, "relay": {"enabled": False}}})], "error",
      "ackstack:cni.cilium.values.hubble.relay.enabled", ["hubble.ui.enabled is true"]),
+    # CIL020 needs helm and the package (FAIL in CI, skip elsewhere); before it, each of these previewed green.
+    ("CIL020", [_cilium({"cluster": {"name": "my_cluster"}})], "error", "ackstack:cni.cilium.values.cluster.name",
+     ["cilium-1.19.6.tgz", "validate.yaml:159", "The cluster name is invalid", "lower case alphanumeric"]),
+    ("CIL020", [_cilium({"hubble": {"redact": {"enabled": True, "http": {"headers": {"allow": ["a"], "deny": ["b"]}}}}})],
+     "error", "ackstack:cni.cilium.values.hubble.redact.http.headers.allow",
+     ["Only one of .Values.hubble.redact.http.headers.allow"]),
+    ("CIL020", [_cilium({"operator": {"replicas": "2"}})], "error", "ackstack:cni.cilium.values.operator.replicas",
+     ["/operator/replicas", "got string, want integer"]),
     ("BYO007", [("ackstack:cni.backendType", "Pod")], "error", "ackstack:cni.backendType",
      ["pod CIDR 172.16.0.0/16", "outside the VPC CIDR 10.0.0.0/16", "VPC addresses"]),
     ("BYO008", [("ackstack:podNetworkings", [_PN])], "error", "ackstack:podNetworkings",
@@ -97,6 +105,13 @@ FAILING = [
     ("BYO008", [("ackstack:namespaces", [{"name": "apps"}])], "error", "ackstack:namespaces",
      ["namespaces (1: apps)"]),
 ]
+
+
+def _require_helm() -> None:
+    from components import cilium_render
+
+    check = cilium_render.render_check(C.CILIUM_CHART_VERSION, None)
+    require_reference(check.mode == "helm", f"helm and the official chart package ({check.detail})")
 
 
 def test_rules_are_in_the_catalog():
@@ -111,6 +126,8 @@ def test_every_rule_has_a_failing_case():
 @pytest.mark.parametrize(("rule_id", "changes", "level", "path", "needles"), FAILING,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(FAILING)])
 def test_rule_fails_with_path_value_and_limit(rule_id, changes, level, path, needles):
+    if rule_id == "CIL020":
+        _require_helm()
     assert_fires(findings_for(_cfg(*changes)), rule_id, level, path, needles)
 
 
@@ -137,6 +154,8 @@ PASSING = [
     ("CIL018", [_cilium(imageRegistry="registry-vpc.cn-shanghai.aliyuncs.com/acme")]),
     ("CIL019", [_cilium({"hubble": {"ui": {"enabled": True}}})]),
     ("CIL019", [_cilium(hubble=False)]),
+    ("CIL020", [_cilium({"cluster": {"name": "ack-staging-1"}})]),
+    ("CIL020", [_cilium({"hubble": {"redact": {"enabled": True, "http": {"headers": {"allow": ["a"]}}}}})]),
     ("BYO007", [("ackstack:cni.backendType", "NodePort")]),
     ("BYO008", [("ackstack:podNetworkings", []), ("ackstack:namespaces", [])]),
 ]
