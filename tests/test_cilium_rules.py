@@ -75,8 +75,10 @@ FAILING = [
      ["ipv6.enabled is true", "172.16.0.0/16", "IPv6 PodCIDR"]),
     ("CIL014", [_cilium({"autoDirectNodeRoutes": True}, routingMode="tunnel", acceptOverlay=True)], "error",
      "ackstack:cni.cilium.values.autoDirectNodeRoutes", ["autoDirectNodeRoutes is true", "routingMode tunnel"]),
-    ("CIL015", [_cilium({"nodePort": {"enableHealthCheck": True}})], "warning",
+    ("CIL015", [_cilium({"nodePort": {"enableHealthCheck": True}}, kubeProxyReplacement=True)], "warning",
      "ackstack:cni.cilium.values.nodePort.enableHealthCheck", ["enableHealthCheck is true", "kube-proxy"]),
+    ("CIL015", [_cilium({"nodePort": {"enableHealthCheck": True}}, chartVersion="1.18.12"), _k8s("1.33.1-aliyun.1")],
+     "warning", "ackstack:cni.cilium.values.nodePort.enableHealthCheck", ["enableHealthCheck is true"]),
     ("CIL016", [_cilium(chartPath="charts/missing/cilium-1.19.6.tgz")], "error", "ackstack:cni.cilium.chartPath",
      ["does not exist", "cilium-1.19.6.tgz"]),
     ("CIL016", [_cilium(chartPath="policies/ackstack_core/cilium_charts/cilium-1.19.6.json")], "error",
@@ -149,6 +151,9 @@ PASSING = [
     ("CIL013", [_cilium({"ipv6": {"enabled": False}})]),
     ("CIL014", [_cilium({"autoDirectNodeRoutes": False}, routingMode="tunnel", acceptOverlay=True)]),
     ("CIL015", [_cilium({"nodePort": {"enableHealthCheck": False}})]),
+    # 1.19: without kube-proxy replacement the agent never starts the server (healthserver.go:105); the warning
+    # fired here before issue #23.
+    ("CIL015", [_cilium({"nodePort": {"enableHealthCheck": True}})]),
     ("CIL016", [_cilium()]),
     ("CIL017", [_cilium(imageRegistry="registry.cn-shanghai.aliyuncs.com/acme")]),
     ("CIL018", [_cilium(imageRegistry="registry-vpc.cn-shanghai.aliyuncs.com/acme")]),

@@ -20,6 +20,7 @@ from components.cilium_values import cilium_values, lookup
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 from components.validation.rules_byocni import _routing_mode, _user_sets, _value_path
+from components.validation.rules_cilium_agent import health_server_can_start
 
 
 def _minor(version: tuple[int, int]) -> str:
@@ -222,12 +223,16 @@ def no_direct_routes_in_tunnel(plan: NetworkPlan) -> Iterator[Finding]:
 
 @rule("CIL015", "warning", "The agent's NodePort health-check server stays off next to ACK's kube-proxy",
       "ACK keeps kube-proxy running, which binds the NodePort health-check port itself; Cilium's docs say to set "
-      "nodePort.enableHealthCheck: false then, or the two clash on that port.",
-      C.CILIUM_KUBE_PROXY_HEALTH_CHECK_CLASH)
+      "nodePort.enableHealthCheck: false then, or the two clash on that port. From 1.19 the agent starts the server "
+      "only with kube-proxy replacement on, so the warning needs it there.",
+      f"{C.CILIUM_KUBE_PROXY_HEALTH_CHECK_CLASH}; {C.CILIUM_CHECK_HEALTH_SERVER_KPR}")
 def health_check_clash(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_byocni:
         return
-    if lookup(cilium_values(plan, None), "nodePort.enableHealthCheck", True) is not False:
+    values = cilium_values(plan, None)
+    if not health_server_can_start(values, plan.config.cni.cilium.chart_version):
+        return  # 1.19+: no server without kube-proxy replacement, so nothing to clash with
+    if lookup(values, "nodePort.enableHealthCheck", True) is not False:
         yield Finding("CIL015", "warning", _values_path("nodePort.enableHealthCheck"),
                       "nodePort.enableHealthCheck is true while ACK's kube-proxy keeps running; both bind the NodePort "
                       "health-check port (Cilium kube-proxy-free docs): set it to false")

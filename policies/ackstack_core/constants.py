@@ -657,3 +657,71 @@ ADDON_CREATE_ADOPTS_SOURCE = "terraform-provider-alicloud resource_alicloud_cs_k
 # (DescribeClusterKubeConfigWithExpiration sends PrivateIpAddress false; cs.getClusterCredential has no argument
 # for it): the kubeconfig names the public endpoint when there is one. Which address it names without one: unverified.
 CLUSTER_CREDENTIAL_PRIVATE_IP_ADDRESS = False
+
+# ---------------------------------------------------------------------------
+# Cilium values that stop the agent, leave nodes NotReady or silently do less (issue #23 sections 2-4).
+# CIL-119 = github.com/cilium/cilium@v1.19.6 and CIL-120 = @v1.20.0, the Go module zips the module proxy
+# serves (`go mod download -json github.com/cilium/cilium@v1.19.6`); paths:lines inside them. Chart lines are
+# the official packages in shared/reference/cilium.
+# ---------------------------------------------------------------------------
+
+# Source: official chart packages, cilium/templates/cilium-agent/daemonset.yaml: the `cilium-ipsec-secrets` volume
+# is the Secret `encryption.ipsec.secretName` (default cilium-ipsec-keys, values.yaml 1.19.6:1146) and is not
+# optional (1.17.9:960, 1.18.12:993, 1.19.6:1034, 1.20.0:1043): without the Secret the agent pod never starts
+CILIUM_CHECK_IPSEC_SECRET = "cilium/templates/cilium-agent/daemonset.yaml (1.17.9:960, 1.18.12:993, 1.19.6:1034, 1.20.0:1043)"
+# Source: CIL-119 pkg/datapath/linux/bandwidth/bandwidth.go:188-196 ("cannot enable --enable-bbr-hostns-only without
+# enabling --enable-bbr"; "BPF bandwidth manager's BBR setup requires BPF host routing."), CIL-120 bandwidth.go:230;
+# host legacy routing is forced on without kube-proxy replacement: CIL-119 pkg/kpr/initializer/kube_proxy_replacement.go:46-47,
+# CIL-120 :53-57 ("BPF host routing requires kube-proxy-replacement")
+CILIUM_CHECK_BBR_HOST_ROUTING = ("pkg/datapath/linux/bandwidth/bandwidth.go (v1.19.6:188-196, v1.20.0:230); "
+                                 "pkg/kpr/initializer/kube_proxy_replacement.go (v1.19.6:46-47, v1.20.0:53-57)")
+# Source: CIL-119 daemon/cmd/daemon_main.go:1058-1059, CIL-120 daemon/cmd/daemon_main.go:1051-1052
+# (logging.Fatal "Either IPv4 or IPv6 addressing must be enabled")
+CILIUM_CHECK_IP_FAMILY = "daemon/cmd/daemon_main.go (v1.19.6:1058, v1.20.0:1052)"
+# Source: CIL-119 pkg/clustermesh/types/option.go:51-53 ("invalid cluster id %d: must be in range %d..%d") with
+# ClusterIDMax = max-connected-clusters, 255 or 511 (types.go:39-47); the name pattern and length types.go:28-34;
+# the chart refuses the default name with a non-zero id (validate.yaml 1.19.6:161-162, 1.20.0:161-162)
+CILIUM_CHECK_CLUSTER_ID = "pkg/clustermesh/types/option.go:51 and types.go:28-47 (v1.19.6, v1.20.0); chart validate.yaml:153-162"
+CILIUM_CLUSTER_ID_MAX_BY_MAX_CONNECTED: dict[int, int] = {255: 255, 511: 511}
+CILIUM_CLUSTER_NAME_PATTERN = r"^([a-z0-9][-a-z0-9]*)?[a-z0-9]$"
+CILIUM_CLUSTER_NAME_MAX = 32
+# Source: CIL-119 pkg/k8s/synced/crd.go:158,212-216 and cell.go:61 (the agent waits `crd-wait-timeout`, 5 min, for
+# the CRDs the operator registers, then exits "Unable to find all Cilium CRDs necessary"); CIL-120 crd.go:215,
+# cell.go:62. The operator Deployment renders only with operator.enabled (templates/cilium-operator/deployment.yaml:1)
+CILIUM_CHECK_OPERATOR_CRDS = "pkg/k8s/synced/crd.go (v1.19.6:212, v1.20.0:215) and cell.go (v1.19.6:61, v1.20.0:62)"
+# Source: official chart cilium/templates/cilium-configmap.yaml:61-68 (1.19.6, 1.20.0): `eni.enabled` sets the
+# agent's `ipam: eni` (AWS ENI IPAM) and routing mode native, whatever ipam.mode says
+CILIUM_CHECK_ENI_IPAM = "cilium/templates/cilium-configmap.yaml:61-68 (1.19.6, 1.20.0)"
+# Source: official chart cilium/templates/cilium-configmap.yaml, `extraConfig` appended verbatim after every typed key
+# (1.17.9:1373, 1.18.12:1436, 1.19.6:1521, 1.20.0:1576). The cilium-config keys below are the ones ackstack's rules
+# decide through typed values (CIL001-CIL029, CAP005); set through extraConfig they bypass those rules.
+CILIUM_CHECK_EXTRA_CONFIG = "cilium/templates/cilium-configmap.yaml (1.19.6:1521, 1.20.0:1576)"
+CILIUM_RULE_READ_CONFIG_KEYS: dict[str, str] = {
+    "routing-mode": "routingMode", "tunnel-protocol": "tunnelProtocol", "ipam": "ipam.mode",
+    "ipv4-native-routing-cidr": "ipv4NativeRoutingCIDR", "enable-ipv4": "ipv4.enabled", "enable-ipv6": "ipv6.enabled",
+    "enable-ipv4-masquerade": "enableIPv4Masquerade", "enable-ipv6-masquerade": "enableIPv6Masquerade",
+    "enable-bpf-masquerade": "bpf.masquerade", "enable-ip-masq-agent": "ipMasqAgent.enabled",
+    "enable-masquerade-to-route-source": "enableMasqueradeRouteSource",
+    "egress-masquerade-interfaces": "egressMasqueradeInterfaces", "auto-direct-node-routes": "autoDirectNodeRoutes",
+    "kube-proxy-replacement": "kubeProxyReplacement", "enable-health-check-nodeport": "nodePort.enableHealthCheck",
+    "enable-node-port": "nodePort.enabled", "enable-host-legacy-routing": "bpf.hostLegacyRouting",
+    "k8s-require-ipv4-pod-cidr": "k8s.requireIPv4PodCIDR", "k8s-require-ipv6-pod-cidr": "k8s.requireIPv6PodCIDR",
+    "cluster-id": "cluster.id", "cluster-name": "cluster.name", "max-connected-clusters": "clustermesh.maxConnectedClusters",
+    "enable-ipsec": "encryption.enabled", "enable-bandwidth-manager": "bandwidthManager.enabled",
+    "enable-bbr": "bandwidthManager.bbr", "enable-bbr-hostns-only": "bandwidthManager.bbrHostNamespaceOnly",
+    "enable-ingress-controller": "ingressController.enabled", "enable-gateway-api": "gatewayAPI.enabled",
+    "enable-ipv4-egress-gateway": "egressGateway.enabled", "crd-wait-timeout": "(agent flag)",
+}
+# Source: CIL-119 operator/pkg/ingress/cell.go:105-107 and operator/pkg/gateway-api/cell.go:112-114, CIL-120
+# ingress/cell.go:122 and gateway-api/cell.go:105: without kube-proxy replacement the operator logs "... requires
+# kube-proxy-replacement enabled" and registers no reconciler
+CILIUM_CHECK_INGRESS_GATEWAY_KPR = ("operator/pkg/ingress/cell.go (v1.19.6:105, v1.20.0:122); "
+                                    "operator/pkg/gateway-api/cell.go (v1.19.6:112, v1.20.0:105)")
+# Source: CIL-119 Documentation/network/egress-gateway/egress-gateway.rst:55-56 ("requires that both BPF masquerading
+# and the kube-proxy replacement are enabled"); CIL-120 same file:56; the agent itself refuses only the masquerade
+# part (pkg/egressgateway/manager.go v1.19.6:204-205, v1.20.0:201-202)
+CILIUM_CHECK_EGRESS_GATEWAY_KPR = "Documentation/network/egress-gateway/egress-gateway.rst (v1.19.6:55-56, v1.20.0:56)"
+# Source: CIL-119 and CIL-120 pkg/loadbalancer/healthserver/healthserver.go:105: the NodePort health-check server
+# starts only with kube-proxy replacement on, so it cannot clash with ACK's kube-proxy otherwise (1.19 and later)
+CILIUM_HEALTH_SERVER_NEEDS_KPR_FROM: tuple[int, int] = (1, 19)
+CILIUM_CHECK_HEALTH_SERVER_KPR = "pkg/loadbalancer/healthserver/healthserver.go:105 (v1.19.6, v1.20.0)"
