@@ -39,21 +39,21 @@ _PN = {"name": "web", "selector": {"podSelector": {"matchLabels": {"app": "web"}
 # (rule, config changes, level, exact path, substrings the message must contain)
 FAILING = [
     ("VER002", [_cilium(chartVersion="1.17.9")], "warning", "ackstack:cni.cilium.chartVersion",
-     ["1.29 to 1.32", "1.34.1-aliyun.1", "newest tested 1.32", C.CILIUM_CHART_VERSION]),
+     ["1.29 to 1.32", STAGING["ackstack:cluster"]["kubernetesVersion"], "newest tested 1.32", C.CILIUM_CHART_VERSION]),
     ("VER002", [_cilium(chartVersion="1.19.6"), _k8s("1.30.1-aliyun.1")], "error", "ackstack:cni.cilium.chartVersion",
      ["1.31 to 1.34", "1.30.1-aliyun.1", "older"]),
-    ("VER002", [_cilium(chartVersion="1.20.0")], "warning", "ackstack:cni.cilium.chartVersion",
-     ["unverified", "1.17, 1.18, 1.19"]),
+    ("VER002", [_cilium(chartVersion="1.21.0")], "warning", "ackstack:cni.cilium.chartVersion",
+     ["unverified", "1.17, 1.18, 1.19, 1.20"]),
     ("VER003", [_cilium(chartVersion="1.19.2")], "warning", "ackstack:cni.cilium.chartVersion",
      ["1.19.2", "1.19.6 chart of the same line"]),
     ("VER003", [_cilium(chartVersion="1.16.5")], "warning", "ackstack:cni.cilium.chartVersion",
      ["1.16.5", "unverified"]),
     ("CIL008", [_cilium({"ipMasqAgent": {"enable": True}})], "error", "ackstack:cni.cilium.values.ipMasqAgent.enable",
-     ["`ipMasqAgent.enable`", "1.19.6", "did you mean `ipMasqAgent.enabled`"]),
+     ["`ipMasqAgent.enable`", C.CILIUM_CHART_VERSION, "did you mean `ipMasqAgent.enabled`"]),
     ("CIL008", [_cilium({"operater": {"replicas": 1}})], "error", "ackstack:cni.cilium.values.operater",
      ["`operater`", "`operator`"]),
     ("CIL008", [_cilium({"nodePort": {"enabled": True}})], "error", "ackstack:cni.cilium.values.nodePort.enabled",
-     ["`nodePort.enabled`", "1.19.6"]),  # removed in 1.19
+     ["`nodePort.enabled`", C.CILIUM_CHART_VERSION]),  # removed in 1.19
     ("CIL009", [_cilium({"operator": {"replicas": "2"}})], "error", "ackstack:cni.cilium.values.operator.replicas",
      ["'2'", "str", "integer"]),
     ("CIL009", [_cilium({"ipMasqAgent": {"config": {"masqLinkLocal": "false"}}})], "error",
@@ -94,7 +94,8 @@ FAILING = [
      "ackstack:cni.cilium.values.hubble.relay.enabled", ["hubble.ui.enabled is true"]),
     # CIL020 needs helm and the package (FAIL in CI, skip elsewhere); before it, each of these previewed green.
     ("CIL020", [_cilium({"cluster": {"name": "my_cluster"}})], "error", "ackstack:cni.cilium.values.cluster.name",
-     ["cilium-1.19.6.tgz", "validate.yaml:159", "The cluster name is invalid", "lower case alphanumeric"]),
+     [f"cilium-{C.CILIUM_CHART_VERSION}.tgz", "validate.yaml:159", "The cluster name is invalid",
+      "lower case alphanumeric"]),
     ("CIL020", [_cilium({"hubble": {"redact": {"enabled": True, "http": {"headers": {"allow": ["a"], "deny": ["b"]}}}}})],
      "error", "ackstack:cni.cilium.values.hubble.redact.http.headers.allow",
      ["Only one of .Values.hubble.redact.http.headers.allow"]),
@@ -142,6 +143,9 @@ PASSING = [
     ("CIL008", [_cilium({"ipMasqAgent": {"enabled": True}, "operator": {"podAnnotations": {"any/key": "x"}}})]),
     ("CIL008", [_cilium({"nodePort": {"enabled": True}}, chartVersion="1.18.12"), _k8s("1.33.1-aliyun.1")]),
     ("CIL008", [_cilium({"egressMasqueradeInterfaces": ""})]),  # documented only as a comment
+    # read by the templates, only mentioned in values.yaml comments: refused before issue #23
+    ("CIL008", [_cilium({"devices": ["eth0"], "nodePort": {"range": "30000,32767"}, "policyAuditMode": False,
+                         "loadBalancer": {"algorithm": "maglev"}, "k8s": {"apiServerURLs": "https://10.0.0.1:6443"}})]),
     ("CIL009", [_cilium({"operator": {"replicas": 3}, "identityManagementMode": "operator"})]),
     ("CIL009", [_cilium({"k8s": {"requireIPv6PodCIDR": None}})]),  # null: Helm deletes the key
     ("CIL010", [_cilium({"ipMasqAgent": {"config": {"nonMasqueradeCIDRs": ["172.16.0.0/16", "10.0.0.0/8"]}}})]),

@@ -260,3 +260,17 @@ def test_a_helm_release_as_the_provider_stored_it_is_no_change(tmp_path):
                       path, stack="staging")
     fields = [f["field"] for e in changed.changes["resources"] for f in e["fields"]]
     assert fields and all(f.startswith("values.") for f in fields), fields
+
+
+def test_a_control_plane_vswitch_change_warns(tmp_path, dev_base):
+    """Before issue #23 a `vswitchIds` update of the cluster showed as a plain update; ModifyCluster moves the
+    control plane, so the comparison warns (REP016) and names the field."""
+    cfg = stack_config("dev")
+    node = next(v for v in cfg["ackstack:network"]["vswitches"] if v["role"] == "node")
+    extra = {**node, "name": "node-extra", "cidr": "10.0.250.0/24"}
+    cfg["ackstack:network"]["vswitches"] = [*cfg["ackstack:network"]["vswitches"], extra]
+    result = preview(tmp_path, cfg, "vsw", dev_base["export"])
+    found = [f for f in result.findings if f["rule"] == "REP016"]
+    assert found and found[0]["level"] == "warning" and "ModifyCluster" in found[0]["message"], result.findings
+    unchanged = preview(tmp_path, stack_config("dev"), "same", dev_base["export"])
+    assert not [f for f in unchanged.findings if f["rule"] == "REP016"]
