@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ackstack_core import constants as C
 from offline import analyzer
 from offline.analyzer import (
     UNKNOWN,
@@ -39,7 +40,7 @@ def resources(stack: str, *, compliant: bool) -> list[AnalyzedResource]:
     if compliant:
         cluster = {
             "clusterSpec": "ack.pro.small",
-            "version": "1.34.1-aliyun.1",
+            "version": C.KNOWN_ACK_K8S_VERSIONS[0],
             "encryptionProviderKey": "key-hzz6example0001",
             "addons": [
                 {"name": "terway-eniip", "config": json.dumps({"ENITrunking": "true"})},

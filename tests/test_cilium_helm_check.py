@@ -31,12 +31,14 @@ def _stack_file(tmp_path, config: dict) -> str:
 
 
 def test_a_chart_refusal_blocks_the_preview_and_names_the_value(helm_check, tmp_path):
-    config = changed(stack_config("staging"), ("ackstack:cni.cilium.values", {"cluster": {"name": "my_cluster"}}))
+    """No rule models the chart's hubble.redact check: before CIL020 this previewed "Result: OK"."""
+    redact = {"hubble": {"redact": {"enabled": True, "http": {"headers": {"allow": ["a"], "deny": ["b"]}}}}}
+    config = changed(stack_config("staging"), ("ackstack:cni.cilium.values", redact))
     result = run_preview("staging", config_file=_stack_file(tmp_path, config), policy=False)
     errors = [f for f in result.findings if f["level"] == "error"]
     assert [f["rule"] for f in errors] == ["CIL020"], errors
-    assert errors[0]["path"] == "ackstack:cni.cilium.values.cluster.name"
-    assert "The cluster name is invalid" in errors[0]["message"]
+    assert errors[0]["path"] == "ackstack:cni.cilium.values.hubble.redact.http.headers.allow"
+    assert "Only one of .Values.hubble.redact.http.headers.allow" in errors[0]["message"]
     assert result.cilium_check["mode"] == "helm"
     text = render_tree(result)
     assert "Cilium values: rendered with helm v4.1.4" in text and "Result: BLOCKED" in text

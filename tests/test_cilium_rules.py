@@ -140,6 +140,9 @@ PASSING = [
     ("VER002", [_cilium(chartVersion="1.18.12"), _k8s("1.33.1-aliyun.1")]),
     ("VER002", [_cilium(chartVersion="1.17.9"), _k8s("1.32.1-aliyun.1")]),
     ("VER003", [_cilium(chartVersion="1.18.12"), _k8s("1.33.1-aliyun.1")]),
+    # the default line on the minors ACK creates today (error-free: these render, and run through the agent oracle)
+    ("VER002", [_cilium(chartVersion="1.20.0"), _k8s("1.35.2-aliyun.1")]),
+    ("VER003", [_cilium(chartVersion="1.20.0"), _k8s("1.36.1-aliyun.1")]),
     ("CIL008", [_cilium({"ipMasqAgent": {"enabled": True}, "operator": {"podAnnotations": {"any/key": "x"}}})]),
     ("CIL008", [_cilium({"nodePort": {"enabled": True}}, chartVersion="1.18.12"), _k8s("1.33.1-aliyun.1")]),
     ("CIL008", [_cilium({"egressMasqueradeInterfaces": ""})]),  # documented only as a comment
