@@ -148,7 +148,7 @@ PASSING = [
     ("CIL008", [_cilium({"egressMasqueradeInterfaces": ""})]),  # documented only as a comment
     # read by the templates, only mentioned in values.yaml comments: refused before issue #23
     ("CIL008", [_cilium({"devices": ["eth0"], "nodePort": {"range": "30000,32767"}, "policyAuditMode": False,
-                         "loadBalancer": {"algorithm": "maglev"}, "k8s": {"apiServerURLs": "https://10.0.0.1:6443"}})]),
+                         "loadBalancer": {"algorithm": "maglev"}})]),
     ("CIL009", [_cilium({"operator": {"replicas": 3}, "identityManagementMode": "operator"})]),
     ("CIL009", [_cilium({"k8s": {"requireIPv6PodCIDR": None}})]),  # null: Helm deletes the key
     ("CIL010", [_cilium({"ipMasqAgent": {"config": {"nonMasqueradeCIDRs": ["172.16.0.0/16", "10.0.0.0/8"]}}})]),
@@ -205,3 +205,15 @@ def test_a_values_type_error_is_caught_before_any_render():
 ])
 def test_go_prefix_parsing(text, ok):
     assert (cilium_chart.go_prefix_error(text) is None) is ok
+
+
+@pytest.mark.parametrize("version", C.CILIUM_CHART_FACTS_VERSIONS)
+def test_keys_only_the_templates_read_are_known(version):
+    """`k8s.apiServerURLs` and friends appear in values.yaml only as comments; the templates render them (CIL008
+    refused them before issue #23). Not in PASSING: the agent oracle would need a pod's in-cluster environment."""
+    facts = cilium_chart.load(version)
+    values = {"devices": ["eth0"], "k8s": {"apiServerURLs": "https://10.0.0.1:6443"}, "nodePort": {"range": "30000,32767"}}
+    # k8s.apiServerURLs arrived with the 1.18 chart; the 1.17.9 templates never read it
+    expected = ["k8s.apiServerURLs"] if version == "1.17.9" else []
+    assert cilium_chart.unknown_paths(values, facts) == expected
+    assert cilium_chart.unknown_paths({"k8s": {"apiServerURL": "x"}}, facts) == ["k8s.apiServerURL"]
