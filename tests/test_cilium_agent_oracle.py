@@ -182,3 +182,21 @@ def test_what_the_oracle_refuses_is_an_error_in_the_preview(name, cfg):
     if not verdict["accepted"]:
         errors = [f.line() for f in findings_for(cfg) if f.level == "error"]
         assert errors, (name, verdict)
+
+
+def _refused(prefix: str) -> dict:
+    return next(cfg for name, cfg in REFUSED if name.startswith(prefix))
+
+
+@pytest.mark.parametrize(("variant", "stage", "needle"), [
+    # CIL024: the agent's own Validate (pkg/clustermesh/types/option.go:51)
+    ("agent-CIL024-7", "validate", "invalid cluster id 256: must be in range 0..255"),
+    # CIL023: 1.20 refuses both families off already while building the tunnel config (pkg/datapath/tunnel/tunnel.go:112), before
+    # initEnv's "Either IPv4 or IPv6 addressing must be enabled"
+    ("agent-CIL023-5", "hive", "neither IPv4 nor IPv6 is enabled"),
+])
+def test_oracle_agrees_with_the_rules_where_the_agents_check_is_reachable(variant, stage, needle):
+    """Where the agent's check runs without a kernel, the agent itself refuses what the rule refuses."""
+    line, config = _rendered_config(_refused(variant))
+    verdict = run_oracle(line, config)
+    assert not verdict["accepted"] and verdict["stage"] == stage and needle in verdict["error"], verdict
