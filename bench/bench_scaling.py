@@ -85,7 +85,7 @@ def make_config(n: int) -> dict:
         "alicloud:region": "cn-hangzhou",
         "ackstack:environment": {"name": "bench", "production": False, "tags": {"team": "platform"}},
         "ackstack:network": {"vpc": {"cidr": "10.0.0.0/8"}, "vswitches": vswitches, "securityGroups": groups},
-        "ackstack:cluster": {"name": "bench-ack", "kubernetesVersion": "1.34.1-aliyun.1",
+        "ackstack:cluster": {"name": "bench-ack", "kubernetesVersion": "1.36.1-aliyun.1",
                              "clusterSpec": "ack.pro.small", "serviceCidr": "192.168.0.0/16",
                              "securityGroup": "cluster", "deletionProtection": False, "keyName": "bench-ops",
                              "apiServer": {"public": False}, "nodePools": pools},

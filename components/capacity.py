@@ -112,7 +112,7 @@ class PodCidrCapacity:
     node_mask: int
     nodes_capacity: int  # 2^(mask - prefix)
     nodes_needed: int  # sum of maxSize
-    ips_per_node: int  # 2^(32 - mask) - 1
+    ips_per_node: int  # 2^(32 - mask) - 4: network, broadcast, Cilium's router and health IPs
     max_pods: int  # largest configured max pods per node
 
 
@@ -174,7 +174,8 @@ def _build(plan: NetworkPlan) -> CapacityModel:
         mask = cni.node_cidr_mask
         max_pods = max([cni.max_pods_per_node, *(p.max_pods for p in pools if p.max_pods is not None)])
         model.pod_cidr = PodCidrCapacity(cni.pod_cidr, mask, netmath.nodes_in_pod_cidr(cni.pod_cidr, mask),
-                                         sum(p.max_size for p in pools), netmath.pod_ips_per_node(mask), max_pods)
+                                         sum(p.max_size for p in pools),
+                                         netmath.pod_ips_per_node(mask, C.CILIUM_NODE_CIDR_RESERVED_IPS), max_pods)
         if cni.cloud_routes:
             model.routes = RouteCapacity(sum(p.max_size for p in pools), cni.other_custom_routes,
                                          plan.config.capacity.route_table_quota)
@@ -189,7 +190,7 @@ def _pool_density(plan: NetworkPlan, index: int) -> PoolDensity:
                 zones=tuple(pool.zones), max_size=pool.max_size, autoscaling=pool.autoscaling)
     if plan.config.is_byocni:
         max_pods = pool.max_pods if pool.max_pods is not None else plan.config.cni.max_pods_per_node
-        per_node = min(max_pods, netmath.pod_ips_per_node(plan.config.cni.node_cidr_mask))
+        per_node = min(max_pods, netmath.pod_ips_per_node(plan.config.cni.node_cidr_mask, C.CILIUM_NODE_CIDR_RESERVED_IPS))
         return PoolDensity(**base, max_pods=max_pods, pods_per_node=per_node, mode="node pod CIDR")
     if not known:
         return PoolDensity(**base, max_pods=pool.max_pods)

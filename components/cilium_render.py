@@ -1,13 +1,16 @@
 """Render the Cilium release with a real `helm template` and the official chart package.
 
 Why: values that merge cleanly can still render a `cilium-config` the agent rejects, or fail Helm's schema
-check at `pulumi up`. Rendering the exact package (a local `cni.cilium.chartPath`, else the official package
-in `../shared/reference/cilium/`) shows what the agent will read. Used by the render tests and by
+check and the chart's own `fail` checks at `pulumi up`. Rendering the exact package (a local
+`cni.cilium.chartPath`, else the official package in `../shared/reference/cilium/`) shows what the agent will
+read. Used by validation (CIL020, whenever helm and the package are here), the render tests and
 `offline preview --out`; helm comes from tools/install_helm.py (`.venv/bin/helm`).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 import shutil
@@ -15,6 +18,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -75,16 +79,88 @@ def render(values: dict, package: Path, kubernetes_version: str, helm: str | Non
     helm = helm or helm_binary()
     if helm is None:
         raise RenderError("no helm binary (run: .venv/bin/python tools/install_helm.py)")
+    ok, text = _render_text(helm, _package_key(package), json.dumps(values, sort_keys=True),
+                            kube_version(kubernetes_version))
+    if not ok:
+        raise RenderError(text)
+    return [doc for doc in yaml.safe_load_all(text) if isinstance(doc, dict)]
+
+
+def _package_key(package: Path) -> tuple[str, str]:
+    """(path, sha256): a package replaced on disk within a run is a new cache key."""
+    return str(package), hashlib.sha256(package.read_bytes()).hexdigest()
+
+
+@functools.lru_cache(maxsize=512)
+def _render_text(helm: str, package: tuple[str, str], values_json: str, kube: str) -> tuple[bool, str]:
+    """(rendered, stdout or helm's message), cached by input digest: validation, `--out` and the tests render
+    the same values many times in one run, and one helm call costs ~0.3 s of CPU."""
     with tempfile.TemporaryDirectory() as tmp:
         values_file = Path(tmp) / "values.yaml"
-        values_file.write_text(json.dumps(values), encoding="utf-8")  # JSON is YAML; exact types kept
+        values_file.write_text(values_json, encoding="utf-8")  # JSON is YAML; exact types kept
         proc = subprocess.run(
-            [helm, "template", "cilium", str(package), "--namespace", C.CILIUM_NAMESPACE,
-             "--kube-version", kube_version(kubernetes_version), "-f", str(values_file)],
+            [helm, "template", "cilium", package[0], "--namespace", C.CILIUM_NAMESPACE,
+             "--kube-version", kube, "-f", str(values_file)],
             capture_output=True, text=True, timeout=RENDER_TIMEOUT_SECONDS, check=False)
     if proc.returncode != 0:
-        raise RenderError(proc.stderr.strip() or f"helm exited {proc.returncode}")
-    return [doc for doc in yaml.safe_load_all(proc.stdout) if isinstance(doc, dict)]
+        return False, proc.stderr.strip() or f"helm exited {proc.returncode}"
+    return True, proc.stdout
+
+
+@dataclass(frozen=True)
+class RenderCheck:
+    """Which check of the Cilium values ran: "helm" (the real render) or "rules" (rule-based only, and why)."""
+
+    mode: str
+    detail: str
+    package: Path | None = None
+    helm: str | None = None
+
+
+@functools.lru_cache(maxsize=64)
+def helm_version(helm: str) -> str:
+    proc = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, timeout=30, check=False)
+    return proc.stdout.strip() or "unknown version"
+
+
+def render_check(chart_version: str, chart_path: str | None) -> RenderCheck:
+    """Whether validation can render with the real helm: both the binary and the pinned package must be here."""
+    package = chart_package(chart_version, chart_path)
+    helm = helm_binary()
+    if helm is None:
+        return RenderCheck("rules", "rule-based checks only: no helm binary (.venv/bin/python tools/install_helm.py)")
+    if package is None:
+        where = chart_path or f"{REFERENCE_CHARTS}/cilium-{chart_version}.tgz"
+        return RenderCheck("rules", f"rule-based checks only: no chart package {where}")
+    return RenderCheck("helm", f"rendered with helm {helm_version(helm)} and {package.name}", package, helm)
+
+
+_SCHEMA_AT = re.compile(r"at '(/[^']*)'")
+_TEMPLATE_AT = re.compile(r"execution error at \(([^():]+):(\d+):\d+\)")
+_VALUES_REF = re.compile(r"\.Values((?:\.[A-Za-z0-9_]+)+)")
+_BLOCK_START = re.compile(r"{{-?\s*(if|else if|with|range)\b")
+
+
+def refused_value_paths(message: str, package: Path) -> list[str]:
+    """The value paths helm's refusal names: schema errors by their JSON pointer, a template `fail` by the
+    `.Values` references of the condition that guards it (read from the package's template)."""
+    paths = [pointer.strip("/").replace("/", ".") for pointer in _SCHEMA_AT.findall(message)]
+    for template, line in _TEMPLATE_AT.findall(message):
+        try:
+            with tarfile.open(package) as tar:
+                handle = tar.extractfile(template)
+                lines = handle.read().decode().splitlines() if handle else []
+        except (tarfile.TarError, KeyError, OSError):
+            lines = []
+        index = int(line) - 1
+        if index >= len(lines):
+            continue
+        start = index
+        while start > 0 and not _BLOCK_START.search(lines[start]):
+            start -= 1
+        for text in lines[start:index + 1]:
+            paths.extend(ref.lstrip(".") for ref in _VALUES_REF.findall(text))
+    return list(dict.fromkeys(p for p in paths if p))
 
 
 def configmap(documents: list[dict], name: str) -> dict[str, str]:

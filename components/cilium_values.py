@@ -98,9 +98,16 @@ def overlay_values(plan: NetworkPlan, api_server: str | None) -> dict:
 
 
 def bpf_masquerade_needs_node_port(chart_version: str) -> bool:
-    """1.17/1.18 agents refuse BPF masquerading without BPF NodePort; 1.19 dropped the check and the key."""
+    """1.17/1.18 agents refuse BPF masquerading without BPF NodePort; 1.19 dropped the check and the chart the key."""
     line = cilium_chart.release_line(chart_version)
-    return C.CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT.get(line, True) if line else True
+    known = C.CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT
+    if line is None:
+        return True
+    if line in known:
+        return known[line]
+    # An unknown line follows its nearest known neighbour: 1.21 has no 1.17-style check (and its chart no key).
+    newer = line > max(known)
+    return known[max(known)] if newer else known[min(known)]
 
 
 def mirrored_repository(repository: str, registry: str) -> str:

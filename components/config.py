@@ -221,7 +221,7 @@ class ApiServerConfig(Model):
 
 class ControlPlaneLogsConfig(Model):
     enabled: bool = True
-    components: list[Literal["apiserver", "kcm", "scheduler", "ccm", "controlplane-events", "alb", "etcd"]] = Field(
+    components: list[Literal[C.ACK_CONTROL_PLANE_LOG_COMPONENTS]] = Field(
         default_factory=lambda: ["apiserver", "kcm", "scheduler", "ccm"]
     )
     ttl_days: int = Field(default=30, ge=1, le=3650)

@@ -19,6 +19,7 @@ from ackstack.preview.analyzer import (
     run_policy_pack,
     secret,
 )
+from ackstack_core import constants as C
 
 PACK = Path(__file__).resolve().parents[1] / "policies"
 MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -40,7 +41,7 @@ def resources(stack: str, *, compliant: bool) -> list[AnalyzedResource]:
     if compliant:
         cluster = {
             "clusterSpec": "ack.pro.small",
-            "version": "1.34.1-aliyun.1",
+            "version": C.KNOWN_ACK_K8S_VERSIONS[0],
             "encryptionProviderKey": "key-hzz6example0001",
             "addons": [
                 {"name": "terway-eniip", "config": json.dumps({"ENITrunking": "true"})},

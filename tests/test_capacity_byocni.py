@@ -19,7 +19,7 @@ def staging():
 def test_report_pod_cidr_and_route_table():
     report = capacity_report(plan_for(staging()))
     assert report["podCidr"] == {"cidr": "172.16.0.0/16", "nodeCidrMask": 24, "nodesCapacity": 256,
-                                 "nodesNeeded": 12, "podIpsPerNode": 255, "maxPodsPerNode": 110}
+                                 "nodesNeeded": 12, "podIpsPerNode": 252, "maxPodsPerNode": 110}
     assert report["routeTable"] == {"routesNeeded": 12, "nodeRoutes": 12, "otherRoutes": 0, "quota": 200,
                                     "failingRoute": None, "failingNode": None}
     assert report["nodePools"][0]["podsPerNode"] == 110 and report["nodePools"][0]["mode"] == "node pod CIDR"
@@ -53,14 +53,16 @@ def test_cap005_pass_staging():
 
 def test_cap005_cni_max_pods_above_node_cidr():
     cfg = with_value(staging(), "ackstack:cni.nodeCidrMask", 26)
-    found = only(findings_for(cfg), "CAP005")  # cni.maxPodsPerNode and pool maxPods 110 > 63
+    found = only(findings_for(cfg), "CAP005")  # cni.maxPodsPerNode and pool maxPods 110 > 60
     assert [(f.level, f.path) for f in found] == [("error", "ackstack:cni.maxPodsPerNode"),
                                                   ("error", f"{POOL}.maxPods")]
-    assert "`general` maxPods 110" in found[1].message and "63 pod IPs of a /26" in found[1].message
-    cfg = with_value(with_value(cfg, "ackstack:cni.maxPodsPerNode", 64), f"{POOL}.maxPods", 60)
+    assert "`general` maxPods 110" in found[1].message and "60 pod IPs of a /26" in found[1].message
+    # Cilium's host-scope IPAM: 64 addresses - network - broadcast - router - health = 60. Before issue #23 the
+    # rule counted 63 and accepted 61..63 pods, which never get an address.
+    cfg = with_value(with_value(cfg, "ackstack:cni.maxPodsPerNode", 61), f"{POOL}.maxPods", 60)
     found = only(findings_for(cfg), "CAP005")
     assert [(f.level, f.path) for f in found] == [("error", "ackstack:cni.maxPodsPerNode")]
-    assert "maxPodsPerNode 64 exceeds the 63 pod IPs" in found[0].message
+    assert "maxPodsPerNode 61 exceeds the 60 pod IPs" in found[0].message and "router and health" in found[0].message
 
 
 # ---------------------------------------------------------------- CAP006

@@ -45,7 +45,7 @@ def test_pod_cidr_node_capacity(prefix, data):
     cfg = with_value(cfg, "ackstack:cni.nodeCidrMask", mask)
     pc = capacity_model(plan_for(cfg)).pod_cidr
     assert pc.nodes_capacity == 2 ** (mask - prefix)
-    assert pc.ips_per_node == 2 ** (32 - mask) - 1
+    assert pc.ips_per_node == 2 ** (32 - mask) - 4  # Cilium: network, broadcast, router and health IPs
     # every node CIDR fits exactly: capacity x block size == pod CIDR size
     assert pc.nodes_capacity * 2 ** (32 - mask) == 2 ** (32 - prefix)
 

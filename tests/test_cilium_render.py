@@ -26,7 +26,7 @@ from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from components import cilium_render
 from components.cilium_values import cilium_values, lookup
-from tests import test_byocni_rules, test_cilium_rules
+from tests import test_byocni_rules, test_cilium_agent_rules, test_cilium_rules
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 API_SERVER = "https://10.0.0.253:6443"
@@ -100,10 +100,11 @@ def _accepted_variants() -> list[tuple[str, dict]]:
     """The accepted (passing) configs of the BYO/CIL/VER rule tests that validation lets through without an
     error, one per distinct Helm input (values, chart version, Kubernetes version); the id names its rules."""
     variants: dict[str, tuple[list[str], dict]] = {}
-    sources = [(test_byocni_rules.PASSING, test_byocni_rules._cfg), (test_cilium_rules.PASSING, test_cilium_rules._cfg)]
+    sources = [(test_byocni_rules.PASSING, test_byocni_rules._cfg), (test_cilium_rules.PASSING, test_cilium_rules._cfg),
+               (test_cilium_agent_rules.PASSING, None)]
     for passing, build in sources:
         for rule_id, changes in passing:
-            cfg = build(*changes)
+            cfg = build(*changes) if build else changes
             if any(f.level == "error" for f in findings_for(cfg)):
                 continue
             plan = plan_for(cfg)
@@ -120,7 +121,8 @@ VARIANTS = _accepted_variants()
 
 def test_every_rule_has_an_accepted_variant_rendered():
     rendered = {rule for name, _ in VARIANTS for rule in name.split("+")}
-    expected = {r[0] for r in test_byocni_rules.PASSING} | {r[0] for r in test_cilium_rules.PASSING}
+    expected = ({r[0] for r in test_byocni_rules.PASSING} | {r[0] for r in test_cilium_rules.PASSING}
+                | {r[0] for r in test_cilium_agent_rules.PASSING})
     # BYO006's accepted case (backendType Pod with VPC-routable pods) is an error of BYO007 on BYOCNI, whose pod
     # CIDR never lies in the VPC (BYO004): it has no error-free variant to render.
     assert expected - rendered == {"BYO006"}, expected - rendered
@@ -150,7 +152,8 @@ def test_staging_renders_on_every_known_release(helm, version):
     newest = C.CILIUM_K8S_TESTED[cilium_chart.release_line(version)][1]
     k8s = f"{newest[0]}.{newest[1]}.0"  # the newest Kubernetes the release is tested on
     config = assert_config_matches(_render(helm, values, version, k8s), values, version)
-    assert ("enable-node-port" in config) is (version != "1.19.6")  # 1.19 dropped the key with the agent check
+    # 1.19 dropped the key with the agent check; 1.20 has neither
+    assert ("enable-node-port" in config) is (cilium_chart.release_line(version) < (1, 19))
 
 
 def test_helm_rejects_the_type_error_validation_catches_first(helm):
@@ -177,7 +180,8 @@ def test_preview_out_writes_the_rendered_release(helm, tmp_path):
     assert preview_main(["staging", "--no-policy", "--out", str(tmp_path)]) == 0
     (rendered,) = (tmp_path / "manifests").glob("helm-*cilium*-rendered.yaml")
     text = rendered.read_text()
-    assert text.startswith(f"# helm template cilium cilium-{C.CILIUM_CHART_VERSION}.tgz --kube-version 1.34.1")
+    k8s = stack_config("staging")["ackstack:cluster"]["kubernetesVersion"].split("-")[0]
+    assert text.startswith(f"# helm template cilium cilium-{C.CILIUM_CHART_VERSION}.tgz --kube-version {k8s}")
     documents = [d for d in yaml.safe_load_all(text) if d]
     config = cilium_render.configmap(documents, "cilium-config")
     assert (config["routing-mode"], config["ipv4-native-routing-cidr"]) == ("native", "172.16.0.0/16")
@@ -222,7 +226,7 @@ def test_a_local_chart_package_is_validated_and_installed_from_its_path(helm):
     assert release.inputs["chart"] == str(package) and "repositoryOpts" not in release.inputs
     wrong = with_value(cfg, "ackstack:cni.cilium", {"chartPath": str(package), "chartVersion": "1.18.12"})
     (finding,) = [f for f in findings_for(wrong) if f.rule == "CIL016"]
-    assert "holds chart cilium 1.19.6; expected cilium 1.18.12" in finding.message
+    assert f"holds chart cilium {C.CILIUM_CHART_VERSION}; expected cilium 1.18.12" in finding.message
 
 
 def test_the_helm_in_the_venv_is_the_pinned_one(helm):

@@ -23,6 +23,8 @@ from tests.real_engine import GROUP, deployed
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = GROUP  # the export is the real engine's (tests/real_engine.py)
+
+
 def preview(tmp_path: Path, config: dict, name: str, compare: Path | None = None, stack: str = "dev"):
     path = tmp_path / f"Pulumi.{name}.yaml"
     path.write_text(yaml.safe_dump({"config": config}, sort_keys=False))
@@ -214,3 +216,31 @@ def test_against_a_base_branch_preview_protected_replace_delete_and_create(tmp_p
     assert sorted(f["urn"].rsplit("::", 1)[1] for f in result.findings if f["rule"] == "REP015") == [
         "dev-ack", "dev-ack-np-general"]
     assert result.blocked
+
+
+def test_a_helm_release_as_the_provider_stored_it_is_no_change(tmp_path):
+    """pulumi-kubernetes' Check stores `checksum` and `resourceNames` among the Release's inputs and drops every
+    false bool (C.HELM_RELEASE_CHECK_COMPUTED_INPUTS): against the real engine's export the Cilium release must not
+    show an update on every run, while a real values change still does, leaf by leaf."""
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(deployed("staging").export), encoding="utf-8")
+    same = preview(tmp_path, stack_config("staging"), "sthead", path, stack="staging")
+    assert same.changes["summary"]["update"] == 0 and same.changes["resources"] == []
+    changed = preview(tmp_path, with_value(stack_config("staging"), "ackstack:cni.cilium.hubble", False), "sthubble",
+                      path, stack="staging")
+    fields = [f["field"] for e in changed.changes["resources"] for f in e["fields"]]
+    assert fields and all(f.startswith("values.hubble") for f in fields), fields
+
+
+def test_a_control_plane_vswitch_change_warns(tmp_path, dev_base):
+    """Before issue #23 a `vswitchIds` update of the cluster showed as a plain update; ModifyCluster moves the
+    control plane, so the comparison warns (REP016) and names the field."""
+    cfg = stack_config("dev")
+    node = next(v for v in cfg["ackstack:network"]["vswitches"] if v["role"] == "node")
+    extra = {**node, "name": "node-extra", "cidr": "10.0.250.0/24"}
+    cfg["ackstack:network"]["vswitches"] = [*cfg["ackstack:network"]["vswitches"], extra]
+    result = preview(tmp_path, cfg, "vsw", dev_base["export"])
+    found = [f for f in result.findings if f["rule"] == "REP016"]
+    assert found and found[0]["level"] == "warning" and "ModifyCluster" in found[0]["message"], result.findings
+    unchanged = preview(tmp_path, stack_config("dev"), "same", dev_base["export"])
+    assert not [f for f in unchanged.findings if f["rule"] == "REP016"]

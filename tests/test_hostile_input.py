@@ -86,7 +86,7 @@ def test_secret_key_from_the_cli_list_conceals_the_secure_leaf_of_the_stack_file
 
 
 def test_secret_text_is_never_echoed_in_a_finding(tmp_path):
-    path = dev_stack_with(tmp_path, "kubernetesVersion: 1.33.3-aliyun.1", "kubernetesVersion: {secure: v1:zz}")
+    path = dev_stack_with(tmp_path, "kubernetesVersion: 1.35.2-aliyun.1", "kubernetesVersion: {secure: v1:zz}")
     code, out, _ = cli("dev", "--no-policy", "--json", "--config", str(path))
     assert code == 1
     findings = json.loads(out)["findings"]

@@ -93,7 +93,7 @@ def test_compare_shows_the_secret_leaf_change_masked_and_other_value_changes(tmp
 
 def test_verify_json_never_echoes_a_secret_in_a_finding(tmp_path):
     text = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8")
-    edited = text.replace("kubernetesVersion: 1.33.3-aliyun.1", f"kubernetesVersion: {{secure: {CIPHERTEXT}}}", 1)
+    edited = text.replace("kubernetesVersion: 1.35.2-aliyun.1", f"kubernetesVersion: {{secure: {CIPHERTEXT}}}", 1)
     assert edited != text
     (tmp_path / "Pulumi.dev.yaml").write_text(edited, encoding="utf-8")
     (tmp_path / "kubeconfig").write_text("apiVersion: v1\n")

@@ -133,6 +133,8 @@ def test_no_credential_files_or_keys_are_tracked():
     hits = []
     for name in tracked:
         path = ROOT / name
+        if name.endswith("/go.sum"):
+            continue  # base64 module hashes only (`h1:...0LTAI563KZ...`): no credential can live there
         if (path.is_file() and path.stat().st_size < 2_000_000
                 and _CREDENTIAL_TEXT.search(path.read_text(encoding="utf-8", errors="ignore"))):
             hits.append(name)

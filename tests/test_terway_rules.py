@@ -166,7 +166,7 @@ def test_twy007_passes_with_trunking_on_below_131():
 
 def test_twy008_trunking_off_from_131_is_ignored_by_ack():
     findings = findings_for(dev(("ackstack:cni.trunking", False)))
-    assert_finding(findings, "TWY008", "ackstack:cni.trunking", "1.33.3-aliyun.1", "1.31", "cannot be turned off",
+    assert_finding(findings, "TWY008", "ackstack:cni.trunking", "1.35.2-aliyun.1", "1.31", "cannot be turned off",
                    level="warning")
     assert not only(findings, "TWY007")
 

@@ -1,8 +1,10 @@
 """Regenerate `policies/ackstack_core/provider_schema.py` from terraform-provider-alicloud's Go schema.
 
 Reads the top-level `Schema: map[string]*schema.Schema{...}` of each resource ackstack registers (facts
-only: type, required, ForceNew, enums, ranges, item counts, exactly-one-of / conflicts-with / at-least-one-of,
-defaults, deprecation) and which fields the resource's Update reaches (`d.HasChange(s)`). Usage:
+only: type, required, ForceNew, enums, ranges, lower bounds, patterns, nullable ranges, the element checks of
+list/set items, item counts, exactly-one-of / conflicts-with / at-least-one-of, defaults, deprecation) and which
+fields the resource's Update reaches (`d.HasChange(s)`). Names follow pulumi-terraform-bridge: a TypeList/TypeSet
+whose MaxItems is not 1 is pluralised (`spot_price_limit` -> `spotPriceLimits`). Usage:
 
     python tools/extract_provider_schema.py /work/.mirror/aliyun+terraform-provider-alicloud/repo <commit>
 """
@@ -39,6 +41,18 @@ def camel(name: str) -> str:
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
 
 
+def pluralize(name: str) -> str:
+    """The plural the bridge gives a list/set field (pulumi-terraform-bridge pkg/tfbridge/internal/naming/naming.go:57-82,
+    inflector.Pluralize), for the endings these resources use: already plural stays, -y -> -ies, -s/-x/-ch/-sh -> -es."""
+    if name.endswith("s") or name.endswith("data"):
+        return name
+    if name.endswith("y") and name[-2:-1] not in "aeiou":
+        return name[:-1] + "ies"
+    if name.endswith(("x", "ch", "sh")):
+        return name + "es"
+    return name + "s"
+
+
 def _strings(text: str) -> list[str]:
     return re.findall(r'"([^"]*)"', text)
 
@@ -66,6 +80,19 @@ def _spec(text: str, line: int) -> dict:
         found = re.search(pattern, text)
         if found:
             spec[key] = (int(found[1]), int(found[2]))
+    for key, pattern in (("int_min", r"\bIntAtLeast\((-?\d+)\)"), ("len_min", r"\bStringLenAtLeast\((\d+)\)")):
+        found = re.search(pattern, text)
+        if found:
+            spec[key] = int(found[1])
+    found = re.search(r"\bFloatAtLeast\((-?[\d.]+)\)", text)
+    if found:
+        spec["float_min"] = float(found[1])
+    found = re.search(r"ValidateNullableIntBetween\((-?\d+),\s*(-?\d+)\)", text)
+    if found:  # a string field: "" (null) or an integer in the range
+        spec["nullable_int_range"] = (int(found[1]), int(found[2]))
+    found = re.search(r"StringMatch\(regexp\.MustCompile\(`([^`]*)`\)", text)
+    if found:
+        spec["pattern"] = found[1]
     found = re.search(r"IntInSlice\(\[\]int\{([^}]*)\}", text)
     if found:
         spec["int_enum"] = [int(x) for x in found[1].split(",") if x.strip()]
@@ -109,9 +136,18 @@ def _fields(lines: list[str], i: int, indent: int, offset: int) -> tuple[dict, i
             i += 1
         spec = _spec(_top_level(body), offset + first + 1)
         nested = "\t" * (indent + 2) + _SCHEMA_OPEN
-        if nested in body:  # Elem: &schema.Resource{Schema: ...}: one level of block fields
+        if nested in body:  # Elem: &schema.Resource{Schema: ...}: block fields, at any depth
             spec["elem"], _ = _fields(body, body.index(nested) + 1, indent + 3, offset + first + 1)
-        fields[camel(name)] = spec
+        scalar = "\t" * (indent + 1) + "Elem: &schema.Schema{"
+        if scalar in body:  # Elem: &schema.Schema{...}: the check every item of a list/set passes
+            start = body.index(scalar)
+            end = next(j for j in range(start + 1, len(body)) if body[j] == "\t" * (indent + 1) + "},")
+            item = {k: v for k, v in _spec("\n".join(body[start + 1:end]), offset + first + 2 + start).items()
+                    if k not in ("line", "type")}
+            if item:
+                spec["item"] = item
+        plural = spec["type"] in ("TypeList", "TypeSet") and spec.get("max_items") != 1
+        fields[camel(pluralize(name) if plural else name)] = spec
     return fields, i
 
 

@@ -121,8 +121,9 @@ class Cloud:
         cidr = inputs.get("cidrBlock", "")
         record = {"id": vsw_id, "vpcId": inputs.get("vpcId"), "zoneId": inputs.get("zoneId"), "cidrBlock": cidr}
         self.vswitches[vsw_id] = record
-        return vsw_id, {**inputs, "status": "Available", "vswitchName": inputs.get("vswitchName", args.name),
-                        "availableIpAddressCount": _usable(cidr)}
+        # The Switch resource has no availableIpAddressCount output (pulumi-alicloud 4.0.0 vpc.Switch); only the
+        # getSwitches rows carry it.
+        return vsw_id, {**inputs, "status": "Available", "vswitchName": inputs.get("vswitchName", args.name)}
 
     def _res_ecs_securitygroup(self, args, inputs):
         sg_id = args.resource_id or self._cloud_id("sg", args.type, args.name)
@@ -291,7 +292,7 @@ class Cloud:
             "ipv6CidrBlock": "", "resourceGroupId": "rg-default", "tags": v.get("tags", {}),
         } for v in items]
         return {"id": self.region, "ids": [r["id"] for r in rows], "names": [r["name"] for r in rows],
-                "vswitches": rows, "totalCount": len(rows)}
+                "vswitches": rows}  # GetSwitchesResult has no totalCount (pulumi-alicloud 4.0.0)
 
     def _networks(self, args: dict) -> dict:
         wanted = set(args.get("ids") or [])
@@ -304,7 +305,7 @@ class Cloud:
 
     def _security_groups(self, args: dict) -> dict:
         wanted = set(args.get("ids") or [])
-        rows = [{"id": g["id"], "securityGroupId": g["id"], "name": g.get("name", g["id"]),
+        rows = [{"id": g["id"], "name": g.get("name", g["id"]),  # rows have no securityGroupId (4.0.0)
                  "securityGroupType": g.get("type", "normal"), "vpcId": g.get("vpcId", ""),
                  "innerAccess": True, "description": "", "resourceGroupId": "rg-default",
                  "creationTime": "2025-01-01T00:00:00Z", "tags": {}}

@@ -1,13 +1,15 @@
 """The provider's Check, emulated: what pulumi-alicloud 4.0.0 refuses before (or at) Create.
 
 Driven by `ackstack_core.provider_schema` (extracted from the terraform provider at the commit it names):
-required fields, enumerations, numeric and length ranges, min/max items, exactly-one-of, conflicts-with,
-at-least-one-of; plus the security-group-rule checks the provider makes in Create. A refusal fails the
+required fields, enumerations, numeric and length ranges, lower bounds, patterns (StringMatch), nullable integer
+ranges, the element checks of list items, min/max items, exactly-one-of, conflicts-with (resolved, as Terraform
+does, against the resource's top-level keys even inside a block), at-least-one-of; plus the security-group-rule checks the provider makes in Create. A refusal fails the
 offline preview (exit 1) the way `pulumi up` would fail, naming resource, field, value and upstream limit.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,14 +63,45 @@ def check(type_token: str, name: str, inputs: dict) -> list[CheckFailure]:
     def fail(rule: str, field: str, value: Any, limit: str, line: int | str) -> None:
         out.append(CheckFailure(rule, type_token, name, field, value, limit, f"{path}:{line}"))
 
-    _check_fields(fields, inputs, "", fail)
+    _check_fields(fields, inputs, "", fail, inputs)
     if type_token == T_SG_RULE:
         out += _sg_rule(name, inputs, path, fields)
     return out
 
 
-def _check_fields(fields: dict, inputs: dict, prefix: str, fail) -> None:
-    """Every check of one schema level; block fields (`elem`) are checked per item, `prefix` names the path."""
+def _value_checks(spec: dict, value: Any) -> list[tuple[str, str]]:
+    """(rule, limit) for every scalar check `value` breaks: a field's own, or a list item's (`spec["item"]`)."""
+    out = []
+    if "enum" in spec and isinstance(value, str) and value not in spec["enum"]:
+        out.append(("PRV002", f"one of {', '.join(spec['enum'])}"))
+    if "int_range" in spec and isinstance(value, int) and not spec["int_range"][0] <= value <= spec["int_range"][1]:
+        out.append(("PRV003", "between {} and {}".format(*spec["int_range"])))
+    if "int_enum" in spec and isinstance(value, int) and value not in spec["int_enum"]:
+        out.append(("PRV003", f"one of {', '.join(map(str, spec['int_enum']))}"))
+    if "len_range" in spec and isinstance(value, str) and not spec["len_range"][0] <= len(value) <= spec["len_range"][1]:
+        out.append(("PRV003", "length between {} and {}".format(*spec["len_range"])))
+    if "int_min" in spec and isinstance(value, int | float) and value < spec["int_min"]:
+        out.append(("PRV003", f"at least {spec['int_min']} (IntAtLeast)"))
+    if "float_min" in spec and isinstance(value, int | float) and value < spec["float_min"]:
+        out.append(("PRV003", f"at least {spec['float_min']:g} (FloatAtLeast)"))
+    if "len_min" in spec and isinstance(value, str) and len(value) < spec["len_min"]:
+        out.append(("PRV003", f"length at least {spec['len_min']} (StringLenAtLeast)"))
+    if "nullable_int_range" in spec and isinstance(value, str) and value != "":
+        low, high = spec["nullable_int_range"]
+        number = int(value) if value.lstrip("-").isdigit() else None
+        if number is None or not low <= number <= high:
+            out.append(("PRV003", f"empty or an integer between {low} and {high} (ValidateNullableIntBetween)"))
+    if "pattern" in spec and isinstance(value, str) and not re.search(spec["pattern"], value):
+        out.append(("PRV010", f"matches {spec['pattern']} (StringMatch)"))
+    return out
+
+
+def _check_fields(fields: dict, inputs: dict, prefix: str, fail, top: dict) -> None:
+    """Every check of one schema level; block fields (`elem`) are checked per item, `prefix` names the path.
+
+    `top` is the resource's inputs: Terraform resolves a ConflictsWith key (no `.0.` path) at the top level,
+    also for a field inside a block (NodePool `scalingConfig.eipBandwidth` conflicts with the pool's
+    `internetChargeType`)."""
     for field, spec in sorted(fields.items()):
         value = _number(inputs.get(field))
         line, where = spec["line"], prefix + field
@@ -77,14 +110,8 @@ def _check_fields(fields: dict, inputs: dict, prefix: str, fail) -> None:
             continue
         if value is None or _unknown(value):
             continue
-        if "enum" in spec and isinstance(value, str) and value not in spec["enum"]:
-            fail("PRV002", where, value, f"one of {', '.join(spec['enum'])}", line)
-        if "int_range" in spec and isinstance(value, int) and not spec["int_range"][0] <= value <= spec["int_range"][1]:
-            fail("PRV003", where, value, "between {} and {}".format(*spec["int_range"]), line)
-        if "int_enum" in spec and isinstance(value, int) and value not in spec["int_enum"]:
-            fail("PRV003", where, value, f"one of {', '.join(map(str, spec['int_enum']))}", line)
-        if "len_range" in spec and isinstance(value, str) and not spec["len_range"][0] <= len(value) <= spec["len_range"][1]:
-            fail("PRV003", where, value, "length between {} and {}".format(*spec["len_range"]), line)
+        for rule_id, limit in _value_checks(spec, value):
+            fail(rule_id, where, value, limit, line)
         items = value if isinstance(value, list) else [value] if isinstance(value, dict) and "elem" in spec else None
         if items is not None:
             if "min_items" in spec and len(items) < spec["min_items"]:
@@ -93,9 +120,13 @@ def _check_fields(fields: dict, inputs: dict, prefix: str, fail) -> None:
                 fail("PRV004", where, value, f"at most {spec['max_items']} item(s), got {len(items)}", line)
             for index, item in enumerate(items):
                 if "elem" in spec and isinstance(item, dict):
-                    _check_fields(spec["elem"], item, f"{where}[{index}].", fail)
+                    _check_fields(spec["elem"], item, f"{where}[{index}].", fail, top)
+                elif "item" in spec and not _unknown(item):
+                    for rule_id, limit in _value_checks(spec["item"], _number(item)):
+                        fail(rule_id, f"{where}[{index}]", item, limit, line)
         for other in spec.get("conflicts_with", ()):
-            if _is_set(value) and _is_set(inputs.get(other)) and field < other:
+            nested = bool(prefix)  # a block field's conflict names a top-level key: report it from the block
+            if _is_set(value) and _is_set(top.get(other)) and (nested or field < other):
                 fail("PRV006", where, value, f"conflicts with `{other}` (also set)", line)
     for field, spec in sorted(fields.items()):
         group = spec.get("exactly_one_of")

@@ -54,6 +54,10 @@ T_SG_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 T_STACK = "pulumi:pulumi:Stack"
 # Create-only cluster inputs ackstack itself keeps out of diffs (ignore_changes) and manages otherwise.
 _IGNORED_BY_PROGRAM = ("addons",)
+# Source: terraform-provider-alicloud resource_alicloud_cs_managed_kubernetes.go:1658-1661 (PROVIDER_COMMIT):
+# a vswitch_ids change is sent as ModifyCluster VswitchIds (ACK ModifyCluster API, vswitch_ids: the control
+# plane's vSwitches)
+CLUSTER_VSWITCH_UPDATE = "resource_alicloud_cs_managed_kubernetes.go:1658-1661, ModifyCluster vswitch_ids"
 # Resources that hold state a deletion loses (addresses, nodes, ENI attachments, Fixed-IP allocations):
 # protected in production stacks, and their deletion is an error (REP003).
 STATEFUL_TYPES: tuple[str, ...] = (T_VPC, T_VSWITCH, T_SG, T_CLUSTER, T_NODEPOOL, T_POD_NETWORKING)
@@ -364,6 +368,16 @@ def _change_findings(entries: list[dict], current: dict[str, dict], paths: _Conf
                     f"{label} `{name}`: {what}, but the provider only sends `{top}` at creation "
                     f"({source_of(entry['type'], top)}); the change will NOT reach the running resource. "
                     f"Instead: {create_only_advice(entry['type'], top)}"))
+        if entry["action"] == "update" and entry["type"] == T_CLUSTER:
+            for f in entry["fields"]:
+                if bridge._top(f["field"]) == "vswitchIds" and not f["ignored"]:
+                    findings.append(_finding(
+                        "REP016", "warning", paths.path(current[urn], "vswitchIds"), urn,
+                        f"{label} `{name}`: the control-plane vSwitches change from {_show(f['old'])} to "
+                        f"{_show(f['new'])}; the provider sends them through ModifyCluster "
+                        f"({CLUSTER_VSWITCH_UPDATE}), which moves the managed control plane (its endpoints restart; "
+                        "unverified how long): apply it in a maintenance window"))
+                    break
         if entry["action"] == "delete" and entry["protect"]:
             findings.append(_finding("REP015", "error", "", urn,
                                      f"{label} `{name}` is protected but would be DELETED (renamed or removed in "

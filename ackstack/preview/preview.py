@@ -54,6 +54,7 @@ class PreviewResult:
     config: Any = None  # the parsed StackConfig, when it parsed
     plan: Any = None
     changes: dict | None = None  # with --compare: ackstack.preview.compare.Comparison.changes
+    cilium_check: dict | None = None  # BYOCNI: which check of the Cilium values ran (helm render or rules only)
     concealer: Any = None  # the stack's secret texts: every text printed or written is masked with it
 
     @property
@@ -65,6 +66,8 @@ class PreviewResult:
                "outputs": self.outputs, "capacity": self.capacity}
         if self.changes is not None:
             doc["changes"] = self.changes
+        if self.cilium_check is not None:
+            doc["ciliumValuesCheck"] = self.cilium_check
         return doc
 
 
@@ -190,6 +193,12 @@ def _attach_plan(result: PreviewResult, config: dict, inventory: Inventory) -> N
     result.config = loaded.config
     result.plan = build_plan(loaded.config, inventory.cloud_facts())
     result.capacity = capacity_report(result.plan)
+    if loaded.config.is_byocni:
+        from components.cilium_render import render_check
+
+        # The same decision CIL020 took in the program: the inputs (helm, package) did not change since.
+        check = render_check(loaded.config.cni.cilium.chart_version, loaded.config.cni.cilium.chart_path)
+        result.cilium_check = {"mode": check.mode, "detail": check.detail}
 
 
 def _load_policy_config(path: str | None) -> dict | None:
@@ -275,6 +284,8 @@ def render_tree(result: PreviewResult) -> str:
         lines.append("")
     errors = [f for f in result.findings if f["level"] == "error"]
     warnings = [f for f in result.findings if f["level"] != "error"]
+    if result.cilium_check is not None:
+        lines.append(f"Cilium values: {result.cilium_check['detail']} (CIL020)")
     lines.append(f"Findings: {len(errors)} error(s), {len(warnings)} warning(s)")
     for f in errors + warnings:
         where = f["path"] or f["urn"] or "stack"

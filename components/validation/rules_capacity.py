@@ -114,7 +114,8 @@ def pod_cidr_nodes(plan: NetworkPlan) -> Iterator[Finding]:
 
 @rule("CAP005", "error", "The node CIDR mask leaves an IP for every pod",
       "A node's pods take addresses from its /nodeCidrMask block; max pods above that leaves pods without IPs.",
-      "terraform-provider-alicloud cs_managed_kubernetes node_cidr_mask (/24 -> 255 pods per node)")
+      "Cilium host-scope IPAM (pkg/ipam/hostscope.go, ipallocator; router and health IPs), v1.19.6/v1.20.0: "
+      "2^(32 - mask) - 4 (/24 -> 252)")
 def pod_ips_per_node(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_byocni:
         return
@@ -127,12 +128,13 @@ def pod_ips_per_node(plan: NetworkPlan) -> Iterator[Finding]:
     if cni.max_pods_per_node > limit:
         yield Finding("CAP005", "error", config_path("cni", "maxPodsPerNode"),
                       f"maxPodsPerNode {cni.max_pods_per_node} exceeds the {limit} pod IPs of a /{mask} node CIDR "
-                      f"(2^(32 - {mask}) - 1); lower it or use a shorter nodeCidrMask")
+                      f"(2^(32 - {mask}) - {C.CILIUM_NODE_CIDR_RESERVED_IPS}: network, broadcast, Cilium's router and health "
+                      "IPs); lower it or use a shorter nodeCidrMask")
     for index, pool in enumerate(plan.config.cluster.node_pools):
         if pool.max_pods is not None and pool.max_pods > limit:
             yield Finding("CAP005", "error", config_path("cluster", "nodePools", index, "maxPods"),
                           f"node pool `{pool.name}` maxPods {pool.max_pods} exceeds the {limit} pod IPs of a /{mask} "
-                          f"node CIDR (2^(32 - {mask}) - 1)")
+                          f"node CIDR (2^(32 - {mask}) - {C.CILIUM_NODE_CIDR_RESERVED_IPS})")
 
 
 @rule("CAP006", "error", "The VPC route table has room for a route per node",

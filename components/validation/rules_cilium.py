@@ -14,12 +14,13 @@ from typing import Any
 
 from ackstack_core import cilium_chart
 from ackstack_core import constants as C
-from components import netmath
+from components import cilium_render, netmath
 from components.cilium_render import package_chart_version, resolve_chart_path
 from components.cilium_values import cilium_values, lookup
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
-from components.validation.rules_byocni import _routing_mode, _value_path
+from components.validation.rules_byocni import _routing_mode, _user_sets, _value_path
+from components.validation.rules_cilium_agent import health_server_can_start
 
 
 def _minor(version: tuple[int, int]) -> str:
@@ -222,12 +223,16 @@ def no_direct_routes_in_tunnel(plan: NetworkPlan) -> Iterator[Finding]:
 
 @rule("CIL015", "warning", "The agent's NodePort health-check server stays off next to ACK's kube-proxy",
       "ACK keeps kube-proxy running, which binds the NodePort health-check port itself; Cilium's docs say to set "
-      "nodePort.enableHealthCheck: false then, or the two clash on that port.",
-      C.CILIUM_KUBE_PROXY_HEALTH_CHECK_CLASH)
+      "nodePort.enableHealthCheck: false then, or the two clash on that port. From 1.19 the agent starts the server "
+      "only with kube-proxy replacement on, so the warning needs it there.",
+      f"{C.CILIUM_KUBE_PROXY_HEALTH_CHECK_CLASH}; {C.CILIUM_CHECK_HEALTH_SERVER_KPR}")
 def health_check_clash(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_byocni:
         return
-    if lookup(cilium_values(plan, None), "nodePort.enableHealthCheck", True) is not False:
+    values = cilium_values(plan, None)
+    if not health_server_can_start(values, plan.config.cni.cilium.chart_version):
+        return  # 1.19+: no server without kube-proxy replacement, so nothing to clash with
+    if lookup(values, "nodePort.enableHealthCheck", True) is not False:
         yield Finding("CIL015", "warning", _values_path("nodePort.enableHealthCheck"),
                       "nodePort.enableHealthCheck is true while ACK's kube-proxy keeps running; both bind the NodePort "
                       "health-check port (Cilium kube-proxy-free docs): set it to false")
@@ -247,6 +252,38 @@ def hubble_dependencies(plan: NetworkPlan) -> Iterator[Finding]:
                           f"{needs} is true but {needed} is {lookup(values, needed)!r}; the chart's validate.yaml "
                           "refuses to render that, so the Helm release would fail at `pulumi up`: "
                           f"set {needed}: true or cni.cilium.hubble: false")
+
+
+# ---------------------------------------------------------------- CIL: the real render
+def _helm_message(text: str) -> str:
+    """helm's refusal without its `Error: ` prefix and the `--debug` hint, on one line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and "--debug" not in line]
+    return " ".join(lines).removeprefix("Error: ")
+
+
+@rule("CIL020", "error", "The real helm renders the pinned chart with these values",
+      "The chart checks values.schema.json and runs about thirty `fail` checks of its own (1.19.6 "
+      "templates/validate.yaml); a refusal surfaces only at `pulumi up`, after the cluster exists. Whenever helm "
+      "and the pinned chart package are present, validation renders the release and reports helm's message; "
+      "without them the rule-based checks (CIL008-CIL019) stand alone and the preview says so.",
+      "helm v4.1.4 `helm template` over the official chart package (components/cilium_render.py)")
+def helm_renders(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_byocni:
+        return
+    cilium = plan.config.cni.cilium
+    check = cilium_render.render_check(cilium.chart_version, cilium.chart_path)
+    if check.mode != "helm":
+        return
+    try:
+        cilium_render.render(cilium_values(plan, None), check.package, plan.config.cluster.kubernetes_version,
+                             helm=check.helm)
+    except cilium_render.RenderError as exc:
+        refs = cilium_render.refused_value_paths(str(exc), check.package)
+        chosen = next((ref for ref in refs if _user_sets(plan, ref)), refs[0] if refs else None)
+        path = _values_path(chosen) if chosen else config_path("cni", "cilium", "values")
+        yield Finding("CIL020", "error", path,
+                      f"helm template {check.package.name} refuses the values"
+                      f"{f' (value {chosen})' if chosen else ''}: {_helm_message(str(exc))}")
 
 
 # ---------------------------------------------------------------- CIL: chart source and images
@@ -350,5 +387,5 @@ def no_terway_objects(plan: NetworkPlan) -> Iterator[Finding]:
 RULES = (cilium_k8s_tested, chart_facts_known, known_value_keys, value_types, masquerade_cidrs_parse,
          bpf_masquerade_needs_masquerading, bpf_masquerade_iptables_only, no_ipv6_with_k8s_ipam,
          no_direct_routes_in_tunnel, health_check_clash, local_chart_package, image_registry_shape,
-         images_from_registry, hubble_dependencies, backend_pod_needs_vpc_pod_cidr, no_terway_objects)
+         images_from_registry, hubble_dependencies, helm_renders, backend_pod_needs_vpc_pod_cidr, no_terway_objects)
 

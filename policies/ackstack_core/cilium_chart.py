@@ -36,6 +36,7 @@ class ChartFacts:
     enums: dict[str, list]
     commented: frozenset[str]
     images: dict[str, str]
+    templates: frozenset[str] = frozenset()  # read by the templates, absent from values.yaml and the schema
 
 
 def facts_file(version: str) -> Path:
@@ -49,7 +50,7 @@ def load(version: str) -> ChartFacts | None:
         return None
     raw = json.loads(path.read_text(encoding="utf-8"))
     return ChartFacts(raw["version"], raw["sha256"], raw["paths"], frozenset(raw["maps"]), raw["enums"],
-                      frozenset(raw["commented"]), raw["images"])
+                      frozenset(raw["commented"]), raw["images"], frozenset(raw.get("templates", ())))
 
 
 def release_line(version: str) -> tuple[int, int] | None:
@@ -72,9 +73,9 @@ def _extra_types() -> dict[str, str]:
 
 
 def _known(facts: ChartFacts, path: str) -> bool:
-    if path in facts.paths or path in facts.commented or path in _extra_types():
+    if path in facts.paths or path in facts.commented or path in facts.templates or path in _extra_types():
         return True
-    if any(p.startswith(path + ".") for p in (*facts.commented, *_extra_types())):
+    if any(p.startswith(path + ".") for p in (*facts.commented, *facts.templates, *_extra_types())):
         return True  # the parent of a comment-only key (`ipMasqAgent.config`)
     parts = path.split(".")
     return any(".".join(parts[:n]) in facts.maps for n in range(1, len(parts)))
@@ -83,7 +84,7 @@ def _known(facts: ChartFacts, path: str) -> bool:
 def closest_key(facts: ChartFacts, path: str) -> str | None:
     """The real key nearest to a mistyped one, preferring siblings (`ipMasqAgent.enable` -> `.enabled`)."""
     parent = path.rsplit(".", 1)[0] if "." in path else ""
-    candidates = [*facts.paths, *facts.commented, *_extra_types()]
+    candidates = [*facts.paths, *facts.commented, *facts.templates, *_extra_types()]
     siblings = [p for p in candidates if (p.rsplit(".", 1)[0] if "." in p else "") == parent]
     for pool in (siblings, candidates):
         match = difflib.get_close_matches(path, pool, n=1, cutoff=0.6)

@@ -27,3 +27,16 @@ def kubernetes_version_problem(version: str | None) -> str | None:
     shown = f"`{version}`" if version else "(unset: the provider picks ACK's default)"
     return (f"{shown} is not in the versions ackstack knows ACK offers ({', '.join(C.KNOWN_ACK_K8S_VERSIONS)}); "
             "check `aliyun cs DescribeKubernetesVersionMetadata`")
+
+
+def ack_support_ended(minor: tuple[int, int]) -> tuple[bool, str]:
+    """(ended, why) for a Kubernetes minor on ACK, as of ACK_K8S_FACTS_AS_OF (ACK's version page)."""
+    eos = C.ACK_K8S_END_OF_SUPPORT.get(minor)
+    shown = f"{minor[0]}.{minor[1]}"
+    if eos is not None:
+        ended = eos <= C.ACK_K8S_FACTS_AS_OF
+        return ended, f"ACK supports Kubernetes {shown} until {eos} ({C.ACK_K8S_VERSION_PAGE}, as of {C.ACK_K8S_FACTS_AS_OF})"
+    if minor > max(C.ACK_K8S_END_OF_SUPPORT):
+        return False, f"Kubernetes {shown} is newer than the versions on ACK's page as of {C.ACK_K8S_FACTS_AS_OF} (unverified)"
+    return True, (f"Kubernetes {shown} is not on ACK's version page ({C.ACK_K8S_VERSION_PAGE}); "
+                  "older minors are past support (unverified)")

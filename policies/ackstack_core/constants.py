@@ -112,12 +112,43 @@ TERWAY_MIN_VERSION_ENI_OPTIONS: tuple[int, int, int] = (1, 11, 0)
 # Source: SEED-TRUNK (releaseStrategy TTL: "Nilai minimum adalah 5 menit")
 RELEASE_AFTER_MIN_SECONDS = 300
 
-# Source: CS-API kubernetes_version ("Release notes on Kubernetes versions", format x.y.z-aliyun.n); 1.34.1-aliyun.1 and 1.33.3-aliyun.1 appear as kubernetes_version/example values in public ACK SDK models and configs (unverified: the current ACK creatable-patch list itself was not in the index; 1.35 was in grayscale per ACK "Support for Kubernetes versions", Feb 2026)
-KNOWN_ACK_K8S_VERSIONS: tuple[str, ...] = ("1.34.1-aliyun.1", "1.33.3-aliyun.1")
-# Source: ACK "Support for Kubernetes versions" (newest GA minor 1.34, released Sep 2025); see KNOWN_ACK_K8S_VERSIONS
-DEFAULT_K8S_VERSION = "1.34.1-aliyun.1"
-# Source: TF-managed proxy_mode ValidateFunc {"iptables","ipvs"}, Default "ipvs"; CS-API proxy_mode default ipvs
-KUBE_PROXY_MODES: tuple[str, ...] = ("iptables", "ipvs")
+# Source: ACK "Kubernetes versions supported by ACK", ACK managed clusters table (last updated Oct 06, 2026;
+# https://www.alibabacloud.com/help/tr/ack/product-overview/release-notes-for-kubernetes-versions): minor ->
+# ACK end-of-support date. 1.36 (released May 2026) to May 30, 2027; 1.35 (Feb 2026) to Feb 28, 2027; 1.34 (Sep 2025)
+# to Sep 30, 2026; 1.33 May 31, 2026; 1.32 Jan 31, 2026; 1.31 Sep 30, 2025; 1.30 Jun 30, 2026; 1.28 Oct 31, 2025;
+# 1.26 Apr 2025, 1.24 Sep 2024, 1.22 Oct 2023, 1.20 Apr 2023 (month only: the last day is taken). "Starting from
+# 1.31 ... support period one year." Older minors are not listed: unverified, treated as ended.
+ACK_K8S_END_OF_SUPPORT: dict[tuple[int, int], str] = {
+    (1, 36): "2027-05-30", (1, 35): "2027-02-28", (1, 34): "2026-09-30", (1, 33): "2026-05-31",
+    (1, 32): "2026-01-31", (1, 31): "2025-09-30", (1, 30): "2026-06-30", (1, 28): "2025-10-31",
+    (1, 26): "2025-04-30", (1, 24): "2024-09-30", (1, 22): "2023-10-31", (1, 20): "2023-04-30",
+}
+# Source: the same page's date (Oct 06, 2026): the day ackstack's version facts describe. A version whose end of
+# support is before it is past ACK's support; new clusters are created only on minors still supported then
+# ("ACK supports cluster creation for the three most recent Kubernetes minor versions", ACK "Support for Kubernetes
+# versions", https://help.aliyun.com/en/ack/ack-managed-and-ack-dedicated/user-guide/support-for-kubernetes-versions/).
+# Fixed, not today's clock, so a preview means the same on every day; refresh both with the page.
+ACK_K8S_FACTS_AS_OF = "2026-10-06"
+ACK_K8S_VERSION_PAGE = "https://www.alibabacloud.com/help/tr/ack/product-overview/release-notes-for-kubernetes-versions"
+# Source: ACK "Kubernetes 1.36" release notes (https://help.aliyun.com/en/ack/ack-managed-and-ack-dedicated/user-guide/kubernetes-1-36:
+# Kubernetes 1.36.1-aliyun.1) and "ACK Kubernetes 1.35 release notes" (https://www.alibabacloud.com/help/doc-detail/3021327.html,
+# updated Mar 25, 2026: 1.35.1-aliyun.1, 1.35.2-aliyun.1): the patch versions ACK creates clusters on, newest first
+KNOWN_ACK_K8S_VERSIONS: tuple[str, ...] = ("1.36.1-aliyun.1", "1.35.2-aliyun.1", "1.35.1-aliyun.1")
+# Source: KNOWN_ACK_K8S_VERSIONS[0], the newest minor ACK creates (supported to May 30, 2027); Cilium 1.20 is
+# e2e-tested on it (CILIUM_K8S_TESTED)
+DEFAULT_K8S_VERSION = "1.36.1-aliyun.1"
+# Source: terraform-provider-alicloud resource_alicloud_cs_managed_kubernetes.go:141 proxy_mode StringInSlice
+# {"iptables","ipvs","nftables"}, Default "ipvs" (provider_schema.py, PROVIDER_COMMIT); the earlier extraction read
+# only the first two. ACK documents nftables as stable since Kubernetes 1.33 (ACK Kubernetes 1.35 release notes)
+KUBE_PROXY_MODES: tuple[str, ...] = ("iptables", "ipvs", "nftables")
+# Source: ACK UpdateControlPlaneLog API, `components` "supported components" (https://help.aliyun.com/document_detail/480640.html):
+# apiserver, ccm, scheduler, kcm, controlplane-events, alb, cluster-autoscaler, ack-goatscaler, kuberay-operator,
+# cluster-operator (gatekeeper, vk and istio only for other cluster kinds). No `etcd`: ACK collects no etcd log, so the
+# config refuses it (issue #23). terraform-provider-alicloud passes the list through unchecked
+# (resource_alicloud_cs_managed_kubernetes.go:422-429, :761-762).
+ACK_CONTROL_PLANE_LOG_COMPONENTS: tuple[str, ...] = (
+    "apiserver", "kcm", "scheduler", "ccm", "controlplane-events", "alb", "cluster-autoscaler", "ack-goatscaler",
+    "kuberay-operator", "cluster-operator")
 # Source: TF-managed proxy_mode Default "ipvs"
 KUBE_PROXY_MODE_DEFAULT = "ipvs"
 
@@ -284,8 +315,10 @@ HELM_OCI_SCHEME = "oci://"
 # setComputedInputs adding `checksum` and `resourceNames`, and every bool field tagged `omitempty`, so
 # `pulumi stack export` holds those two and never a false bool: neither is a change of the program's inputs.
 HELM_RELEASE_CHECK_COMPUTED_INPUTS: tuple[str, ...] = ("checksum", "resourceNames")
-# Source: SEED-BYOCNI ("--version 1.17.4"); moved to 1.19.6, the newest 1.19 patch, whose tested Kubernetes range (CILIUM_K8S_TESTED) includes DEFAULT_K8S_VERSION 1.34 (issue 13; docs/cilium.md "Chart pin")
-CILIUM_CHART_VERSION = "1.19.6"
+# Source: SEED-BYOCNI ("--version 1.17.4"); moved to 1.19.6 (issue 13), then to 1.20.0, the first 1.20 release, the
+# only line whose tested Kubernetes range (CILIUM_K8S_TESTED) holds the minors ACK creates today, 1.35 and 1.36
+# (issue #23; docs/cilium.md "Chart pin")
+CILIUM_CHART_VERSION = "1.20.0"
 # Source: SEED-BYOCNI ("--namespace kube-system")
 CILIUM_NAMESPACE = "kube-system"
 # Source: ackstack design (components/cilium.py registers the Release under this name; the policy pack also
@@ -294,59 +327,64 @@ CILIUM_RELEASE_NAME = "cilium"
 
 
 # ---------------------------------------------------------------------------
-# Cilium releases, chart facts and agent start-up checks (issue 13)
+# Cilium releases, chart facts and agent start-up checks (issues 13 and #23)
 #
-# Agent sources: the cilium/cilium tags v1.17.9, v1.18.12 and v1.19.6 could not be read directly (the
-# cilium/cilium snapshot, 755 MB, is over the fetch limit, and the search index holds one untagged
-# version), so each check below was read at the nearest reachable release commit of the same line in
-# the fork devodev/cilium (same history as upstream):
+# Agent sources: the 1.19 and 1.20 lines are read at their exact tags, v1.19.6 and v1.20.0, in the Go module
+# zips the module proxy serves (`go mod download -json github.com/cilium/cilium@v1.19.6`; CIL-119 / CIL-120
+# below). The 1.17 and 1.18 tags are not served there (v1.17.9, v1.18.12: 403) and the cilium/cilium snapshot is
+# over the fetch limit, so their checks stay read at the nearest reachable release commit of the same line in
+# the fork devodev/cilium (same history as upstream), "unverified at the exact tag":
 #   1.17 line: ee3ca4a7e99 "Prepare for release v1.17.6" (v1.17 branch)
 #   1.18 line: 593834ec452 "Prepare for release v1.18.0-pre.3"
-#   1.19 line: f12299b25e4 "Prepare for release v1.19.0-pre.4"
-# A check is therefore "unverified at the exact pinned tag"; the chart-side facts (key paths, types,
-# images, rendered ConfigMap) come from the exact official packages (cilium_charts/*.json, render tests).
+# The chart-side facts (key paths, types, images, rendered ConfigMap) come from the exact official packages.
 # ---------------------------------------------------------------------------
 
-# Source: cilium/cilium Documentation/network/kubernetes/requirements.rst at v1.17.9, v1.18.7, v1.19.1
-# (via shared/reference/README.md): "All Kubernetes versions listed are e2e tested ... Older Kubernetes
-# versions not listed here do not have Cilium support."  Release line -> (oldest, newest) tested minor.
+# Source: cilium/cilium Documentation/network/kubernetes/requirements.rst:16-24, read at v1.19.6 and v1.20.0 (the module
+# proxy's source zips) and, for 1.17/1.18, at v1.17.9 and v1.18.7 (via shared/reference/README.md): "All Kubernetes
+# versions listed are e2e tested ... Older Kubernetes versions not listed here do not have Cilium support."
+# Release line -> (oldest, newest) tested minor.
 CILIUM_K8S_TESTED: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {
     (1, 17): ((1, 29), (1, 32)),
     (1, 18): ((1, 30), (1, 33)),
     (1, 19): ((1, 31), (1, 34)),
+    (1, 20): ((1, 33), (1, 36)),
 }
 # Source: official chart packages in shared/reference/cilium (sha256 in each cilium_charts/*.json "source");
 # the releases whose key paths / types ackstack_core/cilium_charts holds, oldest first
-CILIUM_CHART_FACTS_VERSIONS: tuple[str, ...] = ("1.17.9", "1.18.12", "1.19.6")
+CILIUM_CHART_FACTS_VERSIONS: tuple[str, ...] = ("1.17.9", "1.18.12", "1.19.6", "1.20.0")
 # Source: cilium/cilium daemon/cmd/daemon.go: "BPF masquerade requires NodePort (--enable-node-port=\"true\")"
 # at ee3ca4a7e99 (1.17.6) line 658 and 593834ec452 (1.18.0-pre.3) line 585; gone at f12299b25e4
 # (1.19.0-pre.4) daemon.go:108-120, and the 1.19.6 chart has no `nodePort.enabled` key (cilium_charts/cilium-1.19.6.json)
-CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT: dict[tuple[int, int], bool] = {(1, 17): True, (1, 18): True, (1, 19): False}
-CILIUM_CHECK_BPF_MASQ_NODEPORT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:658, 1.18 593834ec452:585"
+# CIL-120 daemon/cmd/daemon.go initAndValidateDaemonConfig has no such check either; a line ackstack does not know
+# follows its nearest known neighbour (older: the check, newer: none).
+CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT: dict[tuple[int, int], bool] = {
+    (1, 17): True, (1, 18): True, (1, 19): False, (1, 20): False}
+CILIUM_CHECK_BPF_MASQ_NODEPORT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:658, 1.18 593834ec452:585 (gone in v1.19.6, v1.20.0)"
 # Source: cilium/cilium daemon/cmd/daemon.go "BPF ip-masq-agent requires (--enable-ipv4-masquerade=\"true\" or
 # --enable-ipv6-masquerade=\"true\") and --enable-bpf-masquerade=\"true\"": ee3ca4a7e99:674, 593834ec452:604, f12299b25e4:122
-CILIUM_CHECK_IP_MASQ_AGENT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:674, 1.18 593834ec452:604, 1.19 f12299b25e4:122"
+CILIUM_CHECK_IP_MASQ_AGENT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:674, 1.18 593834ec452:604, v1.19.6:130, v1.20.0:115"
 # Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerade requires (--enable-ipv4-masquerade=\"true\" or
 # --enable-ipv6-masquerade=\"true\")": ee3ca4a7e99:677, 593834ec452:607, f12299b25e4:124
-CILIUM_CHECK_BPF_MASQ_NEEDS_MASQ = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:677, 1.18 593834ec452:607, 1.19 f12299b25e4:124"
+CILIUM_CHECK_BPF_MASQ_NEEDS_MASQ = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:677, 1.18 593834ec452:607, v1.19.6:132, v1.20.0:117"
 # Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerading to route source (--enable-masquerade-to-route-source)
 # currently not supported with BPF-based masquerading": ee3ca4a7e99:670, 593834ec452:597, f12299b25e4:119
-CILIUM_CHECK_ROUTE_SOURCE = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:670, 1.18 593834ec452:597, 1.19 f12299b25e4:119"
+CILIUM_CHECK_ROUTE_SOURCE = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:670, 1.18 593834ec452:597, v1.19.6:127, v1.20.0:112"
 # Source: cilium/cilium daemon/cmd/daemon.go "BPF masquerade does not allow to specify devices via
 # --egress-masquerade-interfaces": ee3ca4a7e99:661, 593834ec452:588, f12299b25e4:112
-CILIUM_CHECK_MASQ_INTERFACES = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:661, 1.18 593834ec452:588, 1.19 f12299b25e4:112"
+CILIUM_CHECK_MASQ_INTERFACES = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:661, 1.18 593834ec452:588, v1.19.6:120, v1.20.0:105"
 # Source: cilium/cilium daemon/cmd/daemon_main.go "auto-direct-node-routes cannot be used with tunneling"
 # (log.Fatal): ee3ca4a7e99:1359-1360, 593834ec452:1279-1280, f12299b25e4:1073-1074
-CILIUM_CHECK_TUNNEL_DIRECT_ROUTES = "daemon/cmd/daemon_main.go: 1.17 ee3ca4a7e99:1360, 1.18 593834ec452:1280, 1.19 f12299b25e4:1074"
+CILIUM_CHECK_TUNNEL_DIRECT_ROUTES = "daemon/cmd/daemon_main.go: 1.17 ee3ca4a7e99:1360, 1.18 593834ec452:1280, v1.19.6:1102, v1.20.0:1067"
 # Source: cilium/cilium daemon/k8s/init.go:31-32 ("required IPv6 PodCIDR not available", retried until the node
 # has one) and :86-87 (the IPv6 allocation range only from the node's IPv6 PodCIDR) at all three commits;
 # pkg/option/config.go K8sRequireIPv6PodCIDR "Cilium will block bootstrapping" (ee3ca4a7e99:1404,
 # 593834ec452:1330, f12299b25e4:1203). ACK BYOCNI (ackstack) gives nodes an IPv4 PodCIDR only.
-CILIUM_CHECK_IPV6_PODCIDR = "daemon/k8s/init.go:31 and pkg/option/config.go (1.17 ee3ca4a7e99:1404, 1.18 593834ec452:1330, 1.19 f12299b25e4:1203)"
+CILIUM_CHECK_IPV6_PODCIDR = ("daemon/k8s/init.go:32 (v1.19.6), pkg/node/sync/local_node_sync_wait.go:30 (v1.20.0); pkg/option/config.go K8sRequireIPv6PodCIDR (1.17 ee3ca4a7e99:1404, "
+                             "1.18 593834ec452:1330, v1.19.6:1223-1225, v1.20.0:1269-1271)")
 # Source: cilium/cilium pkg/ipmasq/ipmasq.go:50-67 (each nonMasqueradeCIDRs entry through netip.ParsePrefix in
 # UnmarshalJSON) and :258 (json.Unmarshal of the whole config: one bad entry fails the update, "Failed to
 # update", so the agent keeps no list from that file) at f12299b25e4; same at ee3ca4a7e99:67/249
-CILIUM_CHECK_IP_MASQ_CONFIG = "pkg/ipmasq/ipmasq.go: 1.17 ee3ca4a7e99:67,249; 1.19 f12299b25e4:67,258"
+CILIUM_CHECK_IP_MASQ_CONFIG = "pkg/ipmasq/ipmasq.go: 1.17 ee3ca4a7e99:67,249; v1.19.6 and v1.20.0:67,258"
 # Source: cilium/cilium Documentation/network/kubernetes/kubeproxy-free.rst:1328-1331 at ee3ca4a7e99 (1.17.6):
 # with nodePort enabled next to a running kube-proxy "set nodePort.enableHealthCheck to false ... (kube-proxy will
 # also attempt to start this server, and there would otherwise be a clash ...)"; the 1.19.6 chart still renders
@@ -657,3 +695,78 @@ ADDON_CREATE_ADOPTS_SOURCE = "terraform-provider-alicloud resource_alicloud_cs_k
 # (DescribeClusterKubeConfigWithExpiration sends PrivateIpAddress false; cs.getClusterCredential has no argument
 # for it): the kubeconfig names the public endpoint when there is one. Which address it names without one: unverified.
 CLUSTER_CREDENTIAL_PRIVATE_IP_ADDRESS = False
+
+# ---------------------------------------------------------------------------
+# Cilium values that stop the agent, leave nodes NotReady or silently do less (issue #23 sections 2-4).
+# CIL-119 = github.com/cilium/cilium@v1.19.6 and CIL-120 = @v1.20.0, the Go module zips the module proxy
+# serves (`go mod download -json github.com/cilium/cilium@v1.19.6`); paths:lines inside them. Chart lines are
+# the official packages in shared/reference/cilium.
+# ---------------------------------------------------------------------------
+
+# Source: official chart packages, cilium/templates/cilium-agent/daemonset.yaml: the `cilium-ipsec-secrets` volume
+# is the Secret `encryption.ipsec.secretName` (default cilium-ipsec-keys, values.yaml 1.19.6:1146) and is not
+# optional (1.17.9:960, 1.18.12:993, 1.19.6:1034, 1.20.0:1043): without the Secret the agent pod never starts
+CILIUM_CHECK_IPSEC_SECRET = "cilium/templates/cilium-agent/daemonset.yaml (1.17.9:960, 1.18.12:993, 1.19.6:1034, 1.20.0:1043)"
+# Source: CIL-119 pkg/datapath/linux/bandwidth/bandwidth.go:188-196 ("cannot enable --enable-bbr-hostns-only without
+# enabling --enable-bbr"; "BPF bandwidth manager's BBR setup requires BPF host routing."), CIL-120 bandwidth.go:230;
+# host legacy routing is forced on without kube-proxy replacement: CIL-119 pkg/kpr/initializer/kube_proxy_replacement.go:46-47,
+# CIL-120 :53-57 ("BPF host routing requires kube-proxy-replacement")
+CILIUM_CHECK_BBR_HOST_ROUTING = ("pkg/datapath/linux/bandwidth/bandwidth.go (v1.19.6:188-196, v1.20.0:230); "
+                                 "pkg/kpr/initializer/kube_proxy_replacement.go (v1.19.6:46-47, v1.20.0:53-57)")
+# Source: CIL-119 daemon/cmd/daemon_main.go:1058-1059, CIL-120 daemon/cmd/daemon_main.go:1051-1052
+# (logging.Fatal "Either IPv4 or IPv6 addressing must be enabled")
+CILIUM_CHECK_IP_FAMILY = "daemon/cmd/daemon_main.go (v1.19.6:1058, v1.20.0:1052)"
+# Source: CIL-119 pkg/clustermesh/types/option.go:51-53 ("invalid cluster id %d: must be in range %d..%d") with
+# ClusterIDMax = max-connected-clusters, 255 or 511 (types.go:39-47); the name pattern and length types.go:28-34;
+# the chart refuses the default name with a non-zero id (validate.yaml 1.19.6:161-162, 1.20.0:161-162)
+CILIUM_CHECK_CLUSTER_ID = "pkg/clustermesh/types/option.go:51 and types.go:28-47 (v1.19.6, v1.20.0); chart validate.yaml:153-162"
+CILIUM_CLUSTER_ID_MAX_BY_MAX_CONNECTED: dict[int, int] = {255: 255, 511: 511}
+CILIUM_CLUSTER_NAME_PATTERN = r"^([a-z0-9][-a-z0-9]*)?[a-z0-9]$"
+CILIUM_CLUSTER_NAME_MAX = 32
+# Source: CIL-119 pkg/k8s/synced/crd.go:158,212-216 and cell.go:61 (the agent waits `crd-wait-timeout`, 5 min, for
+# the CRDs the operator registers, then exits "Unable to find all Cilium CRDs necessary"); CIL-120 crd.go:215,
+# cell.go:62. The operator Deployment renders only with operator.enabled (templates/cilium-operator/deployment.yaml:1)
+CILIUM_CHECK_OPERATOR_CRDS = "pkg/k8s/synced/crd.go (v1.19.6:212, v1.20.0:215) and cell.go (v1.19.6:61, v1.20.0:62)"
+# Source: official chart cilium/templates/cilium-configmap.yaml:61-68 (1.19.6, 1.20.0): `eni.enabled` sets the
+# agent's `ipam: eni` (AWS ENI IPAM) and routing mode native, whatever ipam.mode says
+CILIUM_CHECK_ENI_IPAM = "cilium/templates/cilium-configmap.yaml:61-68 (1.19.6, 1.20.0)"
+# Source: official chart cilium/templates/cilium-configmap.yaml, `extraConfig` appended verbatim after every typed key
+# (1.17.9:1373, 1.18.12:1436, 1.19.6:1521, 1.20.0:1576). The cilium-config keys below are the ones ackstack's rules
+# decide through typed values (CIL001-CIL029, CAP005); set through extraConfig they bypass those rules.
+CILIUM_CHECK_EXTRA_CONFIG = "cilium/templates/cilium-configmap.yaml (1.19.6:1521, 1.20.0:1576)"
+CILIUM_RULE_READ_CONFIG_KEYS: dict[str, str] = {
+    "routing-mode": "routingMode", "tunnel-protocol": "tunnelProtocol", "ipam": "ipam.mode",
+    "ipv4-native-routing-cidr": "ipv4NativeRoutingCIDR", "enable-ipv4": "ipv4.enabled", "enable-ipv6": "ipv6.enabled",
+    "enable-ipv4-masquerade": "enableIPv4Masquerade", "enable-ipv6-masquerade": "enableIPv6Masquerade",
+    "enable-bpf-masquerade": "bpf.masquerade", "enable-ip-masq-agent": "ipMasqAgent.enabled",
+    "enable-masquerade-to-route-source": "enableMasqueradeRouteSource",
+    "egress-masquerade-interfaces": "egressMasqueradeInterfaces", "auto-direct-node-routes": "autoDirectNodeRoutes",
+    "kube-proxy-replacement": "kubeProxyReplacement", "enable-health-check-nodeport": "nodePort.enableHealthCheck",
+    "enable-node-port": "nodePort.enabled", "enable-host-legacy-routing": "bpf.hostLegacyRouting",
+    "k8s-require-ipv4-pod-cidr": "k8s.requireIPv4PodCIDR", "k8s-require-ipv6-pod-cidr": "k8s.requireIPv6PodCIDR",
+    "cluster-id": "cluster.id", "cluster-name": "cluster.name", "max-connected-clusters": "clustermesh.maxConnectedClusters",
+    "enable-ipsec": "encryption.enabled", "enable-bandwidth-manager": "bandwidthManager.enabled",
+    "enable-bbr": "bandwidthManager.bbr", "enable-bbr-hostns-only": "bandwidthManager.bbrHostNamespaceOnly",
+    "enable-ingress-controller": "ingressController.enabled", "enable-gateway-api": "gatewayAPI.enabled",
+    "enable-ipv4-egress-gateway": "egressGateway.enabled", "crd-wait-timeout": "(agent flag)",
+}
+# Source: CIL-119 operator/pkg/ingress/cell.go:105-107 and operator/pkg/gateway-api/cell.go:112-114, CIL-120
+# ingress/cell.go:122 and gateway-api/cell.go:105: without kube-proxy replacement the operator logs "... requires
+# kube-proxy-replacement enabled" and registers no reconciler
+CILIUM_CHECK_INGRESS_GATEWAY_KPR = ("operator/pkg/ingress/cell.go (v1.19.6:105, v1.20.0:122); "
+                                    "operator/pkg/gateway-api/cell.go (v1.19.6:112, v1.20.0:105)")
+# Source: CIL-119 Documentation/network/egress-gateway/egress-gateway.rst:55-56 ("requires that both BPF masquerading
+# and the kube-proxy replacement are enabled"); CIL-120 same file:56; the agent itself refuses only the masquerade
+# part (pkg/egressgateway/manager.go v1.19.6:204-205, v1.20.0:201-202)
+CILIUM_CHECK_EGRESS_GATEWAY_KPR = "Documentation/network/egress-gateway/egress-gateway.rst (v1.19.6:55-56, v1.20.0:56)"
+# Source: CIL-119 and CIL-120 pkg/loadbalancer/healthserver/healthserver.go:105: the NodePort health-check server
+# starts only with kube-proxy replacement on, so it cannot clash with ACK's kube-proxy otherwise (1.19 and later)
+CILIUM_HEALTH_SERVER_NEEDS_KPR_FROM: tuple[int, int] = (1, 19)
+CILIUM_CHECK_HEALTH_SERVER_KPR = "pkg/loadbalancer/healthserver/healthserver.go:105 (v1.19.6, v1.20.0)"
+
+# Source: CIL-120 (and CIL-119) pkg/ipam/hostscope.go:21-24 (the Kubernetes-IPAM pool is ipallocator.NewCIDRRange of
+# the node's PodCIDR) with pkg/ipam/service/ipallocator/allocator.go:105-116 (network and broadcast addresses excluded
+# for CIDRs larger than 2 addresses), then daemon/infraendpoints/infra_ip_allocation.go:265 (the router IP, cilium_host)
+# and :370 (the health endpoint) take two more: a /24 node CIDR gives Cilium pods 2^8 - 4 = 252 addresses. An
+# Ingress controller takes one more (:453; not counted).
+CILIUM_NODE_CIDR_RESERVED_IPS = 4
