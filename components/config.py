@@ -8,7 +8,6 @@ shape the input has.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -23,6 +22,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from ackstack_core import constants as C
+from components.netmath import parse_ipv4_network
 
 # Kubernetes object names (RFC 1123 subdomain / label); checked again with messages in validation.
 _NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
@@ -38,7 +38,7 @@ class Model(BaseModel):
 
 def _cidr(value: str) -> str:
     try:
-        ipaddress.IPv4Network(value, strict=True)
+        parse_ipv4_network(value)
     except ValueError as exc:
         raise ValueError(f"not an IPv4 CIDR block with host bits clear ({exc})") from None
     return value

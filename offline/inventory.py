@@ -3,10 +3,10 @@ security groups, clusters). Users supply it as YAML (`inventory/<stack>.yaml` or
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from components.netmath import parse_ipv4_network
 from offline.yaml_input import YamlInputError, read_yaml_file
 
 KINDS = ("vpcs", "vswitches", "securityGroups", "clusters")
@@ -18,7 +18,7 @@ _TEXT_FIELDS = frozenset({"id", "zoneId", "cidrBlock", "vpcId", "type", "cluster
 
 def _is_cidr(text: str) -> bool:
     try:
-        ipaddress.IPv4Network(text, strict=True)
+        parse_ipv4_network(text)
     except ValueError:
         return False
     return True
