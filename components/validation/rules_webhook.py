@@ -170,7 +170,7 @@ def valid_selectors(plan: NetworkPlan) -> Iterator[Finding]:
                          ("namespaceSelector", entry.selector.namespace_selector)):
             if sel is None:
                 continue
-            for problem in selector_problems(sel.as_k8s()):
+            for problem in selector_problems(sel.as_k8s(), label_syntax=False):
                 yield Finding("SEL002", "error", _p(index, "selector", key),
                               f"{key} of PodNetworking `{entry.name}`: {problem}; terway-controlplane would fail "
                               f"the creation of every pod it evaluates against it")
