@@ -55,6 +55,37 @@ def test_pnw014_selectorless_trunk_on_v1_13():
     assert not only(findings_for(cfg), "PNW014")
 
 
+def test_the_ten_group_line_starts_at_v1_13_7_not_v1_13_0():
+    """v1.13.2 and v1.13.4 validate.go:46-47 still deny more than 5 groups and :37-38 every selector-less spec
+    whatever its eniType, with no Never check; v1.13.7 validate.go:38-67 is the first tag with 10, the eniType
+    exception and the Never check (no tag exists between v1.13.4 and v1.13.7)."""
+    six = {"selector": {"podSelector": {}}, "vSwitchOptions": ["vsw-1"], "securityGroupIDs": [f"sg-{i}" for i in range(6)]}
+    for version in ("v1.13.2", "v1.13.4", "v1.13.5"):
+        assert W.admission_denial(six, version) == "security group can not more than 5"
+        assert W.security_group_limit(version) == 5 and W.security_group_limit(version, reader="daemon") == 5
+        selectorless = {**six, "securityGroupIDs": ["sg-1"], "selector": {}, "eniOptions": {"eniType": "Default"}}
+        assert W.admission_denial(selectorless, version) == "neither the PodSelector nor the NamespaceSelector is set"
+        never = {**six, "securityGroupIDs": ["sg-1"], "allocationType": {"releaseStrategy": "Never", "releaseAfter": "5m"}}
+        assert W.admission_denial(never, version) is None
+    assert W.admission_denial(six, "v1.13.7") is None and W.security_group_limit("v1.13.7") == 10
+    # the rule: a v1.13.2 cluster with 6 groups no longer previews green
+    groups = [{"name": f"g{i}", "type": "enterprise"} for i in range(6)]
+    cfg = dev(("ackstack:network.securityGroups", stack_config("dev")["ackstack:network"]["securityGroups"] + groups),
+              (f"{PN}.securityGroupIDs", [g["name"] for g in groups]),
+              ("ackstack:capacity", {"maxSecurityGroupsPerEni": 10}), ("ackstack:cni.controlplaneVersion", "v1.13.2"))
+    assert_finding(findings_for(cfg), "PNW014", PN, "v1.13.2", "security group can not more than 5")
+
+
+def test_v1_16_0_has_no_inject_resource_toggle_in_the_validating_webhook():
+    """v1.16.0 validate.go:38-44 denies a selector-less non-Default spec unconditionally; v1.16.1 validate.go:39
+    is the first tag that skips the check while enableWebhookInjectResource is true (its default)."""
+    spec = {"selector": {}, "vSwitchOptions": ["vsw-1"], "securityGroupIDs": ["sg-1"], "eniOptions": {"eniType": "Trunk"}}
+    denied = "attachType must be default when podSelector and namespaceSelector are not set"
+    assert W.admission_denial(spec, "v1.16.0", inject_resource=True) == denied
+    assert W.admission_denial(spec, "v1.16.1", inject_resource=True) is None
+    assert W.admission_denial(spec, "v1.16.1", inject_resource=False) == denied
+
+
 # ---------------------------------------------------------------- 2. selectors
 def test_sel002_invalid_selector_rejects_every_pod():
     # v1.17.5 mutating.go:138-141 + :448-454: LabelSelectorAsSelector error -> webhook error for the pod

@@ -567,12 +567,28 @@ PULUMI_WAIT_FOR_ANNOTATION = "pulumi.com/waitFor"
 PODNETWORKING_WAIT_FOR_READY = "jsonpath={.status.status}=Ready"
 # Source: TWY-v1.17.5 types/daemon/config.go:139-151 (Config.Validate: ip_stack "", "ipv4" or "dual"; "ipv6" is refused there); same at v1.10.0 config.go:103-113
 ENI_CONF_IP_STACKS: tuple[str, ...] = ("", "ipv4", "dual")
-# Source: TWY-v1.17.5 types/daemon/config.go:53 and :58 (eni_conf keys `security_groups`, `ip_stack`)
+# Source: TWY-v1.17.5 types/daemon/config.go:53 and :58 (eni_conf keys `security_groups`, `ip_stack`); the ENIs
+# Terway creates get the union with `security_group` (GetSecurityGroups :84-91), and so does a PodNetworking created
+# without securityGroupIDs (pkg/controller/webhook/mutating.go:267-269)
 ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
 # Source: same file:58
 ENI_CONF_IP_STACK_KEY = "ip_stack"
 # Source: same file:52 (`security_group`, the single-group form)
 ENI_CONF_SECURITY_GROUP_KEY = "security_group"
+# Source: TWY-v1.17.5 types/daemon/config.go:38 (`vswitches`: zone -> vSwitch ids; GetVSwitchIDs :93-100 flattens and sorts
+# them, what a PodNetworking created without vSwitchOptions gets, mutating.go:270-272)
+ENI_CONF_VSWITCHES_KEY = "vswitches"
+# Source: TWY-v1.17.5 types/daemon/config.go:58 (ip_stack `validate:"oneof=ipv4 ipv6 dual" mod:"default=ipv4"`), applied by
+# terway-controlplane's reader ConfigFromConfigMap (types/daemon/dynamicconfig.go:51-60): "" becomes ipv4, ipv6 passes
+# there (the daemon's Validate, ENI_CONF_IP_STACKS, refuses it)
+ENI_CONF_CONTROLPLANE_IP_STACKS: tuple[str, ...] = ("ipv4", "ipv6", "dual")
+# Source: TWY-v1.17.5 deviceplugin/eni.go:31-32 (the extended resources the pod webhook requests, mutating.go:373-403:
+# a member ENI of the node's trunk, or a whole ENI for eniType ENI or with terway-controlplane's enableTrunk off)
+POD_ENI_RESOURCE = "aliyun/eni"
+POD_MEMBER_ENI_RESOURCE = "aliyun/member-eni"
+# Source: TWY-v1.17.5 types/k8s.go:78 (label k8s.aliyun.com/ignore-by-terway) and :146-148 (IgnoredByTerway: value "true");
+# the pod webhook lets such pods through untouched (pkg/controller/webhook/mutating.go:90-92)
+POD_IGNORE_BY_TERWAY_LABEL = "k8s.aliyun.com/ignore-by-terway"
 # Source: SEED-TRUNK ("kubectl get secret -n kube-system addon.network.token": the Secret a managed cluster needs for credential_path)
 ADDON_NETWORK_TOKEN_SECRET = "addon.network.token"
 # Source: SEED-TRUNK (same command: namespace kube-system)
@@ -615,8 +631,6 @@ API_PUBLIC_SENT_ONLY_WHEN_TRUE = True
 KMS_KEY_NEEDS_EXPLICIT_ENABLE = True
 # Source: ECS API AuthorizeSecurityGroup Description ("2 to 512 characters") (unverified in the provider schema, which sets no length)
 SG_RULE_DESCRIPTION_MAX = 512
-# Source: AliyunContainerService/terway@89aadf8bbc19 types/daemon/config.go:55 (eni_conf `security_groups` []string, merged with `security_group` by GetSecurityGroups :91-96; at most 10, :153); pkg/controller/webhook/mutating.go:268 (a PodNetworking without securityGroupIDs gets them)
-ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
 # Hostile input: YAML reading, input limits, tags, labels, URNs (issue #15)
 # ---------------------------------------------------------------------------
 

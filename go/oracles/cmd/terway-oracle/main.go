@@ -45,6 +45,7 @@ type tcase struct {
 	Op             string          `json:"op"`
 	Spec           json.RawMessage `json:"spec"`
 	InjectResource *bool           `json:"injectResource"`
+	EnableTrunk    *bool           `json:"enableTrunk"`
 	EniConf        *string         `json:"eniConf"`
 	Text           string          `json:"text"`
 	PodNetworkings []podNetworking `json:"podNetworkings"`
@@ -68,6 +69,8 @@ type verdict struct {
 	Spec          json.RawMessage `json:"spec,omitempty"`
 	PodNetworking *string         `json:"podNetworking,omitempty"`
 	Patched       bool            `json:"patched"`
+	// pod: the extended resources the webhook requested for the first container (aliyun/member-eni, aliyun/eni).
+	Resources map[string]string `json:"resources,omitempty"`
 }
 
 var scheme = runtime.NewScheme()
@@ -107,12 +110,16 @@ func answer(raw json.RawMessage) any {
 	return map[string]any{"error": "unknown op " + c.Op}
 }
 
-func config(inject *bool) *controlplane.Config {
+func config(c tcase) *controlplane.Config {
 	// types/controlplane/config.go ParseAndValidate defaults both pointers to true.
+	inject, trunk := c.InjectResource, c.EnableTrunk
 	if inject == nil {
 		inject = ptr.To(true)
 	}
-	return &controlplane.Config{EnableWebhookInjectResource: inject, EnableTrunk: ptr.To(true)}
+	if trunk == nil {
+		trunk = ptr.To(true)
+	}
+	return &controlplane.Config{EnableWebhookInjectResource: inject, EnableTrunk: trunk}
 }
 
 func podNetworkingObject(name string, spec json.RawMessage) []byte {
@@ -173,6 +180,13 @@ func toVerdict(resp admission.Response, original []byte) verdict {
 		v.Spec = obj.Spec
 		if name, ok := obj.Metadata.Annotations["k8s.aliyun.com/pod-networking"]; ok {
 			v.PodNetworking = &name
+			pod := &corev1.Pod{}
+			if err := json.Unmarshal(patched, pod); err == nil && len(pod.Spec.Containers) > 0 {
+				v.Resources = map[string]string{}
+				for name, quantity := range pod.Spec.Containers[0].Resources.Requests {
+					v.Resources[string(name)] = quantity.String()
+				}
+			}
 		}
 	}
 	return v
@@ -214,7 +228,7 @@ func newClient(c tcase) (client.Client, error) {
 // opValidate: the validating webhook (pkg/controller/webhook/validate.go) on a PodNetworking CREATE.
 func opValidate(c tcase) verdict {
 	object := podNetworkingObject("oracle", c.Spec)
-	resp := webhook.ValidateHook(config(c.InjectResource)).Handle(context.Background(), request("PodNetworking", "", object))
+	resp := webhook.ValidateHook(config(c)).Handle(context.Background(), request("PodNetworking", "", object))
 	return toVerdict(resp, object)
 }
 
@@ -225,7 +239,7 @@ func opMutate(c tcase) verdict {
 		return verdict{Error: batch.ErrorText(err)}
 	}
 	object := podNetworkingObject("oracle", c.Spec)
-	resp := webhook.MutatingHook(cl, config(c.InjectResource)).Handle(context.Background(), request("PodNetworking", "", object))
+	resp := webhook.MutatingHook(cl, config(c)).Handle(context.Background(), request("PodNetworking", "", object))
 	return toVerdict(resp, object)
 }
 
@@ -239,7 +253,7 @@ func opAdmit(c tcase) verdict {
 	if mutated.Patched {
 		spec = mutated.Spec
 	}
-	v := opValidate(tcase{Spec: spec, InjectResource: c.InjectResource})
+	v := opValidate(tcase{Spec: spec, InjectResource: c.InjectResource, EnableTrunk: c.EnableTrunk})
 	v.Spec = spec
 	v.Patched = mutated.Patched
 	return v
@@ -264,7 +278,7 @@ func opPod(c tcase) verdict {
 	if err != nil {
 		return verdict{Error: batch.ErrorText(err)}
 	}
-	resp := webhook.MutatingHook(cl, config(c.InjectResource)).Handle(context.Background(),
+	resp := webhook.MutatingHook(cl, config(c)).Handle(context.Background(),
 		request("Pod", c.Namespace.Name, object))
 	v := toVerdict(resp, object)
 	v.Spec = nil
