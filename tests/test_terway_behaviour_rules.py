@@ -41,9 +41,15 @@ def test_pnw014_denied_for_the_configured_version():
     f = assert_finding(findings_for(cfg), "PNW014", PN, "mysql", "v1.12.1", "security group can not more than 5")
     assert f.level == "error"
     # the same limit reaches PNW001 (one setting: the version, capped by the ECS quota)
-    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "limit of 5", "v1.12.1 admits at most 5")
+    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "exceed the 5",
+                   "terway-controlplane v1.12.1's validating webhook")
     passing = with_value(cfg, "ackstack:cni.controlplaneVersion", "v1.13.7")
     assert not only(findings_for(passing), "PNW014") and not only(findings_for(passing), "PNW001")
+    # within v1.13.7's 10 and the declared raised quota (10): a warning that names the declaration
+    assert_finding(findings_for(passing), "PNW020", f"{PN}.securityGroupIDs", "6 security groups",
+                   "capacity.maxSecurityGroupsPerEni (10; ECS default 5)", level="warning")
+    undeclared = with_value(passing, "ackstack:capacity", {"maxSecurityGroupsPerEni": 5})
+    assert_finding(findings_for(undeclared), "PNW001", f"{PN}.securityGroupIDs", "ECS limit of 5")
 
 
 def test_pnw014_selectorless_trunk_on_v1_13():
@@ -412,3 +418,39 @@ def test_nod001_terway_instance_type_pods_above_eleven(eni_quantity, ipv4_per_en
         assert_finding(found, "NOD001", "ackstack:cluster.nodePools[0].instanceTypes[1]", "ecs.t6.small",
                        f"{(eni_quantity - 1) * ipv4_per_eni} pods per node", "more than 11",
                        "adjusting-the-number-of-node-pods", level="error")
+
+
+def test_declared_ecs_quota_is_one_setting_for_rules_and_the_policy_pack(tmp_path):
+    """capacity.maxSecurityGroupsPerEni reaches the real policy pack (over gRPC) on each PodNetworking's parent
+    component: 6 groups with a declared raise are a PNW020 warning and pass the pack; the same resources
+    declaring ECS's default 5 are refused by the pack, as PNW001 refuses the config."""
+    import yaml
+
+    from offline.analyzer import AnalyzedResource, run_policy_pack
+    from offline.preview import POLICY_PACK, run_preview
+    from offline.testing import ROOT
+
+    groups = [{"name": f"g{i}", "type": "enterprise"} for i in range(6)]
+    document = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8"))
+    config = document["config"]
+    config["ackstack:network"]["securityGroups"] += groups
+    config["ackstack:podNetworkings"][0]["securityGroupIDs"] = [g["name"] for g in groups]
+    config["ackstack:capacity"] = {"maxSecurityGroupsPerEni": 10}
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = run_preview("dev", config_file=str(path))
+    rules = {f["rule"] if isinstance(f, dict) else f.rule for f in result.findings}
+    assert "PNW020" in rules and "PNW001" not in rules and "podnetworking-security-groups" not in rules, rules
+    config["ackstack:capacity"] = {"maxSecurityGroupsPerEni": 5}
+    assert_finding(findings_for(config), "PNW001", f"{PN}.securityGroupIDs", "ECS limit of 5")
+
+    def analyzed(quota):
+        return [AnalyzedResource(urn=r.urn, type=r.type, name=r.name, parent=r.parent, custom=r.custom,
+                                 properties={**r.inputs, "maxSecurityGroupsPerEni": quota}
+                                 if r.type == "ackstack:terway:PodNetworking" else r.inputs)
+                for r in result.run.registrations]
+
+    found = run_policy_pack(POLICY_PACK, analyzed(5), stack="dev", project="ackstack")
+    assert [f for f in found if f["rule"] == "podnetworking-security-groups" and "ECS limit of 5" in f["message"]]
+    found = run_policy_pack(POLICY_PACK, analyzed(10), stack="dev", project="ackstack")
+    assert not [f for f in found if f["rule"] == "podnetworking-security-groups"]

@@ -127,6 +127,10 @@ KUBE_PROXY_MODE_DEFAULT = "ipvs"
 
 # Source: ECS FAQ "security group limits" (https://www.alibabacloud.com/help/faq-detail/87018.htm): "by default every ENI ... can be associated with a maximum of five security groups"; SEED-TRUNK (PodNetworking max five)
 MAX_SECURITY_GROUPS_PER_ENI_DEFAULT = 5
+# Source: ackstack design: the component that emits each PodNetworking carries the stack's declared per-ENI quota
+# (capacity.maxSecurityGroupsPerEni) as an input and output, so the policy pack reads the same setting as the rules
+PODNETWORKING_COMPONENT_TYPE = "ackstack:terway:PodNetworking"
+PODNETWORKING_COMPONENT_QUOTA_KEY = "maxSecurityGroupsPerEni"
 # Source: ECS "Limits" security groups per ENI adjustable via Quota Center (unverified: raised maximum of 10 not found in ECS docs in the index; consistent with Terway's PodNetworking webhook, AliyunContainerService/terway pkg/controller/webhook: "security group can not more than 10")
 MAX_SECURITY_GROUPS_PER_ENI_RAISED = 10
 # Source: ECS "Basic and advanced security groups" (https://www.alibabacloud.com/help/en/ecs/user-guide/basic-security-groups-and-advanced-security-groups, Apr 2026): basic SG in a VPC holds 6,000 private IPs (quota q_vpc-normal-security-group-ip-count); older revisions said 2,000 raisable to 6,000
