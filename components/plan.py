@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ackstack_core import constants as C
+from ackstack_core import terway_webhook as W
 from ackstack_core.terway_webhook import parse_eni_conf
 from components.config import StackConfig
 from components.validation.findings import Finding, config_path
@@ -83,6 +84,16 @@ class NetworkPlan:
         """Zones where the cluster can have nodes: zones of node pools that have a node vSwitch."""
         vswitch_zones = {v.zone_id for v in self.by_role("node")}
         return {z for pool in self.config.cluster.node_pools for z in pool.zones if z in vswitch_zones}
+
+    def webhooks(self) -> W.WebhookConfigurations:
+        """terway-controlplane's webhook registrations: an adopted cluster's own (inventory `webhookConfigurations`,
+        `{mutating: <MutatingWebhookConfiguration>, validating: <ValidatingWebhookConfiguration>}` as the API
+        returns them; `verify` reads the live ones), else the upstream chart's (assumed, W.CHART_WEBHOOKS)."""
+        found = (self.existing_cluster or {}).get(C.INVENTORY_WEBHOOKS_KEY)
+        if not isinstance(found, dict):
+            return W.CHART_WEBHOOKS
+        return W.webhook_configurations(found.get("mutating"), found.get("validating"),
+                                        "the adopted cluster's webhook configurations (inventory)")
 
     def eni_security_groups(self) -> list[str]:
         """Security groups on the ENIs Terway creates, and what a PodNetworking without securityGroupIDs gets:

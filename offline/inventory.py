@@ -82,7 +82,9 @@ class Inventory:
             vpcs={v["id"]: {"cidrBlock": v.get("cidrBlock")} for v in self.vpcs},
             clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId"),
                                 "addons": dict(c.get("addons") or {}),
-                                **({"secrets": list(c["secrets"])} if c.get("secrets") is not None else {})}
+                                **({"secrets": list(c["secrets"])} if c.get("secrets") is not None else {}),
+                                **({C.INVENTORY_WEBHOOKS_KEY: c[C.INVENTORY_WEBHOOKS_KEY]}
+                                   if isinstance(c.get(C.INVENTORY_WEBHOOKS_KEY), dict) else {})}
                       for c in self.clusters},
         )
 

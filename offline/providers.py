@@ -60,6 +60,9 @@ class ProviderAnswers(Mocks):
         # terway-controlplane version per cluster id, from the program's add-ons or the inventory's.
         self.controlplane: dict[str, str | None] = {
             c["id"]: controlplane_version(c.get("addons")) for c in inventory.clusters}
+        # kube-system/eni-config `eni_conf` as the run writes it (adopted clusters); None: unknown to the engine
+        # (a new cluster's is ACK's; offline.terway_controlplane.admit then applies validation only).
+        self.eni_conf: str | None = None
 
     # ------------------------------------------------------------------ ids
     def _cloud_id(self, prefix: str, type_: str, name: str) -> str:
@@ -193,10 +196,14 @@ class ProviderAnswers(Mocks):
         if namespace:
             metadata["namespace"] = namespace
         outputs = {**inputs, "metadata": metadata}
+        if (args.typ == "kubernetes:core/v1:ConfigMapPatch" and name == C.ENI_CONFIG_CONFIGMAP_NAME
+                and namespace == C.ENI_CONFIG_CONFIGMAP_NAMESPACE):
+            text = (inputs.get("data") or {}).get(C.ENI_CONFIG_DATA_KEY)
+            self.eni_conf = text if isinstance(text, str) else self.eni_conf
         if args.typ == PODNETWORKING_TYPE:
             zones = {vid: v.get("zoneId") for vid, v in self.vswitches.items() if v.get("zoneId")}
             try:
-                outputs["status"] = admit(name, inputs, self._controlplane_version(), zones)
+                outputs["status"] = admit(name, inputs, self._controlplane_version(), zones, self.eni_conf)
             except (AdmissionDenied, NotReady) as refused:
                 # Recorded, not raised: an exception inside the SDK's registration thread leaves its event
                 # loop half-unwound; the engine reports the first refusal as the run's error instead.

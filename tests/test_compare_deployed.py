@@ -260,3 +260,24 @@ def test_a_helm_release_as_the_provider_stored_it_is_no_change(tmp_path):
                       path, stack="staging")
     fields = [f["field"] for e in changed.changes["resources"] for f in e["fields"]]
     assert fields and all(f.startswith("values.") for f in fields), fields
+
+
+def test_upgrading_terway_controlplane_with_podnetworkings_is_rep011(tmp_path):
+    """The chart's pod webhook has failurePolicy Ignore (AliyunContainerService/terway v1.17.5
+    charts/terway/values.yaml:99): pods created while terway-controlplane restarts keep the shared ENI."""
+    old = with_value(stack_config("dev"), "ackstack:cni.controlplaneVersion", "v1.16.6")
+    base = preview(tmp_path, old, "cp-old")
+    export = stack_export(base, tmp_path / "cp-export.json")
+    result = preview(tmp_path, with_value(old, "ackstack:cni.controlplaneVersion", "v1.17.5"), "cp-new", export)
+    found = [f for f in result.findings if f["rule"] == "REP011"]
+    assert found and found[0]["level"] == "warning" and found[0]["path"] == "ackstack:cni.controlplaneVersion"
+    assert "v1.16.6 -> v1.17.5" in found[0]["message"] and "failurePolicy Ignore" in found[0]["message"]
+    assert "shared ENI" in found[0]["message"]
+    # a downgrade or the same version is not this warning; neither is an upgrade without PodNetworkings
+    same = preview(tmp_path, old, "cp-same", export)
+    assert not [f for f in same.findings if f["rule"] == "REP011"]
+    bare = with_value(old, "ackstack:podNetworkings", [])
+    bare_export = stack_export(preview(tmp_path, bare, "bare-old"), tmp_path / "bare-export.json")
+    bare_new = preview(tmp_path, with_value(bare, "ackstack:cni.controlplaneVersion", "v1.17.5"), "bare-new",
+                       bare_export)
+    assert not [f for f in bare_new.findings if f["rule"] == "REP011"]

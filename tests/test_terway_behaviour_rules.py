@@ -454,3 +454,47 @@ def test_declared_ecs_quota_is_one_setting_for_rules_and_the_policy_pack(tmp_pat
     assert [f for f in found if f["rule"] == "podnetworking-security-groups" and "ECS limit of 5" in f["message"]]
     found = run_policy_pack(POLICY_PACK, analyzed(10), stack="dev", project="ackstack")
     assert not [f for f in found if f["rule"] == "podnetworking-security-groups"]
+
+
+def _hooks(pod_failure_policy="Ignore", namespace_selector=None, validating=True) -> dict:
+    """An adopted cluster's webhook configurations as `kubectl get ... -o yaml` shows them."""
+    pod_hook = {"name": "terway-controlplane.mutating.k8s.io", "failurePolicy": pod_failure_policy,
+                "rules": [{"operations": ["CREATE"], "resources": ["pods"]},
+                          {"operations": ["CREATE"], "resources": ["podnetworkings"]}]}
+    if namespace_selector is not None:
+        pod_hook["namespaceSelector"] = namespace_selector
+    hooks = {"mutating": {"webhooks": [pod_hook]}}
+    if validating:
+        hooks["validating"] = {"webhooks": [{"name": "terway-controlplane.validate.k8s.io", "failurePolicy": "Fail",
+                                             "rules": [{"operations": ["CREATE"], "resources": ["podnetworkings"]}]}]}
+    return hooks
+
+
+def test_twy026_upgrading_terway_controlplane_with_podnetworkings_warns():
+    """charts/terway/values.yaml:99 (v1.17.5): the pod webhook's failurePolicy is Ignore, so pods created during the
+    rollout keep the shared ENI; an adopted cluster's own registration decides when the inventory gives it."""
+    inv = existing_inventory(addons={"terway-eniip": "v1.13.7", "terway-controlplane": "v1.14.5"})
+    cfg = existing(("ackstack:cni.controlplaneVersion", "v1.17.5"))
+    f = assert_finding(findings_for(cfg, inv), "TWY026", "ackstack:cni.controlplaneVersion", "v1.14.5 -> v1.17.5",
+                       "failurePolicy Ignore", "shared ENI", "upstream chart")
+    assert f.level == "warning"
+    strict = existing_inventory(addons={"terway-eniip": "v1.13.7", "terway-controlplane": "v1.14.5"},
+                                webhookConfigurations=_hooks("Fail"))
+    assert_finding(findings_for(cfg, strict), "TWY026", "ackstack:cni.controlplaneVersion", "failurePolicy Fail",
+                   "pod creation", "(inventory)")
+    for quiet in (existing(("ackstack:cni.controlplaneVersion", "v1.14.5")),  # no upgrade
+                  with_value(cfg, "ackstack:podNetworkings", [])):  # nothing in use
+        assert not only(findings_for(quiet, inv), "TWY026")
+
+
+def test_an_adopted_clusters_own_pod_webhook_namespace_selector_decides_pnw016():
+    """The chart's namespaceSelector is assumed only without the cluster's configuration (inventory)."""
+    cfg = existing()
+    assert not only(findings_for(cfg, stack_inventory("existing")), "PNW016")
+    opt_in = existing_inventory(webhookConfigurations=_hooks(namespace_selector={"matchLabels": {"terway": "on"}}))
+    assert_finding(findings_for(cfg, opt_in), "PNW016", f"{PN}.selector.namespaceSelector", "databases",
+                   '{"matchLabels": {"terway": "on"}}', "(inventory)")
+    labelled = with_value(cfg, "ackstack:namespaces[0].labels", {"network": "isolated", "terway": "on"})
+    assert not only(findings_for(labelled, opt_in), "PNW016")
+    no_pod_webhook = existing_inventory(webhookConfigurations={"mutating": {"webhooks": []}})
+    assert only(findings_for(cfg, no_pod_webhook), "PNW016")

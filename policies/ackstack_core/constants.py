@@ -520,6 +520,8 @@ TERWAY_CONTROLPLANE_WEBHOOK = "terway-controlplane"
 TERWAY_CONTROLPLANE_RESTORE_REPLICAS = 1
 # Source: Kubernetes API reference (admissionregistration.k8s.io/v1 mutating/validatingwebhookconfigurations, cluster-scoped)
 WEBHOOK_CONFIGURATION_API_VERSION = "admissionregistration.k8s.io/v1"
+# Source: ackstack design: the inventory key of an adopted cluster's terway-controlplane webhook configurations
+INVENTORY_WEBHOOKS_KEY = "webhookConfigurations"
 # Source: Kubernetes docs "Well-Known Labels" (node-role.kubernetes.io/master on control-plane nodes); a dedicated ACK
 # cluster lists its masters as nodes, a managed one does not (unverified: inferred, not stated in the seed)
 NODE_ROLE_MASTER_LABELS: tuple[str, ...] = ("node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane")

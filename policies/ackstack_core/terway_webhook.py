@@ -19,7 +19,7 @@ from typing import Any
 
 from ackstack_core import constants as C
 from ackstack_core.go_duration import GoDurationError, parse_go_duration_ns
-from ackstack_core.selectors import SelectorError, selector_matches  # noqa: F401 (SelectorError re-exported)
+from ackstack_core.selectors import SelectorError, selector_matches
 
 Version = tuple[int, int, int]
 
@@ -215,9 +215,66 @@ def is_fixed_name_pod(workload_kind: str, custom_kinds: Iterable[str] = ()) -> b
     return owner in (*C.FIXED_NAME_OWNER_KINDS, *custom_kinds)
 
 
-def webhook_sees_namespace(namespace_labels: Mapping[str, str]) -> bool:
-    """The pod webhook's namespaceSelector (webhook.yaml:9-13): k8s.aliyun.com/pod-eni NotIn ["false"]."""
-    return namespace_labels.get(C.POD_ENI_NAMESPACE_LABEL) != C.POD_ENI_NAMESPACE_OPT_OUT
+@dataclass(frozen=True)
+class WebhookConfigurations:
+    """How terway-controlplane's webhooks are registered (admissionregistration.k8s.io/v1): which requests reach
+    its code and what the API server does when it cannot answer."""
+
+    pod_webhook: bool  # a mutating webhook for pods exists (else no pod ever gets a PodNetworking)
+    pod_failure_policy: str  # Ignore: pods created while it cannot answer keep the shared ENI; Fail: refused
+    pod_namespace_selector: Mapping[str, Any] | None  # None or {}: every namespace
+    validating_operations: tuple[str, ...]  # podnetworkings operations validated ((): none)
+    validating_failure_policy: str
+    source: str
+
+
+# Source: TWY-v1.17.5 charts/terway/templates/terway-controlplane/webhook.yaml:8-33 (mutating: pods and podnetworkings
+# on CREATE; namespaceSelector :9-13; failurePolicy :33 from values.yaml:99 `webhookFailurePolicy: Ignore`, the same
+# default at v1.13.7 and v1.16.1) and :42-57 (validating: podnetworkings CREATE, failurePolicy Fail). ACK installs the
+# add-on its own way (unverified that it uses these values): on an adopted cluster the inventory (or `verify`) says.
+CHART_WEBHOOKS = WebhookConfigurations(
+    pod_webhook=True, pod_failure_policy="Ignore",
+    pod_namespace_selector={"matchExpressions": [{"key": C.POD_ENI_NAMESPACE_LABEL, "operator": "NotIn",
+                                                  "values": [C.POD_ENI_NAMESPACE_OPT_OUT]}]},
+    validating_operations=("CREATE",), validating_failure_policy="Fail",
+    source="the upstream chart (AliyunContainerService/terway v1.17.5 charts/terway/templates/terway-controlplane/"
+           "webhook.yaml:8-57, values.yaml:99)")
+# Source: Kubernetes API reference admissionregistration.k8s.io/v1 (failurePolicy defaults to Fail)
+DEFAULT_FAILURE_POLICY = "Fail"
+
+
+def _webhooks_for(config: Mapping[str, Any] | None, resource: str) -> list[Mapping[str, Any]]:
+    return [hook for hook in (config or {}).get("webhooks") or []
+            if any(resource in (rule.get("resources") or []) for rule in hook.get("rules") or [])]
+
+
+def webhook_configurations(mutating: Mapping[str, Any] | None, validating: Mapping[str, Any] | None,
+                           source: str) -> WebhookConfigurations:
+    """The registrations of a cluster: its MutatingWebhookConfiguration and ValidatingWebhookConfiguration
+    `terway-controlplane` as the API returns them (`kubectl get mutatingwebhookconfiguration terway-controlplane
+    -o yaml`); None for one that does not exist."""
+    pods = _webhooks_for(mutating, "pods")
+    pod = pods[0] if pods else {}
+    validate = _webhooks_for(validating, "podnetworkings")
+    operations = tuple(dict.fromkeys(op for hook in validate for rule in hook.get("rules") or []
+                                     if "podnetworkings" in (rule.get("resources") or [])
+                                     for op in rule.get("operations") or []))
+    return WebhookConfigurations(
+        pod_webhook=bool(pods), pod_failure_policy=pod.get("failurePolicy") or DEFAULT_FAILURE_POLICY,
+        pod_namespace_selector=pod.get("namespaceSelector"), validating_operations=operations,
+        validating_failure_policy=(validate[0].get("failurePolicy") if validate else None) or DEFAULT_FAILURE_POLICY,
+        source=source)
+
+
+def webhook_sees_namespace(namespace_labels: Mapping[str, str], hooks: WebhookConfigurations = CHART_WEBHOOKS) -> bool:
+    """Whether pods of a namespace with these labels reach the pod webhook (its namespaceSelector; the chart's:
+    k8s.aliyun.com/pod-eni NotIn ["false"], webhook.yaml:9-13)."""
+    if not hooks.pod_webhook:
+        return False
+    try:
+        return selector_matches(hooks.pod_namespace_selector or {}, namespace_labels)
+    except SelectorError:
+        return False  # the API server does not register a webhook with a broken selector
 
 
 @dataclass(frozen=True)
@@ -229,13 +286,13 @@ class PodNetworkingView:
 
 def pod_networking_applies(pn: PodNetworkingView, pod_labels: Mapping[str, str],
                            namespace_labels: Mapping[str, str], workload_kind: str,
-                           custom_kinds: Iterable[str] = ()) -> bool:
+                           custom_kinds: Iterable[str] = (), hooks: WebhookConfigurations = CHART_WEBHOOKS) -> bool:
     """Whether the pod webhook gives `pn` to a new pod: not for pods labelled k8s.aliyun.com/ignore-by-terway
     "true" (TWY-v1.17.5 pkg/controller/webhook/mutating.go:90-92); matchOnePodNetworking (:289-346, same
     logic from v1.10.0 mutating.go:281): Ready only (:310), Fixed only for fixed-name pods (:313-318), each
     non-nil selector must match and at least one must be set (:320-343).
     SelectorError propagates: the webhook answers an error and the pod is not created (:138-141)."""
-    if not webhook_sees_namespace(namespace_labels) or pod_labels.get(C.POD_IGNORE_BY_TERWAY_LABEL) == "true":
+    if not webhook_sees_namespace(namespace_labels, hooks) or pod_labels.get(C.POD_IGNORE_BY_TERWAY_LABEL) == "true":
         return False
     if pn.status != C.PODNETWORKING_STATUS_READY:
         return False
