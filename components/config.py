@@ -8,6 +8,7 @@ shape the input has.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -22,7 +23,6 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from ackstack_core import constants as C
-from components.netmath import parse_ipv4_network
 
 # Kubernetes object names (RFC 1123 subdomain / label); checked again with messages in validation.
 _NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
@@ -37,8 +37,9 @@ class Model(BaseModel):
 
 
 def _cidr(value: str) -> str:
+    """Python's reading (host bits clear); how the CIDR is spelt is rule NET020's (Go's netip.ParsePrefix)."""
     try:
-        parse_ipv4_network(value)
+        ipaddress.IPv4Network(value, strict=True)
     except ValueError as exc:
         raise ValueError(f"not an IPv4 CIDR block with host bits clear ({exc})") from None
     return value

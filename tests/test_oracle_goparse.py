@@ -190,3 +190,78 @@ def test_oracle_go_netip_prefix_agrees_with_the_cidr_parser(goparse):
         elif verdict["error"] is None and verdict["is4"]:
             assert "host bits set" in problem, (text, problem)
     assert accepted > len(texts) // 3
+
+
+# ---------------------------------------------------------------- gopkg.in/yaml.v3 scalars (the CLI's YAML)
+YAML_CASES = 20_000
+_YAML_TOKENS = (list("0123456789") * 5 + ["-", "-", ":", ".", "_", "+", "e", "E", "x", "o", "b", "T", "t", "Z",
+                                          " ", "0x", "0o", "0b", ".inf", ".nan", "yes", "true", "~", "null", "2024-",
+                                          "2024-01-01", "T10:00:00", "+08:00", ",5", "a"])
+_YAML_EDGES = ["2024-01-01", "2024-1-1", "2024-01-01T10:00:00Z", "2024-01-01t10:00:00z", "2024-01-01 10:00:00.5",
+               "2024-02-29", "2023-02-29", "2024-01-01T24:00:00Z", "2024-01-01T10:00:60Z", "2024-01-01T10:00:00,5Z",
+               "2024-01-01T10:00:00.1234567891Z", "0000-01-01", "2024-01-01T10:00:00+24:00", "99999-01-01",
+               "08", "0777", "-0b101", "0x_1", "1_000", "9223372036854775808", "18446744073709551616", "1e400",
+               "+.inf", "-.Inf", ".NaN", "0o", "0x", "-", "+", ".", "1.", ".e1", "1e", "1__2", "_1", "0b", "00",
+               "-0", "+0", "0.0", "1e-400"]
+
+
+def _timestamp_like(rng: random.Random) -> str:
+    def field(top: int) -> str:
+        value = rng.randint(0, top)
+        return f"{value:02d}" if rng.random() < 0.6 else str(value)
+
+    text = f"{rng.choice(['2024', '2023', '0001', '1999', '202'])}-{field(13)}-{field(32)}"
+    if rng.random() < 0.6:
+        text += rng.choice(["T", "t", " ", "  ", "x"]) + f"{field(25)}:{field(61)}:{field(61)}"
+        if rng.random() < 0.4:
+            text += rng.choice([".", ","]) + str(rng.randint(0, 10**rng.randint(1, 12)))
+        text += rng.choice(["", "Z", "z", "+08:00", "-05:30", "+8", " Z", "+25:00"])
+    return text
+
+
+def _yaml_scalar(rng: random.Random) -> str:
+    if rng.random() < 0.2:
+        return _timestamp_like(rng)
+    return "".join(rng.choice(_YAML_TOKENS) for _ in range(rng.randint(1, 6))).strip() or "0"
+
+
+def _same_yaml(go: dict, ours) -> bool:
+    """A node of goparse-oracle's typed tree and the project's value for it."""
+    from offline.yaml_input import GoTime
+
+    kind = go["t"]
+    if kind == "null":
+        return ours is None
+    if kind == "bool":
+        return ours is go["v"]
+    if kind in ("int", "uint64"):
+        return type(ours) is int and ours == int(go["v"])
+    if kind == "float":
+        return type(ours) is float and (ours == float(go["v"]) or (ours != ours and go["v"] == "NaN"))
+    if kind == "time":
+        return isinstance(ours, GoTime) and ours.go_text in (go["v"], None)
+    if kind == "string":
+        return type(ours) is str and ours == go["v"]
+    return False
+
+
+def test_oracle_go_yaml_v3_scalars_agree_with_the_reader(goparse):
+    """offline.yaml_input's scalar resolution (resolve_plain, go_yaml_time) against gopkg.in/yaml.v3 v3.0.1 decoding
+    `v: <scalar>` into interface{}: the same type and value, or both refuse."""
+    from offline.yaml_input import YamlInputError, parse_yaml
+
+    rng = random.Random(SEED)
+    scalars = _YAML_EDGES + [_yaml_scalar(rng) for _ in range(YAML_CASES)]
+    verdicts = ask(goparse, [{"op": "yaml", "text": f"v: {s}\n"} for s in scalars])
+    kinds: dict[str, int] = {}
+    for scalar, verdict in zip(scalars, verdicts, strict=True):
+        try:
+            ours = parse_yaml(f"v: {scalar}\n".encode(), "case")
+        except YamlInputError as exc:
+            assert verdict["error"] is not None, (scalar, verdict, str(exc))
+            continue
+        assert verdict["error"] is None, (scalar, verdict["error"], ours)
+        go = dict((k["v"], v) for k, v in verdict["value"]["v"])["v"]
+        assert _same_yaml(go, ours["v"]), (scalar, go, ours["v"])
+        kinds[go["t"]] = kinds.get(go["t"], 0) + 1
+    assert all(kinds.get(k, 0) > 50 for k in ("int", "float", "string", "time")), kinds
