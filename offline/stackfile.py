@@ -157,10 +157,16 @@ def read_stack_file(path: Path) -> StackFile:
     values: dict[str, Any] = {}
     secret_keys: list[str] = []
     nested: list[str] = []
+    origin: dict[str, str] = {}
     for key, value in config.items():
         if not isinstance(key, str):
             raise StackFileError(f"stack file {path}: config key {key!r} is not a string")
-        key = _config_key(key, path)
+        written, key = key, _config_key(key, path)
+        if key in origin:
+            # loaders.go:61-86 and config/map.go:310-328 fill Go maps from Go maps: which one wins is random
+            raise StackFileError(f"stack file {path}: config key {key} is given twice (as `{origin[key]}` and "
+                                 f"`{written}`); the Pulumi CLI keeps one of them at random: keep one")
+        origin[key] = written
         paths: list[str] = []
         values[key] = _top_level_text(_decrypt_offline(value, key, paths), f"stack file {path}: {key}")
         if paths:
