@@ -26,6 +26,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/managedfields"
+	clientgoapplyconfigurations "k8s.io/client-go/applyconfigurations"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -73,7 +75,12 @@ type verdict struct {
 	Resources map[string]string `json:"resources,omitempty"`
 }
 
-var scheme = runtime.NewScheme()
+var (
+	scheme = runtime.NewScheme()
+	// Built once: the fake client's default type converters (client-go's apply configurations) cost
+	// milliseconds per client, and every case gets a client of its own.
+	typeConverters []managedfields.TypeConverter
+)
 
 func main() {
 	kinds := flag.String("custom-stateful-kinds", "", "comma-separated customStatefulWorkloadKinds")
@@ -87,6 +94,13 @@ func main() {
 	if err := v1beta1.AddToScheme(scheme); err != nil {
 		panic(err)
 	}
+	// As fake.ClientBuilder.Build makes them: client-go's scheme only, then the deduced converter.
+	clientGoScheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(clientGoScheme); err != nil {
+		panic(err)
+	}
+	typeConverters = []managedfields.TypeConverter{clientgoapplyconfigurations.NewTypeConverter(clientGoScheme),
+		managedfields.NewDeducedTypeConverter()}
 	batch.Run(answer)
 }
 
@@ -222,7 +236,7 @@ func newClient(c tcase) (client.Client, error) {
 		}
 		objs = append(objs, obj)
 	}
-	return fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).Build(), nil
+	return fake.NewClientBuilder().WithScheme(scheme).WithTypeConverters(typeConverters...).WithObjects(objs...).Build(), nil
 }
 
 // opValidate: the validating webhook (pkg/controller/webhook/validate.go) on a PodNetworking CREATE.
