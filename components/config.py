@@ -37,6 +37,7 @@ class Model(BaseModel):
 
 
 def _cidr(value: str) -> str:
+    """Python's reading (host bits clear); how the CIDR is spelt is rule NET020's (Go's netip.ParsePrefix)."""
     try:
         ipaddress.IPv4Network(value, strict=True)
     except ValueError as exc:
@@ -429,6 +430,9 @@ class CapacityConfig(Model):
     """Thresholds for the capacity rules; raise them only when your account's quota was raised."""
 
     vswitch_utilization_warning: float = Field(default=0.8, gt=0, le=1)
+    # The ECS per-ENI security-group quota of the account (5 by default; no API tells it): more than 5 groups on
+    # one ENI are a warning naming this declaration (PNW020/TWY025), more than it an error; the rules, the
+    # capacity figures and the policy pack read this one setting (docs/terway.md).
     max_security_groups_per_eni: int = Field(
         default=C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT, ge=1, le=C.MAX_SECURITY_GROUPS_PER_ENI_RAISED
     )

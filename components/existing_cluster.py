@@ -49,7 +49,9 @@ def merged_eni_conf(raw: dict | str | None, managed: bool, security_groups: list
     if managed:
         conf[C.ENI_CONF_CREDENTIAL_PATH_KEY] = C.ENI_CONF_MANAGED_CREDENTIAL_PATH
     if security_groups:
-        conf[C.ENI_CONF_SECURITY_GROUPS_KEY] = list(security_groups)
+        # sorted: Terway reads the groups as a set (GetSecurityGroups sorts the union, AliyunContainerService/terway
+        # v1.17.5 types/daemon/config.go:84-91), so reordering cni.eniSecurityGroups must not roll every Terway pod
+        conf[C.ENI_CONF_SECURITY_GROUPS_KEY] = sorted(security_groups)
     return conf
 
 

@@ -8,6 +8,7 @@ to property-test, so they live here with no Pulumi dependency.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from ipaddress import IPv4Network
 
@@ -21,18 +22,30 @@ DEFAULT_NODE_CIDR_RESERVED = 1
 NetLike = IPv4Network | str
 
 
+# Go's net/netip.ParsePrefix (golang/go src/net/netip/netip.go ParsePrefix, parseIPv4Fields; checked against the
+# real thing by tests/test_oracle_goparse.py): dotted-decimal IPv4 with ASCII digits, no leading zeros in an
+# octet or in the prefix length, nothing around it; no netmask form (`/255.255.0.0`), which Python's
+# ipaddress would take.
+_OCTET = r"(?:0|[1-9][0-9]{0,2})"
+_GO_IPV4_PREFIX = re.compile(rf"({_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET})/(0|[1-9][0-9]?)")
+
+
 def parse_ipv4_network(text: str) -> IPv4Network:
-    """Strictly parse an IPv4 CIDR; host bits set or malformed input raise ValueError."""
+    """Strictly parse an IPv4 CIDR as Go's netip.ParsePrefix does; host bits set or malformed input raise
+    ValueError."""
     if not isinstance(text, str):
         raise ValueError(f"expected an IPv4 CIDR string, got {type(text).__name__}")
-    raw = text.strip()
-    if "/" not in raw:
+    if "/" not in text:
         raise ValueError(f"{text!r} is not a CIDR: missing '/prefix' (e.g. 10.0.0.0/16)")
+    match = _GO_IPV4_PREFIX.fullmatch(text)
+    if match is None or int(match[2]) > 32 or any(int(o) > 255 for o in match[1].split(".")):
+        raise ValueError(f"{text!r} is not a valid IPv4 CIDR: dotted decimal `a.b.c.d/n` with n at most 32, "
+                         f"no leading zeros, no spaces, no netmask form (Go's netip.ParsePrefix)")
     try:
-        return IPv4Network(raw, strict=True)
+        return IPv4Network(text, strict=True)
     except ValueError as exc:
         if "has host bits set" in str(exc):
-            fixed = IPv4Network(raw, strict=False)
+            fixed = IPv4Network(text, strict=False)
             raise ValueError(f"{text!r} has host bits set; did you mean {fixed}?") from None
         raise ValueError(f"{text!r} is not a valid IPv4 CIDR: {exc}") from None
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ackstack_core import constants as C
+from ackstack_core import terway_webhook as W
+from ackstack_core.terway_webhook import parse_eni_conf
 from components.config import StackConfig
 from components.validation.findings import Finding, config_path
 
@@ -83,11 +85,38 @@ class NetworkPlan:
         vswitch_zones = {v.zone_id for v in self.by_role("node")}
         return {z for pool in self.config.cluster.node_pools for z in pool.zones if z in vswitch_zones}
 
+    def webhooks(self) -> W.WebhookConfigurations:
+        """terway-controlplane's webhook registrations: an adopted cluster's own (inventory `webhookConfigurations`,
+        `{mutating: <MutatingWebhookConfiguration>, validating: <ValidatingWebhookConfiguration>}` as the API
+        returns them; `verify` reads the live ones), else the upstream chart's (assumed, W.CHART_WEBHOOKS)."""
+        found = (self.existing_cluster or {}).get(C.INVENTORY_WEBHOOKS_KEY)
+        if not isinstance(found, dict):
+            return W.CHART_WEBHOOKS
+        return W.webhook_configurations(found.get("mutating"), found.get("validating"),
+                                        "the adopted cluster's webhook configurations (inventory)")
+
     def eni_security_groups(self) -> list[str]:
-        """Security groups on the cluster's ENIs (eni-config): explicit, else the cluster's group."""
-        cni = self.config.cni
-        explicit = getattr(cni, "eni_security_groups", None)
-        return list(explicit) if explicit else [self.config.cluster.security_group]
+        """Security groups on the ENIs Terway creates, and what a PodNetworking without securityGroupIDs gets:
+        eni-config's union of `security_group` and `security_groups` (ackstack_core.terway_webhook.
+        eni_security_groups). New cluster: ACK writes the cluster's group (CLU009 refuses others there).
+        Adopted: the configured eniConf, whose `security_groups` cni.eniSecurityGroups replaces
+        (components.existing_cluster.merged_eni_conf). One entry per group (a name and its id count once)."""
+        explicit = list(getattr(self.config.cni, "eni_security_groups", None) or [])
+        existing = self.config.cluster.existing
+        if existing is None:
+            refs = [self.config.cluster.security_group, *explicit]
+        else:
+            conf, _ = parse_eni_conf(existing.eni_conf if existing.eni_conf is not None else {})
+            conf = conf or {}
+            single = conf.get(C.ENI_CONF_SECURITY_GROUP_KEY)
+            listed = explicit or [g for g in conf.get(C.ENI_CONF_SECURITY_GROUPS_KEY) or [] if isinstance(g, str)]
+            refs = ([single] if isinstance(single, str) and single else []) + listed
+            refs = refs or [self.config.cluster.security_group]
+        seen: dict[str, str] = {}
+        for ref in refs:
+            fact = self.security_group(ref)
+            seen.setdefault((fact.id if fact is not None and fact.id else None) or ref, ref)
+        return list(seen.values())
 
 
 def referenced_ids(config: StackConfig) -> tuple[list[str], list[str], list[str], list[str]]:

@@ -144,7 +144,8 @@ class PodNetworking(pulumi.ComponentResource):
         depends_on: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__("ackstack:terway:PodNetworking", entry.name, None, opts)
+        quota = {C.PODNETWORKING_COMPONENT_QUOTA_KEY: plan.config.capacity.max_security_groups_per_eni}
+        super().__init__(C.PODNETWORKING_COMPONENT_TYPE, entry.name, quota, opts)
         manifest = podnetworking_manifest(entry, plan, vswitch=network.vswitch, security_group=network.security_group)
         self.spec = manifest["spec"]
         self.resource = k8s.apiextensions.CustomResource(
@@ -157,7 +158,7 @@ class PodNetworking(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=list(depends_on),
                                         protect=plan.config.environment.production),
         )
-        self.register_outputs({"name": entry.name})
+        self.register_outputs({"name": entry.name, **quota})
 
 
 _SEED_ORDER = ("allocationType", "selector", "securityGroupIDs", "vSwitchOptions", "vSwitchSelectOptions",

@@ -41,7 +41,8 @@ def podnetworking_reach(entry: PodNetworkingConfig, plan: NetworkPlan) -> Reach:
         reason = f"Fixed, and no declared workload kind is fixed-name ({', '.join(skipped)})"
     elif sel.namespace_selector is not None and plan.config.namespaces:
         matched = [ns for ns in plan.config.namespaces if selector_matches(sel.namespace_selector, namespace_labels(ns))]
-        namespaces = tuple(ns.name for ns in matched if W.webhook_sees_namespace(namespace_labels(ns)))
+        hooks = plan.webhooks()
+        namespaces = tuple(ns.name for ns in matched if W.webhook_sees_namespace(namespace_labels(ns), hooks))
         if matched and not namespaces:
-            reason = "every declared namespace it selects is skipped by the pod webhook (k8s.aliyun.com/pod-eni)"
+            reason = "every declared namespace it selects is skipped by the pod webhook (its namespaceSelector)"
     return Reach(not reason, kinds, skipped, namespaces, reason)

@@ -99,6 +99,13 @@ def secret_texts(raw: Mapping[str, Any], secret_keys: Iterable[str], file_paths:
     return frozenset(t for t in texts if t)
 
 
+def is_secure_value(value: Any) -> bool:
+    """A `secure:` value as the Pulumi CLI sees one: a mapping of exactly the key `secure` with a string value
+    (pulumi/pulumi sdk v3.276.0 go/common/resource/config/object.go:540-550 isSecureValue); `{secure: 5}` is a
+    plain object."""
+    return isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str)
+
+
 def stack_file_secure_paths(stack: str, root: Path | None = None) -> list[str]:
     """`ns:key.path` of every `secure:` value in the CLI's `Pulumi.<stack>.yaml` (empty if unreadable).
 
@@ -115,7 +122,7 @@ def stack_file_secure_paths(stack: str, root: Path | None = None) -> list[str]:
     found: list[str] = []
 
     def walk(value: Any, where: str) -> None:
-        if isinstance(value, dict) and set(value) == {"secure"}:
+        if is_secure_value(value):
             found.append(where)
         elif isinstance(value, dict):
             for key, item in value.items():

@@ -70,6 +70,27 @@ def podnetworking(manifest: dict, status: str = "Ready", zones: dict | None = No
     return obj
 
 
+def chart_webhook_configurations() -> dict[str, dict]:
+    """terway-controlplane's webhook configurations as the upstream chart renders them (AliyunContainerService/
+    terway v1.17.5 charts/terway/templates/terway-controlplane/webhook.yaml with values.yaml:99-100)."""
+    return {
+        "mutatingwebhookconfigurations": {"metadata": {"name": "terway-controlplane"}, "webhooks": [{
+            "name": "terway-controlplane.mutating.k8s.io",
+            "namespaceSelector": {"matchExpressions": [{"key": "k8s.aliyun.com/pod-eni", "operator": "NotIn",
+                                                        "values": ["false"]}]},
+            "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["pods"],
+                       "scope": "Namespaced"},
+                      {"apiGroups": ["network.alibabacloud.com"], "apiVersions": ["*"], "operations": ["CREATE"],
+                       "resources": ["podnetworkings"], "scope": "Cluster"}],
+            "sideEffects": "None", "timeoutSeconds": 10, "failurePolicy": "Ignore"}]},
+        "validatingwebhookconfigurations": {"metadata": {"name": "terway-controlplane"}, "webhooks": [{
+            "name": "terway-controlplane.validate.k8s.io",
+            "rules": [{"apiGroups": ["network.alibabacloud.com"], "apiVersions": ["*"], "operations": ["CREATE"],
+                       "resources": ["podnetworkings"], "scope": "Cluster"}],
+            "sideEffects": "None", "timeoutSeconds": 10, "failurePolicy": "Fail"}]},
+    }
+
+
 def put_terway_cluster(kube: FakeKube, expected, inventory_vswitches: dict[str, dict]) -> None:
     """A healthy Terway Trunk ENI cluster for the `existing` example stack."""
     kube.put("/api/v1/nodes/node-h", node("node-h", "cn-hangzhou-h"))
@@ -80,6 +101,8 @@ def put_terway_cluster(kube: FakeKube, expected, inventory_vswitches: dict[str, 
     kube.put("/api/v1/namespaces/kube-system/configmaps/eni-config",
              configmap("eni-config", {"eni_conf": json.dumps(conf, indent=2)}))
     kube.put("/apis/apps/v1/namespaces/kube-system/deployments/terway-controlplane", deployment("terway-controlplane"))
+    for kind, hooks in chart_webhook_configurations().items():
+        kube.put(f"/apis/admissionregistration.k8s.io/v1/{kind}/terway-controlplane", hooks)
     for name, labels in (("default", {}), ("kube-system", {}), ("databases", {"network": "isolated"})):
         kube.put(f"/api/v1/namespaces/{name}", namespace(name, labels))
     zones = {k: v["zoneId"] for k, v in inventory_vswitches.items()}

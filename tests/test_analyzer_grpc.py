@@ -184,7 +184,9 @@ def test_non_compliant_stack_exact_diagnostics(spawned):
         ("ack-supported-kubernetes-version", "warning"),
         ("nodepool-encrypted-system-disk", "warning"),
         ("podnetworking-release-strategy", "error"),
-        # 6 security groups: admitted, terway-controlplane is unpinned (newest modelled line admits 10)
+        # 6 security groups: the unpinned terway-controlplane admits 10, but no component declares a raised ECS
+        # quota, so ECS's default of 5 per ENI applies (issue #22)
+        ("podnetworking-security-groups", "error"),
         ("podnetworking-vswitch-known", "error"),
         ("sg-no-internet-ingress", "warning"),
         ("sg-no-open-admin-ports", "warning"),
@@ -230,11 +232,12 @@ def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
         ("ack-supported-kubernetes-version", "error"),
         ("nodepool-encrypted-system-disk", "error"),
         ("podnetworking-release-strategy", "error"),
+        ("podnetworking-security-groups", "error"),  # 6 groups, ECS's default 5 (no declared raise)
         ("podnetworking-vswitch-known", "error"),
         ("sg-no-internet-ingress", "error"),
         ("sg-no-open-admin-ports", "warning"),  # prod removed from its mandatoryEnvironments
         ("sg-no-risky-ports", "error"),
-    ]  # 6 security groups pass: the unpinned terway-controlplane admits 10; terway-trunk-addons disabled
+    ]  # terway-trunk-addons disabled
 
 
 def test_all_advisory(spawned):

@@ -51,6 +51,12 @@ def dev_base(tmp_path_factory):
     return {"export": export, "preview": preview_json, "protected": protected, "tmp": tmp}
 
 
+def preview_document(result, path: Path) -> Path:
+    """A base-branch `--json` preview, the other base `--compare` takes."""
+    path.write_text(json.dumps(result.document()), encoding="utf-8")
+    return path
+
+
 def entries(result, action: str) -> list[dict]:
     return [e for e in result.changes["resources"] if e["action"] == action]
 
@@ -244,3 +250,23 @@ def test_a_control_plane_vswitch_change_warns(tmp_path, dev_base):
     assert found and found[0]["level"] == "warning" and "ModifyCluster" in found[0]["message"], result.findings
     unchanged = preview(tmp_path, stack_config("dev"), "same", dev_base["export"])
     assert not [f for f in unchanged.findings if f["rule"] == "REP016"]
+
+
+def test_upgrading_terway_controlplane_with_podnetworkings_is_rep011(tmp_path):
+    """The chart's pod webhook has failurePolicy Ignore (AliyunContainerService/terway v1.17.5
+    charts/terway/values.yaml:99): pods created while terway-controlplane restarts keep the shared ENI."""
+    old = with_value(stack_config("dev"), "ackstack:cni.controlplaneVersion", "v1.16.6")
+    export = preview_document(preview(tmp_path, old, "cp-old"), tmp_path / "cp-base.json")
+    result = preview(tmp_path, with_value(old, "ackstack:cni.controlplaneVersion", "v1.17.5"), "cp-new", export)
+    found = [f for f in result.findings if f["rule"] == "REP011"]
+    assert found and found[0]["level"] == "warning" and found[0]["path"] == "ackstack:cni.controlplaneVersion"
+    assert "v1.16.6 -> v1.17.5" in found[0]["message"] and "failurePolicy Ignore" in found[0]["message"]
+    assert "shared ENI" in found[0]["message"]
+    # a downgrade or the same version is not this warning; neither is an upgrade without PodNetworkings
+    same = preview(tmp_path, old, "cp-same", export)
+    assert not [f for f in same.findings if f["rule"] == "REP011"]
+    bare = with_value(old, "ackstack:podNetworkings", [])
+    bare_export = preview_document(preview(tmp_path, bare, "bare-old"), tmp_path / "bare-base.json")
+    bare_new = preview(tmp_path, with_value(bare, "ackstack:cni.controlplaneVersion", "v1.17.5"), "bare-new",
+                       bare_export)
+    assert not [f for f in bare_new.findings if f["rule"] == "REP011"]

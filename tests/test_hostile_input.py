@@ -261,7 +261,7 @@ def test_tags_beyond_ecs_tag_rules_are_errors():
         "19 tags; at most 18 (ECS allows 20 per resource and ackstack adds 2)"]
 
 
-@pytest.mark.parametrize("cidr", ["10.0.0.0/255.0.0.0", "10.0.0.0/08"])
+@pytest.mark.parametrize("cidr", ["10.0.0.0/255.0.0.0", "10.0.0.0/08", "172.16.0.0"])  # the last: a /32 to Python
 def test_netmask_style_cidrs_are_errors(cidr):
     findings = findings_for(with_value(stack_config("dev"), "ackstack:network.vpc.cidr", cidr))
     assert [f.path for f in only(findings, "NET020")] == ["ackstack:network.vpc.cidr"]

@@ -34,7 +34,14 @@ def networks(draw, min_prefix: int = 0, max_prefix: int = 32):
 
 def test_parse_ok():
     assert parse_ipv4_network("10.0.0.0/8") == IPv4Network("10.0.0.0/8")
-    assert parse_ipv4_network(" 192.168.0.0/16 ") == IPv4Network("192.168.0.0/16")
+    assert parse_ipv4_network("192.168.0.0/16") == IPv4Network("192.168.0.0/16")
+
+
+@pytest.mark.parametrize("text", [" 192.168.0.0/16 ", "10.0.0.0/08", "10.0.0.0/255.0.0.0", "010.0.0.0/8"])
+def test_parse_refuses_what_go_netip_refuses(text):
+    """Go's netip.ParsePrefix refuses these (tests/test_oracle_goparse.py checks the parser against it)."""
+    with pytest.raises(ValueError, match="not a valid IPv4 CIDR"):
+        parse_ipv4_network(text)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ def test_pnw001_too_many_security_groups():
 def test_pnw001_counts_defaulted_groups():
     cfg = dev((f"{PN}.securityGroupIDs", DELETE), ("ackstack:cni.eniSecurityGroups", ["cluster", "db-clients"]),
               ("ackstack:capacity", {"maxSecurityGroupsPerEni": 1}))
-    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "defaulted from cni.eniSecurityGroups",
+    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "defaulted from eni-config's groups",
                    "limit of 1")
 
 

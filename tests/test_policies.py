@@ -216,13 +216,21 @@ def test_security_group_limit_follows_the_installed_controlplane():
         return StackResource("urn:a", "alicloud:cs/kubernetesAddon:KubernetesAddon", "a",
                              {"name": "terway-controlplane", "version": version})
 
-    old = policy.run_check([addon("v1.12.1"), pn])
-    assert old and old[0][1] == "urn:pn" and "limit of 5" in old[0][0] and "v1.12.1" in old[0][0]
-    assert policy.run_check([addon("v1.13.7"), pn]) == []
+    # the stack's declared ECS quota (capacity.maxSecurityGroupsPerEni) reaches the pack on the parent component
+    raised = StackResource("urn:comp", "ackstack:terway:PodNetworking", "pn", {"maxSecurityGroupsPerEni": 10})
+    pn.parent = raised.urn
+    old = policy.run_check([addon("v1.12.1"), raised, pn])
+    assert old and old[0][1] == "urn:pn" and "exceed the 5" in old[0][0] and "v1.12.1" in old[0][0]
+    assert policy.run_check([addon("v1.13.7"), raised, pn]) == []
     cluster = StackResource("urn:c", "alicloud:cs/managedKubernetes:ManagedKubernetes", "c",
                             {"addons": [{"name": "terway-controlplane", "version": "v1.11.5"}]})
-    assert policy.run_check([cluster, pn])
-    assert policy.run_check([pn]) == []  # unpinned: the newest modelled line admits 10
+    assert policy.run_check([cluster, raised, pn])
+    assert policy.run_check([raised, pn]) == []  # unpinned: the newest modelled line admits 10
+    # without a declared raise, ECS's default of 5 per ENI applies (as PNW001 says)
+    default = StackResource("urn:comp", "ackstack:terway:PodNetworking", "pn", {"maxSecurityGroupsPerEni": 5})
+    assert "ECS limit of 5" in policy.run_check([addon("v1.13.7"), default, pn])[0][0]
+    pn.parent = None
+    assert "ECS limit of 5" in policy.run_check([addon("v1.13.7"), pn])[0][0]
     empty = StackResource("urn:e", pn.type, "e", {"spec": {}})
     assert "missing" in policy.run_check([empty])[0][0]
 

@@ -103,8 +103,8 @@ def test_preview_text_json_and_out_files_never_contain_secrets(tmp_path, secure)
 # ---------------------------------------------------------------- the repository
 _CREDENTIAL_NAMES = re.compile(r"(^|/)(kubeconfig[^/]*|[^/]*\.kubeconfig|\.kube/.*|[^/]*\.(pem|key|p12|pfx)|id_rsa[^/]*|"
                                r"\.env(\..*)?|credentials[^/]*|[^/]*\.tfstate)$", re.I)
-# An AccessKey id starts a token (`\b`): inside base64, e.g. a go.sum `h1:` hash, "LTAI" is just four letters.
-_CREDENTIAL_TEXT = re.compile(r"\bLTAI[0-9A-Za-z]{12,30}|-----BEGIN [A-Z ]*PRIVATE KEY-----|client-key-data:\s*[A-Za-z0-9+/]{40}")
+# An AccessKey id is a token of its own (a hash in go.sum may hold "LTAI" after other base64 characters).
+_CREDENTIAL_TEXT = re.compile(r"(?<![0-9A-Za-z+/])LTAI[0-9A-Za-z]{12,30}|-----BEGIN [A-Z ]*PRIVATE KEY-----|client-key-data:\s*[A-Za-z0-9+/]{40}")
 
 
 def _tracked() -> list[str]:

@@ -41,9 +41,15 @@ def test_pnw014_denied_for_the_configured_version():
     f = assert_finding(findings_for(cfg), "PNW014", PN, "mysql", "v1.12.1", "security group can not more than 5")
     assert f.level == "error"
     # the same limit reaches PNW001 (one setting: the version, capped by the ECS quota)
-    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "limit of 5", "v1.12.1 admits at most 5")
+    assert_finding(findings_for(cfg), "PNW001", f"{PN}.securityGroupIDs", "exceed the 5",
+                   "terway-controlplane v1.12.1's validating webhook")
     passing = with_value(cfg, "ackstack:cni.controlplaneVersion", "v1.13.7")
     assert not only(findings_for(passing), "PNW014") and not only(findings_for(passing), "PNW001")
+    # within v1.13.7's 10 and the declared raised quota (10): a warning that names the declaration
+    assert_finding(findings_for(passing), "PNW020", f"{PN}.securityGroupIDs", "6 security groups",
+                   "capacity.maxSecurityGroupsPerEni (10; ECS default 5)", level="warning")
+    undeclared = with_value(passing, "ackstack:capacity", {"maxSecurityGroupsPerEni": 5})
+    assert_finding(findings_for(undeclared), "PNW001", f"{PN}.securityGroupIDs", "ECS limit of 5")
 
 
 def test_pnw014_selectorless_trunk_on_v1_13():
@@ -53,6 +59,37 @@ def test_pnw014_selectorless_trunk_on_v1_13():
     # v1.17.5 validate.go:39: only when enableWebhookInjectResource is false (default true)
     cfg = dev((f"{PN}.selector", {}), ("ackstack:cni.controlplaneVersion", "v1.17.5"))
     assert not only(findings_for(cfg), "PNW014")
+
+
+def test_the_ten_group_line_starts_at_v1_13_7_not_v1_13_0():
+    """v1.13.2 and v1.13.4 validate.go:46-47 still deny more than 5 groups and :37-38 every selector-less spec
+    whatever its eniType, with no Never check; v1.13.7 validate.go:38-67 is the first tag with 10, the eniType
+    exception and the Never check (no tag exists between v1.13.4 and v1.13.7)."""
+    six = {"selector": {"podSelector": {}}, "vSwitchOptions": ["vsw-1"], "securityGroupIDs": [f"sg-{i}" for i in range(6)]}
+    for version in ("v1.13.2", "v1.13.4", "v1.13.5"):
+        assert W.admission_denial(six, version) == "security group can not more than 5"
+        assert W.security_group_limit(version) == 5 and W.security_group_limit(version, reader="daemon") == 5
+        selectorless = {**six, "securityGroupIDs": ["sg-1"], "selector": {}, "eniOptions": {"eniType": "Default"}}
+        assert W.admission_denial(selectorless, version) == "neither the PodSelector nor the NamespaceSelector is set"
+        never = {**six, "securityGroupIDs": ["sg-1"], "allocationType": {"releaseStrategy": "Never", "releaseAfter": "5m"}}
+        assert W.admission_denial(never, version) is None
+    assert W.admission_denial(six, "v1.13.7") is None and W.security_group_limit("v1.13.7") == 10
+    # the rule: a v1.13.2 cluster with 6 groups no longer previews green
+    groups = [{"name": f"g{i}", "type": "enterprise"} for i in range(6)]
+    cfg = dev(("ackstack:network.securityGroups", stack_config("dev")["ackstack:network"]["securityGroups"] + groups),
+              (f"{PN}.securityGroupIDs", [g["name"] for g in groups]),
+              ("ackstack:capacity", {"maxSecurityGroupsPerEni": 10}), ("ackstack:cni.controlplaneVersion", "v1.13.2"))
+    assert_finding(findings_for(cfg), "PNW014", PN, "v1.13.2", "security group can not more than 5")
+
+
+def test_v1_16_0_has_no_inject_resource_toggle_in_the_validating_webhook():
+    """v1.16.0 validate.go:38-44 denies a selector-less non-Default spec unconditionally; v1.16.1 validate.go:39
+    is the first tag that skips the check while enableWebhookInjectResource is true (its default)."""
+    spec = {"selector": {}, "vSwitchOptions": ["vsw-1"], "securityGroupIDs": ["sg-1"], "eniOptions": {"eniType": "Trunk"}}
+    denied = "attachType must be default when podSelector and namespaceSelector are not set"
+    assert W.admission_denial(spec, "v1.16.0", inject_resource=True) == denied
+    assert W.admission_denial(spec, "v1.16.1", inject_resource=True) is None
+    assert W.admission_denial(spec, "v1.16.1", inject_resource=False) == denied
 
 
 # ---------------------------------------------------------------- 2. selectors
@@ -381,3 +418,83 @@ def test_nod001_terway_instance_type_pods_above_eleven(eni_quantity, ipv4_per_en
         assert_finding(found, "NOD001", "ackstack:cluster.nodePools[0].instanceTypes[1]", "ecs.t6.small",
                        f"{(eni_quantity - 1) * ipv4_per_eni} pods per node", "more than 11",
                        "adjusting-the-number-of-node-pods", level="error")
+
+
+def test_declared_ecs_quota_is_one_setting_for_rules_and_the_policy_pack(tmp_path):
+    """capacity.maxSecurityGroupsPerEni reaches the real policy pack (over gRPC) on each PodNetworking's parent
+    component: 6 groups with a declared raise are a PNW020 warning and pass the pack; the same resources
+    declaring ECS's default 5 are refused by the pack, as PNW001 refuses the config."""
+    import yaml
+
+    from ackstack.engine.testing import ROOT
+    from ackstack.preview.analyzer import AnalyzedResource, run_policy_pack
+    from ackstack.preview.preview import POLICY_PACK, run_preview
+
+    groups = [{"name": f"g{i}", "type": "enterprise"} for i in range(6)]
+    document = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8"))
+    config = document["config"]
+    config["ackstack:network"]["securityGroups"] += groups
+    config["ackstack:podNetworkings"][0]["securityGroupIDs"] = [g["name"] for g in groups]
+    config["ackstack:capacity"] = {"maxSecurityGroupsPerEni": 10}
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = run_preview("dev", config_file=str(path))
+    rules = {f["rule"] if isinstance(f, dict) else f.rule for f in result.findings}
+    assert "PNW020" in rules and "PNW001" not in rules and "podnetworking-security-groups" not in rules, rules
+    config["ackstack:capacity"] = {"maxSecurityGroupsPerEni": 5}
+    assert_finding(findings_for(config), "PNW001", f"{PN}.securityGroupIDs", "ECS limit of 5")
+
+    def analyzed(quota):
+        return [AnalyzedResource(urn=r.urn, type=r.type, name=r.name, parent=r.parent, custom=r.custom,
+                                 properties={**r.inputs, "maxSecurityGroupsPerEni": quota}
+                                 if r.type == "ackstack:terway:PodNetworking" else r.inputs)
+                for r in result.run.registrations]
+
+    found = run_policy_pack(POLICY_PACK, analyzed(5), stack="dev", project="ackstack")
+    assert [f for f in found if f["rule"] == "podnetworking-security-groups" and "ECS limit of 5" in f["message"]]
+    found = run_policy_pack(POLICY_PACK, analyzed(10), stack="dev", project="ackstack")
+    assert not [f for f in found if f["rule"] == "podnetworking-security-groups"]
+
+
+def _hooks(pod_failure_policy="Ignore", namespace_selector=None, validating=True) -> dict:
+    """An adopted cluster's webhook configurations as `kubectl get ... -o yaml` shows them."""
+    pod_hook = {"name": "terway-controlplane.mutating.k8s.io", "failurePolicy": pod_failure_policy,
+                "rules": [{"operations": ["CREATE"], "resources": ["pods"]},
+                          {"operations": ["CREATE"], "resources": ["podnetworkings"]}]}
+    if namespace_selector is not None:
+        pod_hook["namespaceSelector"] = namespace_selector
+    hooks = {"mutating": {"webhooks": [pod_hook]}}
+    if validating:
+        hooks["validating"] = {"webhooks": [{"name": "terway-controlplane.validate.k8s.io", "failurePolicy": "Fail",
+                                             "rules": [{"operations": ["CREATE"], "resources": ["podnetworkings"]}]}]}
+    return hooks
+
+
+def test_twy026_upgrading_terway_controlplane_with_podnetworkings_warns():
+    """charts/terway/values.yaml:99 (v1.17.5): the pod webhook's failurePolicy is Ignore, so pods created during the
+    rollout keep the shared ENI; an adopted cluster's own registration decides when the inventory gives it."""
+    inv = existing_inventory(addons={"terway-eniip": "v1.13.7", "terway-controlplane": "v1.14.5"})
+    cfg = existing(("ackstack:cni.controlplaneVersion", "v1.17.5"))
+    f = assert_finding(findings_for(cfg, inv), "TWY026", "ackstack:cni.controlplaneVersion", "v1.14.5 -> v1.17.5",
+                       "failurePolicy Ignore", "shared ENI", "upstream chart")
+    assert f.level == "warning"
+    strict = existing_inventory(addons={"terway-eniip": "v1.13.7", "terway-controlplane": "v1.14.5"},
+                                webhookConfigurations=_hooks("Fail"))
+    assert_finding(findings_for(cfg, strict), "TWY026", "ackstack:cni.controlplaneVersion", "failurePolicy Fail",
+                   "pod creation", "(inventory)")
+    for quiet in (existing(("ackstack:cni.controlplaneVersion", "v1.14.5")),  # no upgrade
+                  with_value(cfg, "ackstack:podNetworkings", [])):  # nothing in use
+        assert not only(findings_for(quiet, inv), "TWY026")
+
+
+def test_an_adopted_clusters_own_pod_webhook_namespace_selector_decides_pnw016():
+    """The chart's namespaceSelector is assumed only without the cluster's configuration (inventory)."""
+    cfg = existing()
+    assert not only(findings_for(cfg, stack_inventory("existing")), "PNW016")
+    opt_in = existing_inventory(webhookConfigurations=_hooks(namespace_selector={"matchLabels": {"terway": "on"}}))
+    assert_finding(findings_for(cfg, opt_in), "PNW016", f"{PN}.selector.namespaceSelector", "databases",
+                   '{"matchLabels": {"terway": "on"}}', "(inventory)")
+    labelled = with_value(cfg, "ackstack:namespaces[0].labels", {"network": "isolated", "terway": "on"})
+    assert not only(findings_for(labelled, opt_in), "PNW016")
+    no_pod_webhook = existing_inventory(webhookConfigurations={"mutating": {"webhooks": []}})
+    assert only(findings_for(cfg, no_pod_webhook), "PNW016")

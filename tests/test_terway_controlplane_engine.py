@@ -9,6 +9,8 @@ types/controlplane/config.go:96-97); readiness from pkg/controller/pod-networkin
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
@@ -134,4 +136,31 @@ def test_unversioned_addon_keeps_the_installed_controlplane():
     run = run_program(program(spec, None), config={}, inventory=installed)
     assert isinstance(run.error, AdmissionDenied) and "can not more than 5" in str(run.error)
     run = run_program(program(spec, "v1.13.7"), config={}, inventory=installed)
+    assert run.error is None, run.error
+
+
+def _with_eni_config(spec: dict, version: str, eni_conf: str):
+    """`program`, with kube-system/eni-config patched first (as the adopted-cluster path writes it)."""
+    def body():
+        k8s.core.v1.ConfigMapPatch("eni", metadata={"name": "eni-config", "namespace": "kube-system"},
+                                   data={"eni_conf": eni_conf})
+        program(spec, version)()
+    return body
+
+
+def test_mutating_webhook_fills_empty_lists_from_the_eni_config_the_run_wrote():
+    """v1.17.5 mutating.go:245-285 (checked against the real code by tests/test_oracle_terway.py): empty
+    securityGroupIDs / vSwitchOptions get eni-config's groups (union) and vswitches before validation."""
+    conf = json.dumps({"security_group": "sg-b", "security_groups": ["sg-a", "sg-b"], "vswitches": {"h": [VSW]}})
+    spec = {**GOOD, "securityGroupIDs": [], "vSwitchOptions": []}
+    run = run_program(_with_eni_config(spec, "v1.17.5", conf), config={}, inventory=INVENTORY)
+    assert run.error is None, run.error
+    status = run.one("kubernetes:network.alibabacloud.com/v1beta1:PodNetworking").outputs["status"]
+    assert status["status"] == "Ready" and status["vSwitches"] == [{"id": VSW, "zone": "cn-hangzhou-h"}]
+    # an eni_conf terway-controlplane cannot read makes the mutating webhook refuse the PodNetworking
+    run = run_program(_with_eni_config(spec, "v1.17.5", '{"ip_stack": "v6"}'), config={}, inventory=INVENTORY)
+    assert isinstance(run.error, AdmissionDenied) and "terway-controlplane.mutating.k8s.io" in str(run.error)
+    assert "'oneof'" in str(run.error)
+    # nothing empty: eni-config is not read (a broken one does not matter)
+    run = run_program(_with_eni_config(GOOD, "v1.17.5", '{"ip_stack": "v6"}'), config={}, inventory=INVENTORY)
     assert run.error is None, run.error

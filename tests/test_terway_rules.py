@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ackstack.engine.testing import DELETE, findings_for, stack_config, stack_inventory, with_value
+from ackstack.engine.testing import DELETE, findings_for, plan_for, stack_config, stack_inventory, with_value
 from ackstack.inputs.inventory import Inventory
 
 MY_RULES = ({f"TWY0{n:02d}" for n in (*range(1, 11), *range(20, 25))} | {f"PNW0{n:02d}" for n in range(1, 20)}
@@ -78,9 +78,12 @@ def test_twy001_follows_the_terway_eniip_version(version, fires):
         cfg = with_value(cfg, "ackstack:cni.version", version)
     found = only(findings_for(cfg), "TWY001")
     assert bool(found) == fires, [f.line() for f in found]
-    if fires:
-        assert_finding(found, "TWY001", "ackstack:cni.eniSecurityGroups", "6 security groups", "limit of 5",
+    if fires:  # the union: eni-config's security_group (the cluster's group) and the 6 listed
+        assert_finding(found, "TWY001", "ackstack:cni.eniSecurityGroups", "7 security groups", "exceed the 5",
                        "terway-eniip v1.12.1", "types/daemon/config.go", level="error")
+    else:  # within Terway's 10 and the declared quota of 10: a warning naming the declaration
+        assert_finding(findings_for(cfg), "TWY025", "ackstack:cni.eniSecurityGroups", "7 security groups",
+                       "capacity.maxSecurityGroupsPerEni (10; ECS default 5)", level="warning")
 
 
 def test_twy001_adopted_cluster_reads_the_installed_eniip_version():
@@ -89,9 +92,23 @@ def test_twy001_adopted_cluster_reads_the_installed_eniip_version():
 
     cfg = with_groups(existing(("ackstack:capacity", {"maxSecurityGroupsPerEni": 10})), 6)
     old = existing_inventory(addons={"terway-eniip": "v1.12.1"})
-    assert_finding(findings_for(cfg, old), "TWY001", "ackstack:cni.eniSecurityGroups", "limit of 5",
+    assert_finding(findings_for(cfg, old), "TWY001", "ackstack:cni.eniSecurityGroups", "exceed the 5",
                    "terway-eniip v1.12.1")
     assert not only(findings_for(cfg, stack_inventory("existing")), "TWY001")  # inventory: v1.13.7
+
+
+def test_twy001_counts_the_union_of_security_group_and_security_groups():
+    """Every ENI gets eni-config's security_group plus security_groups (AliyunContainerService/terway v1.17.5
+    types/daemon/config.go:84-91); a group named and given by id counts once."""
+    from tests.test_terway_behaviour_rules import existing
+
+    plain = existing()  # eniConf.security_group sg-bp1existcluster0000001 is the group `cluster` listed
+    assert plan_for(plain, stack_inventory("existing")).eni_security_groups() == ["sg-bp1existcluster0000001"]
+    cfg = with_groups(existing(), 4)  # 4 listed + the cluster's group in security_group: 5, the ECS default
+    assert not only(findings_for(cfg, stack_inventory("existing")), "TWY001")
+    cfg = with_groups(existing(), 5)  # 5 listed, 6 on every ENI
+    assert_finding(findings_for(cfg, stack_inventory("existing")), "TWY001", "ackstack:cni.eniSecurityGroups",
+                   "6 security groups (sg-bp1existcluster0000001, g0, g1, g2, g3, g4)", "ECS limit of 5")
 
 
 def test_twy002_mixed_eni_security_group_types():

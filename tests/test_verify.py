@@ -11,7 +11,15 @@ from ackstack.cli import main as cli
 from ackstack.day2.canary import CanaryOptions
 from ackstack.day2.expected import expected_state
 from ackstack.inputs.inventory import Inventory
-from tests.fake_cluster import PN_GV, TerwaySim, node, podnetworking, put_byocni_cluster, put_terway_cluster
+from tests.fake_cluster import (
+    PN_GV,
+    TerwaySim,
+    chart_webhook_configurations,
+    node,
+    podnetworking,
+    put_byocni_cluster,
+    put_terway_cluster,
+)
 from tests.fake_kube import FakeKube
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -339,9 +347,7 @@ def _without_controlplane_deployment(kube: FakeKube) -> None:
 
 def test_managed_cluster_controlplane_counts_present_by_its_webhook_configurations(terway, capsys):
     """ACK may host a Pro cluster's terway-controlplane outside the cluster: its webhooks are what pods meet."""
-    _without_controlplane_deployment(terway)
-    for kind in ("mutatingwebhookconfigurations", "validatingwebhookconfigurations"):
-        terway.put(f"{_ADM}/{kind}/terway-controlplane", {"metadata": {"name": "terway-controlplane"}, "webhooks": []})
+    _without_controlplane_deployment(terway)  # the chart's webhook configurations stay (put_terway_cluster)
     code, doc, err = run(terway, "existing", capsys=capsys)
     assert code == 0, err
     present = [c for c in doc["checks"] if c["check"].startswith("terway-controlplane present")]
@@ -350,10 +356,30 @@ def test_managed_cluster_controlplane_counts_present_by_its_webhook_configuratio
 
 def test_managed_cluster_without_controlplane_deployment_or_webhooks_fails_naming_both(terway, capsys):
     _without_controlplane_deployment(terway)
-    terway.put(f"{_ADM}/mutatingwebhookconfigurations/terway-controlplane", {"metadata": {"name": "terway-controlplane"}})
+    assert terway.delete(("apis/admissionregistration.k8s.io/v1", None, "validatingwebhookconfigurations",
+                          "terway-controlplane"))
     code, doc, _err = run(terway, "existing", capsys=capsys)
     assert code == 1
     failed = [c for c in failures(doc) if c["check"].startswith("terway-controlplane present")]
     assert len(failed) == 1 and failed[0]["found"] == "absent"
     assert "Deployment/kube-system/terway-controlplane" in failed[0]["object"]
     assert "ValidatingWebhookConfiguration" in failed[0]["object"]
+
+
+def test_webhook_configurations_are_read_from_the_cluster_not_assumed(terway, capsys):
+    """The plan assumes the chart's registrations (or the inventory's); verify reads the cluster's and fails
+    naming what differs, e.g. a pod webhook that fails closed or selects other namespaces."""
+    code, doc, err = run(terway, "existing", capsys=capsys)
+    assert code == 0, err
+    checks = [c for c in doc["checks"] if "webhook" in c["check"] or "validation" in c["check"]]
+    assert len(checks) >= 5 and all(c["ok"] for c in checks)
+    hooks = chart_webhook_configurations()["mutatingwebhookconfigurations"]
+    hooks["webhooks"][0]["failurePolicy"] = "Fail"
+    hooks["webhooks"][0]["namespaceSelector"] = {"matchLabels": {"terway": "on"}}
+    terway.put(f"{_ADM}/mutatingwebhookconfigurations/terway-controlplane", hooks)
+    code, doc, _err = run(terway, "existing", capsys=capsys)
+    assert code == 1
+    failed = {c["check"].split(" (")[0]: c for c in failures(doc)}
+    assert failed["terway-controlplane pod webhook failurePolicy"]["found"] == "Fail"
+    assert "upstream chart" in failed["terway-controlplane pod webhook failurePolicy"]["check"]
+    assert "terway" in failed["terway-controlplane pod webhook namespaceSelector"]["found"]

@@ -123,6 +123,7 @@ def check_terway(kube: Kube, expected: Expected) -> Iterator[CheckResult]:
             yield result(f"eni-config {C.ENI_CONF_CREDENTIAL_PATH_KEY} (managed cluster)", obj,
                          C.ENI_CONF_MANAGED_CREDENTIAL_PATH, conf.get(C.ENI_CONF_CREDENTIAL_PATH_KEY, "unset"))
     yield check_controlplane_present(kube, expected.managed)
+    yield from check_webhooks(kube, expected)
 
 
 def check_controlplane_present(kube: Kube, managed: bool) -> CheckResult:
@@ -141,6 +142,34 @@ def check_controlplane_present(kube: Kube, managed: bool) -> CheckResult:
     return result("terway-controlplane present (managed: Deployment or its webhook configurations; unverified)",
                   f"{deployment} or MutatingWebhookConfiguration+ValidatingWebhookConfiguration/"
                   f"{C.TERWAY_CONTROLPLANE_WEBHOOK}", "webhook configurations present", found)
+
+
+def check_webhooks(kube: Kube, expected: Expected) -> Iterator[CheckResult]:
+    """terway-controlplane's webhook registrations in the cluster are the ones the plan assumed (an adopted
+    cluster's inventory `webhookConfigurations`, else the upstream chart's): the pod webhook's presence,
+    failurePolicy and namespaceSelector, the validating webhook's operations and failurePolicy."""
+    import json as _json
+
+    from ackstack_core import terway_webhook as W
+
+    def live(kind: str) -> dict | None:
+        return kube.get(group_path(C.WEBHOOK_CONFIGURATION_API_VERSION, kind, C.TERWAY_CONTROLPLANE_WEBHOOK))
+
+    found = W.webhook_configurations(live("mutatingwebhookconfigurations"), live("validatingwebhookconfigurations"),
+                                     "the cluster")
+    planned = expected.plan.webhooks()
+    obj = f"Mutating/ValidatingWebhookConfiguration/{C.TERWAY_CONTROLPLANE_WEBHOOK}"
+    where = f" (planned from {planned.source}; put the cluster's in the inventory's webhookConfigurations)"
+    for label, want, have in (
+            ("pod webhook registered", planned.pod_webhook, found.pod_webhook),
+            ("pod webhook failurePolicy", planned.pod_failure_policy, found.pod_failure_policy),
+            ("pod webhook namespaceSelector", _json.dumps(planned.pod_namespace_selector or {}, sort_keys=True),
+             _json.dumps(found.pod_namespace_selector or {}, sort_keys=True)),
+            ("PodNetworking validation operations", list(planned.validating_operations),
+             list(found.validating_operations)),
+            ("PodNetworking validation failurePolicy", planned.validating_failure_policy,
+             found.validating_failure_policy)):
+        yield result(f"terway-controlplane {label}{where if want != have else ''}", obj, want, have)
 
 
 def check_namespaces(kube: Kube, expected: Expected) -> Iterator[CheckResult]:

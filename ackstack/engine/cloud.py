@@ -74,14 +74,19 @@ class Cloud:
         # terway-controlplane version per cluster id, from the program's add-ons or the inventory's.
         self.controlplane: dict[str, str | None] = {
             c["id"]: controlplane_version(c.get("addons")) for c in inventory.clusters}
+        # kube-system/eni-config `eni_conf` as the run writes it (adopted clusters); None: unknown to the engine
+        # (a new cluster's is ACK's; ackstack.engine.terway_controlplane.admit then applies validation only).
+        self.eni_conf: str | None = None
         if state:
             self.vswitches.update(state.get("vswitches", {}))
             self.clusters.update(state.get("clusters", {}))
             self.controlplane.update(state.get("controlplane", {}))
+            self.eni_conf = state.get("eni_conf", self.eni_conf)
 
     def state(self) -> dict:
         """What a later command must see of this one's creations (JSON)."""
-        return {"vswitches": self.vswitches, "clusters": self.clusters, "controlplane": self.controlplane}
+        return {"vswitches": self.vswitches, "clusters": self.clusters, "controlplane": self.controlplane,
+                "eni_conf": self.eni_conf}
 
     # ------------------------------------------------------------------ ids
     def _cloud_id(self, prefix: str, type_: str, name: str) -> str:
@@ -219,9 +224,13 @@ class Cloud:
         if namespace:
             metadata["namespace"] = namespace
         outputs = {**inputs, "metadata": metadata}
+        if (args.type == "kubernetes:core/v1:ConfigMapPatch" and name == C.ENI_CONFIG_CONFIGMAP_NAME
+                and namespace == C.ENI_CONFIG_CONFIGMAP_NAMESPACE):
+            text = (inputs.get("data") or {}).get(C.ENI_CONFIG_DATA_KEY)
+            self.eni_conf = text if isinstance(text, str) else self.eni_conf
         if args.type == PODNETWORKING_TYPE and enforce:
             zones = {vid: v.get("zoneId") for vid, v in self.vswitches.items() if v.get("zoneId")}
-            outputs["status"] = admit(name, inputs, self._controlplane_version(), zones)
+            outputs["status"] = admit(name, inputs, self._controlplane_version(), zones, self.eni_conf)
         if args.type == "kubernetes:helm.sh/v3:Release":
             outputs["status"] = {"name": name, "namespace": namespace or "default", "status": "deployed",
                                  "revision": 1, "chart": inputs.get("chart"), "version": inputs.get("version"),

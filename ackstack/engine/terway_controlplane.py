@@ -17,8 +17,10 @@ from ackstack_core import constants as C
 from ackstack_core import terway_webhook as W
 
 PODNETWORKING_TYPE = f"kubernetes:{C.PODNETWORKING_API_VERSION}:{C.PODNETWORKING_KIND}"
-# How the API server words a webhook denial, so the message reads like `pulumi up`'s.
+# How the API server words a webhook denial, so the message reads like `pulumi up`'s (webhook names: the chart's
+# webhook.yaml:8 and :42, `<chart>.mutating.k8s.io` / `<chart>.validate.k8s.io`).
 DENIED_PREFIX = "admission webhook terway-controlplane.validate.k8s.io denied the request"
+MUTATING_DENIED_PREFIX = "admission webhook terway-controlplane.mutating.k8s.io denied the request"
 TIMEOUT_PREFIX = "PodNetworking never became Ready"
 
 
@@ -52,19 +54,29 @@ def _unknown(value: Any) -> bool:
 
 
 def admit(name: str, inputs: Mapping[str, Any], version: str | None,
-          vswitch_zones: Mapping[str, str]) -> dict:
-    """The PodNetworking's `status` after admission and reconciliation, or AdmissionDenied / NotReady."""
+          vswitch_zones: Mapping[str, str], eni_conf: str | None = None) -> dict:
+    """The PodNetworking's `status` after admission (the mutating webhook filling empty lists from `eni_conf`,
+    the eni-config text the run wrote; then validation) and reconciliation, or AdmissionDenied / NotReady.
+    `eni_conf` None: the content is unknown to the engine (a new cluster's eni-config is ACK's), so only the
+    validating webhook is applied to the spec as sent (ackstack always sends both lists)."""
     spec = inputs.get("spec") or {}
-    reason = W.admission_denial(spec, version)
+    if eni_conf is None:
+        reason = W.admission_denial(spec, version)
+        denial = None if reason is None else W.Denial("validating", reason)
+    else:
+        denial = W.admission(spec, version, eni_conf)
     line = W.rules_for(version)
-    if reason is not None:
+    if denial is not None:
         shown = version or f"unpinned, modelled as {line.tag}"
-        raise AdmissionDenied(f"{DENIED_PREFIX}: PodNetworking {name}: {reason} (terway-controlplane {shown}; "
+        prefix = DENIED_PREFIX if denial.webhook == "validating" else MUTATING_DENIED_PREFIX
+        raise AdmissionDenied(f"{prefix}: PodNetworking {name}: {denial.reason} (terway-controlplane {shown}; "
                               f"{line.source})")
     if any(_unknown(v) for v in spec.get("vSwitchOptions") or []):
         # A preview of vSwitches created in the same update: their ids are not known yet, and the
         # controller looks them up only once the object exists; there is nothing to predict (was PNW019).
         return {"status": "", "vSwitches": [], "message": "vSwitch ids not known before they are created"}
+    if eni_conf is not None:
+        spec, _ = W.podnetworking_defaults(spec, eni_conf, version)
     status, vswitches, message = W.readiness(spec, vswitch_zones)
     waits = ((inputs.get("metadata") or {}).get("annotations") or {}).get(C.PULUMI_WAIT_FOR_ANNOTATION)
     if status != C.PODNETWORKING_STATUS_READY and waits:

@@ -3,11 +3,11 @@ security groups, clusters). Users supply it as YAML (`inventory/<stack>.yaml` or
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ackstack.inputs.yaml_input import YamlInputError, read_yaml_file
+from components.netmath import parse_ipv4_network
 
 KINDS = ("vpcs", "vswitches", "securityGroups", "clusters")
 
@@ -18,7 +18,7 @@ _TEXT_FIELDS = frozenset({"id", "zoneId", "cidrBlock", "vpcId", "type", "cluster
 
 def _is_cidr(text: str) -> bool:
     try:
-        ipaddress.IPv4Network(text, strict=True)
+        parse_ipv4_network(text)
     except ValueError:
         return False
     return True
@@ -82,7 +82,9 @@ class Inventory:
             vpcs={v["id"]: {"cidrBlock": v.get("cidrBlock")} for v in self.vpcs},
             clusters={c["id"]: {"clusterSpec": c.get("clusterSpec", C.DEFAULT_CLUSTER_SPEC), "vpcId": c.get("vpcId"),
                                 "addons": dict(c.get("addons") or {}),
-                                **({"secrets": list(c["secrets"])} if c.get("secrets") is not None else {})}
+                                **({"secrets": list(c["secrets"])} if c.get("secrets") is not None else {}),
+                                **({C.INVENTORY_WEBHOOKS_KEY: c[C.INVENTORY_WEBHOOKS_KEY]}
+                                   if isinstance(c.get(C.INVENTORY_WEBHOOKS_KEY), dict) else {})}
                       for c in self.clusters},
         )
 

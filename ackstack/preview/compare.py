@@ -16,6 +16,8 @@ update / replace / delete with the fields that differ (old and new, secrets mask
   reaches the running resource; the message says what to do instead.
 - REP005 (warning): the secrets-encryption KMS key is removed, which turns nothing off.
 - REP010 (warning): a Fixed PodNetworking lost a zone (ackstack/preview/compare_pinning.py).
+- REP011 (warning): terway-controlplane is upgraded while the stack has PodNetworkings (its pod webhook's
+  failurePolicy decides what pods created meanwhile get: the chart's Ignore leaves them on the shared ENI).
 - REP015 (error): a protected resource would be replaced or deleted: `pulumi up` refuses.
 
 Each resource's step is planned the way the real engine plans it, by the same functions the provider
@@ -330,6 +332,7 @@ def compare(result: Any, base: str | Path | Baseline) -> Comparison:
     findings += _kms_removed(previous, current)
     findings += _one_way_switches(previous, current, paths)
     findings += fixed_zone_pinning(previous, current)  # REP010 (ackstack/preview/compare_pinning.py, issue 12)
+    findings += _controlplane_upgrade(previous, current, getattr(result, "plan", None))
     return Comparison(changes=changes, findings=findings)
 
 
@@ -406,6 +409,38 @@ def _kms_removed(previous: dict[str, dict], current: dict[str, dict]) -> list[di
                 "off: the provider sends no key and ackstack does not set disable_encryption, so the cluster keeps "
                 f"encrypting with the old key ({source_of(T_CLUSTER, 'disableEncryption')}). Keep the key, or turn "
                 "encryption off in the ACK console deliberately"))
+    return out
+
+
+def _controlplane_versions(resource: dict) -> list[str]:
+    """terway-controlplane versions a resource's inputs install (a KubernetesAddon, or the cluster's `addons`)."""
+    inputs = resource.get("inputs") or {}
+    entries = [inputs] if resource["type"] == T_ADDON else inputs.get("addons") if resource["type"] == T_CLUSTER else []
+    return [a["version"] for a in entries or [] if isinstance(a, dict) and a.get("name") == C.ADDON_TERWAY_CONTROLPLANE
+            and isinstance(a.get("version"), str) and a.get("version")]
+
+
+def _controlplane_upgrade(previous: dict[str, dict], current: dict[str, dict], plan: Any) -> list[dict]:
+    """REP011: terway-controlplane moves to a newer version while the stack has PodNetworkings; pods created
+    while it restarts meet its pod webhook's failurePolicy (the chart's Ignore: they keep the shared ENI)."""
+    from ackstack_core import terway_webhook as W
+    from components.validation.rules_adopted import upgrade_window_message
+
+    if not any(r["type"] == T_POD_NETWORKING for r in current.values()):
+        return []
+    hooks = plan.webhooks() if plan is not None else W.CHART_WEBHOOKS
+    out = []
+    for urn, now in current.items():
+        before = previous.get(urn)
+        if before is None:
+            continue
+        for old, new in zip(_controlplane_versions(before), _controlplane_versions(now), strict=False):
+            if (W.parse_version(new) or (0, 0, 0)) > (W.parse_version(old) or (0, 0, 0)) and old != new:
+                out.append(_finding(
+                    "REP011", "warning", "ackstack:cni.controlplaneVersion", urn,
+                    f"terway-controlplane is upgraded {old} -> {new} while PodNetworkings are in use: "
+                    f"{upgrade_window_message(hooks)} ({hooks.source}). Upgrade when no pods are being created, then "
+                    "check with `python -m offline verify --canary`"))
     return out
 
 

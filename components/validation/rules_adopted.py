@@ -1,4 +1,4 @@
-"""Adopted clusters (TWY021-TWY025): what must hold before ackstack touches a cluster it did not create.
+"""Adopted clusters (TWY021-TWY024, TWY026): what must hold before ackstack touches a cluster it did not create.
 
 The seed's "enable on an existing cluster" path upgrades terway-eniip first (step 2.4), needs the
 `addon.network.token` Secret, and edits `eni_conf`, which Terway validates itself at start.
@@ -107,4 +107,38 @@ def eni_conf_valid(plan: NetworkPlan) -> Iterator[Finding]:
         yield Finding("TWY024", "error", f"{path}.{key}", f"eniConf `{key}`: {message}")
 
 
-RULES = (eniip_version, network_token, declared_managed, eni_conf_valid)
+def upgrade_window_message(hooks: W.WebhookConfigurations) -> str:
+    """What pods meet while terway-controlplane restarts, by its pod webhook's failurePolicy (one text for the
+    rule and for --compare's REP011)."""
+    if not hooks.pod_webhook:
+        return "no pod webhook is registered, so no pod gets a PodNetworking at all"
+    if hooks.pod_failure_policy == "Ignore":
+        return ("its pod webhook has failurePolicy Ignore, so pods created while it restarts are admitted without it "
+                "and silently keep the shared ENI (no PodNetworking, no static IP, no own security groups) until "
+                "they are recreated")
+    return (f"its pod webhook has failurePolicy {hooks.pod_failure_policy}, so pod creation in the namespaces it "
+            "selects fails while it restarts")
+
+
+@rule("TWY026", "warning", "Upgrading terway-controlplane while PodNetworkings are in use",
+      "The pod webhook is how a pod gets its PodNetworking; the chart registers it with failurePolicy Ignore, so pods "
+      "created while terway-controlplane restarts keep the shared ENI without any error.",
+      "AliyunContainerService/terway v1.17.5 charts/terway/values.yaml:99 (webhookFailurePolicy: Ignore), "
+      "charts/terway/templates/terway-controlplane/webhook.yaml:33; an adopted cluster's own registration when the "
+      "inventory gives it")
+def controlplane_upgrade_window(plan: NetworkPlan) -> Iterator[Finding]:
+    if not _adopted(plan) or not plan.config.pod_networkings:
+        return
+    pinned = plan.config.cni.controlplane_version
+    installed = ((plan.existing_cluster or {}).get("addons") or {}).get(C.ADDON_TERWAY_CONTROLPLANE)
+    new, old = W.parse_version(pinned), W.parse_version(installed)
+    if new is None or old is None or new <= old:
+        return
+    hooks = plan.webhooks()
+    yield Finding("TWY026", "warning", config_path("cni", "controlplaneVersion"),
+                  f"this change upgrades terway-controlplane {installed} -> {pinned} while {len(plan.config.pod_networkings)} "
+                  f"PodNetworking(s) are in use: {upgrade_window_message(hooks)} ({hooks.source}). Upgrade when no "
+                  "pods are being created, then check with `python -m offline verify --canary`")
+
+
+RULES = (eniip_version, network_token, declared_managed, eni_conf_valid, controlplane_upgrade_window)

@@ -7,10 +7,10 @@ after the VPC and the cluster exist.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ackstack_core import constants as C
+from components.netmath import parse_ipv4_network
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 from components.validation.rules_k8s_names import SOURCE as K8S_SOURCE
@@ -20,7 +20,6 @@ OWN_TAG_COUNT = len((C.OWN_TAG_ENVIRONMENT, C.OWN_TAG_ROLE))  # the most ackstac
 TAG_SOURCE = ("ECS API TagResources (Tag.N: N 1..20; key up to 128 characters, not `acs:`/`aliyun`-prefixed, "
               "no http(s)://; value up to 128 characters)")
 # Dotted quad, '/', a prefix length in decimal without leading zeros: what VPC and ECS APIs document as CIDR.
-_CIDR_SPELLING = re.compile(r"^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}/(3[0-2]|[12]?\d)$")
 
 
 @rule("K8S004", "error", "Node-pool labels use Kubernetes label syntax",
@@ -116,12 +115,15 @@ def _cidr_fields(plan: NetworkPlan) -> Iterator[tuple[str, str]]:
 @rule("NET020", "error", "CIDRs are written as address/prefix-length",
       "Python reads `10.0.0.0/255.0.0.0` and `10.0.0.0/08` as CIDRs; the VPC and ECS APIs take "
       "`<IPv4>/<0-32>` only, so the plan would be checked against a block the cloud then refuses.",
-      "VPC API CreateVSwitch / ECS API AuthorizeSecurityGroup (CidrBlock, SourceCidrIp: CIDR notation)")
+      "VPC API CreateVSwitch / ECS API AuthorizeSecurityGroup (CidrBlock, SourceCidrIp: CIDR notation); the spelling "
+      "is Go's net/netip.ParsePrefix (components/netmath.py, checked against it by tests/test_oracle_goparse.py)")
 def cidr_spelling(plan: NetworkPlan) -> Iterator[Finding]:
     for path, cidr in _cidr_fields(plan):
-        if not _CIDR_SPELLING.match(cidr):
+        try:
+            parse_ipv4_network(cidr)
+        except ValueError:
             yield Finding("NET020", "error", path, f"`{cidr}` is not written as <IPv4 address>/<prefix length "
-                          "0-32> (no netmask, no leading zeros)")
+                          "0-32> (no netmask, no leading zeros, no spaces)")
 
 
 @rule("NET021", "error", "Zones belong to the configured region",

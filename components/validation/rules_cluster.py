@@ -133,22 +133,24 @@ def control_plane_vswitches(plan: NetworkPlan) -> Iterator[Finding]:
                       "(vswitch_ids MinItems/MaxItems). Add a node pool, or spread fewer zones/node vSwitches")
 
 
-@rule("CLU009", "warning", "cni.eniSecurityGroups on a new cluster reaches PodNetworkings only",
-      "Terway reads ENI security groups from eni-config `security_groups`; ACK writes eni-config from the cluster "
-      "security group at creation and CreateCluster has no field for others, so on a new cluster the list reaches "
-      "only PodNetworkings without securityGroupIDs. ackstack sends it to eni-config on adopted clusters.",
-      "AliyunContainerService/terway types/daemon/config.go:55; terraform-provider-alicloud "
-      "resource_alicloud_cs_managed_kubernetes.go (security_group_id only)")
+@rule("CLU009", "error", "cni.eniSecurityGroups on a new cluster is the cluster security group only",
+      "Terway reads ENI security groups from eni-config; on a new cluster ACK writes eni-config from the cluster "
+      "security group, the terway-eniip add-on config carries only IPVlan, NetworkPolicy and ENITrunking, and "
+      "CreateCluster has no field for other groups: other groups would reach no ENI. ackstack writes them to "
+      "eni-config only on adopted clusters (cluster.existing), whose eni_conf it knows.",
+      "AliyunContainerService/terway types/daemon/config.go:52-53, :84-91 (v1.17.5); components/cni/terway.py "
+      "(the add-on config keys); terraform-provider-alicloud resource_alicloud_cs_managed_kubernetes.go "
+      "(security_group_id only)")
 def eni_security_groups_reach_terway(plan: NetworkPlan) -> Iterator[Finding]:
     config = plan.config
     explicit = list(getattr(config.cni, "eni_security_groups", []) or [])
     if config.cluster.existing is None and explicit and explicit != [config.cluster.security_group]:
-        yield Finding("CLU009", "warning", config_path("cni", "eniSecurityGroups"),
-                      f"eniSecurityGroups {explicit} on a new cluster reaches only PodNetworkings without their own "
-                      f"securityGroupIDs: ACK configures Terway's ENIs with the cluster security group "
-                      f"(`{config.cluster.security_group}`) at creation and ackstack cannot send others there. Set "
-                      "securityGroupIDs per PodNetworking, or add the groups to eni-config `security_groups` after "
-                      "creation (docs/terway.md)")
+        yield Finding("CLU009", "error", config_path("cni", "eniSecurityGroups"),
+                      f"eniSecurityGroups {explicit} on a new cluster would reach no ENI: ACK configures Terway's "
+                      f"eni-config with the cluster security group (`{config.cluster.security_group}`) at creation "
+                      "and ackstack cannot send others there. Remove the key (or set it to "
+                      f"[{config.cluster.security_group}]) and set securityGroupIDs per PodNetworking; after "
+                      "creation, adopt the cluster (cluster.existing) to manage eni-config's groups")
 
 
 RULES = (ack_supported_minor, managed_pro, known_version, node_pool_zones, has_node_pools, production_protection, production_private_api,

@@ -6,58 +6,19 @@ and node pools exist; checking here stops that before anything is created.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from ackstack_core import constants as C
+from ackstack_core.k8s_names import (  # noqa: F401 (re-exported for the other rules)
+    dns_label_problem,
+    dns_subdomain_problem,
+    label_key_problem,
+    label_value_problem,
+)
 from components.config import LabelSelector
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 SOURCE = "Kubernetes docs: Object Names and IDs; Labels and Selectors (syntax and character set)"
-
-
-def dns_subdomain_problem(name: str) -> str | None:
-    if len(name) > C.K8S_DNS_SUBDOMAIN_MAX:
-        return f"is {len(name)} characters; at most {C.K8S_DNS_SUBDOMAIN_MAX}"
-    if not _DNS_SUBDOMAIN.match(name):
-        return "must be a DNS subdomain (RFC 1123): lowercase letters, digits, '-' and '.', alphanumeric at both ends"
-    return None
-
-
-def dns_label_problem(name: str) -> str | None:
-    if len(name) > C.K8S_DNS_LABEL_MAX:
-        return f"is {len(name)} characters; at most {C.K8S_DNS_LABEL_MAX}"
-    if not _DNS_LABEL.match(name):
-        return "must be a DNS label (RFC 1123): lowercase letters, digits and '-', alphanumeric at both ends"
-    return None
-
-
-def label_key_problem(key: str) -> str | None:
-    prefix, slash, name = key.rpartition("/")
-    if slash and not prefix:
-        return "has an empty prefix before '/'"
-    if prefix and (problem := dns_subdomain_problem(prefix)):
-        return f"prefix `{prefix}` {problem}"
-    if len(name) > C.K8S_LABEL_NAME_MAX:
-        return f"name part `{name}` is {len(name)} characters; at most {C.K8S_LABEL_NAME_MAX}"
-    if not _LABEL_NAME.match(name):
-        return (f"name part `{name}` must be 1-{C.K8S_LABEL_NAME_MAX} characters of letters, digits, '-', '_' "
-                f"and '.', alphanumeric at both ends")
-    return None
-
-
-def label_value_problem(value: str) -> str | None:
-    if value == "":
-        return None
-    if len(value) > C.K8S_LABEL_NAME_MAX:
-        return f"is {len(value)} characters; at most {C.K8S_LABEL_NAME_MAX}"
-    if not _LABEL_NAME.match(value):
-        return "must be empty or letters, digits, '-', '_' and '.', alphanumeric at both ends"
-    return None
 
 
 @rule("K8S001", "error", "PodNetworking names are DNS subdomains",
@@ -99,7 +60,10 @@ def _selector_labels(sel: LabelSelector, base: tuple) -> Iterator[tuple[str, str
 
 
 @rule("K8S003", "error", "Selector and namespace labels use Kubernetes label syntax",
-      "A selector with an invalid key or value is rejected by the API server, or can never match.", SOURCE)
+      "The API server rejects a bad namespace label. A selector's bad key or value passes the PodNetworking CRD, "
+      "but apimachinery's LabelSelectorAsSelector refuses it, so terway-controlplane's pod webhook fails every pod "
+      "creation it evaluates (SEL002).",
+      SOURCE + "; kubernetes/apimachinery v0.36.0 pkg/api/validate/content/kube.go IsLabelKey, IsLabelValue")
 def label_syntax(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return

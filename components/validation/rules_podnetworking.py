@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from ackstack_core import constants as C
 from ackstack_core.podnetworking_checks import (
     release_problems,
-    security_group_count_problem,
+    security_group_count_verdict,
     zone_without_nodes_message,
     zones_without_nodes,
 )
@@ -37,23 +37,43 @@ def _p(index: int, *parts: str | int) -> str:
     return config_path("podNetworkings", index, *parts)
 
 
-@rule("PNW001", "error", "PodNetworking security groups: between 1 and the limit of the webhook and the ENI quota",
-      "terway-controlplane denies more than 5 (up to v1.12) or 10 (from v1.13); ECS allows 5 per ENI by default.",
-      "AliyunContainerService/terway pkg/controller/webhook/validate.go:46 (v1.12.1), :52 (v1.13.7); ECS limits; "
-      + SEED)
-def security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
+def _group_verdicts(plan: NetworkPlan) -> Iterator[tuple[int, PodNetworkingConfig, tuple[str, str]]]:
     version = terway_controlplane_version(plan)
-    quota = plan.config.capacity.max_security_groups_per_eni
-    limit = security_group_limit(version, quota)
-    webhook = f"; terway-controlplane {version or 'unpinned'} admits at most {limit}" if limit < quota else ""
+    what = (f"terway-controlplane {version or 'unpinned (newest modelled line)'}'s validating webhook "
+            f"(pkg/controller/webhook/validate.go)")
+    limit = security_group_limit(version)
     for index, entry in _entries(plan):
-        problem = security_group_count_problem(effective_security_groups(entry, plan), limit)
-        if problem and webhook and "exceed" in problem:
-            problem += webhook
-        if problem:
-            source = "" if entry.security_group_ids else " (defaulted from cni.eniSecurityGroups)"
+        verdict = security_group_count_verdict(effective_security_groups(entry, plan), limit,
+                                               plan.config.capacity.max_security_groups_per_eni, what)
+        if verdict is not None:
+            yield index, entry, verdict
+
+
+def _group_source(entry: PodNetworkingConfig) -> str:
+    return "" if entry.security_group_ids else " (defaulted from eni-config's groups)"
+
+
+@rule("PNW001", "error", "PodNetworking security groups: between 1 and the limit of the webhook and the ENI quota",
+      "terway-controlplane denies more than 5 (up to v1.13.4) or 10 (from v1.13.7); ECS allows 5 per ENI unless "
+      "the account's quota was raised (declared in capacity.maxSecurityGroupsPerEni).",
+      "AliyunContainerService/terway pkg/controller/webhook/validate.go:46 (v1.12.1, v1.13.4), :52 (v1.13.7), "
+      ":53 (v1.17.5); ECS limits; " + SEED)
+def security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry, (level, message) in _group_verdicts(plan):
+        if level == "error":
             yield Finding("PNW001", "error", _p(index, "securityGroupIDs"),
-                          f"PodNetworking `{entry.name}`{source}: {problem}")
+                          f"PodNetworking `{entry.name}`{_group_source(entry)}: {message}")
+
+
+@rule("PNW020", "warning", "PodNetworking security groups beyond 5 rely on a declared ECS quota raise",
+      "The member ENI takes every group; ECS allows 5 by default, more only with a raised quota, which no API tells "
+      "ackstack: the stack states it (capacity.maxSecurityGroupsPerEni) and the warning names it.",
+      "ECS FAQ security group limits (5 per ENI by default, raisable); " + SEED)
+def security_group_quota(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, entry, (level, message) in _group_verdicts(plan):
+        if level == "warning":
+            yield Finding("PNW020", "warning", _p(index, "securityGroupIDs"),
+                          f"PodNetworking `{entry.name}`{_group_source(entry)}: {message}")
 
 
 @rule("PNW002", "error", "PodNetworking security groups are all one type",
@@ -229,6 +249,7 @@ def fixed_workload_kinds(plan: NetworkPlan) -> Iterator[Finding]:
 
 RULES = (
     security_group_count,
+    security_group_quota,
     security_group_types,
     references_resolve,
     release_needs_fixed,

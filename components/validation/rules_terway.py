@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ackstack_core import constants as C
-from ackstack_core.podnetworking_checks import security_group_count_problem
+from ackstack_core.podnetworking_checks import security_group_count_verdict
 from ackstack_core.terway_webhook import parse_eni_conf, parse_version, security_group_limit
 from components.plan import NetworkPlan
 from components.podnetworking import worker_zones
@@ -39,23 +39,43 @@ def terway_controlplane_version(plan: NetworkPlan) -> str | None:
     return ((plan.existing_cluster or {}).get("addons") or {}).get(C.ADDON_TERWAY_CONTROLPLANE) or None
 
 
-@rule("TWY001", "error", "Cluster ENI security groups: between 1 and the per-ENI quota and terway-eniip's limit",
-      "ECS attaches at most 5 security groups to one ENI (10 after a quota raise); terway-eniip's Config.Validate "
-      "refuses an eni_conf with more than 5 `security_groups` up to v1.12, 10 from v1.13 (Terway pods stop).",
+def _eni_group_verdict(plan: NetworkPlan) -> tuple[str, str] | None:
+    """The verdict on the groups every Terway ENI gets (the eni-config union), for TWY001 / TWY025."""
+    version, _ = terway_eniip_version(plan)
+    limit = security_group_limit(version, reader="daemon")
+    what = (f"terway-eniip {version or 'unpinned (newest modelled line)'} (eni_conf: types/daemon/config.go Validate "
+            f"counts `security_groups`, terway-controlplane's dynamicconfig.go the union with `security_group`)")
+    return security_group_count_verdict(plan.eni_security_groups(), limit,
+                                        plan.config.capacity.max_security_groups_per_eni, what)
+
+
+@rule("TWY001", "error", "Cluster ENI security groups: between 1 and the per-ENI quota and Terway's limit",
+      "Every ENI Terway creates gets eni-config's union of `security_group` and `security_groups`. ECS attaches at "
+      "most 5 groups to one ENI unless the account's quota was raised (capacity.maxSecurityGroupsPerEni declares "
+      "it); terway-eniip refuses more than 5 `security_groups` up to v1.13.4, 10 from v1.13.7 (Terway pods stop), "
+      "and terway-controlplane the same number for the union.",
       "ECS limits (security groups per ENI); AliyunContainerService/terway types/daemon/config.go Validate "
-      "(v1.12.1:110, v1.13.7:117, v1.17.5:147); " + SEED)
+      "(v1.12.1:110, v1.13.4:116, v1.13.7:117, v1.17.5:147), GetSecurityGroups (v1.17.5:84-91), "
+      "types/daemon/dynamicconfig.go:62-65 (v1.17.5); " + SEED)
 def eni_security_group_count(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return
-    quota = plan.config.capacity.max_security_groups_per_eni
-    version, _ = terway_eniip_version(plan)
-    limit = security_group_limit(version, quota, reader="daemon")
-    problem = security_group_count_problem(plan.eni_security_groups(), limit)
-    if problem and limit < quota and "exceed" in problem:
-        problem += (f"; terway-eniip {version or 'unpinned'} accepts at most {limit} in eni_conf security_groups "
-                    "(AliyunContainerService/terway types/daemon/config.go Validate)")
-    if problem:
-        yield Finding("TWY001", "error", config_path("cni", "eniSecurityGroups"), problem)
+    verdict = _eni_group_verdict(plan)
+    if verdict is not None and verdict[0] == "error":
+        yield Finding("TWY001", "error", config_path("cni", "eniSecurityGroups"), verdict[1])
+
+
+@rule("TWY025", "warning", "Cluster ENI security groups beyond 5 rely on a declared ECS quota raise",
+      "ECS attaches 5 groups to one ENI by default; more works only if the account's quota was raised, which no API "
+      "tells ackstack, so it is stated (capacity.maxSecurityGroupsPerEni) and named here.",
+      "ECS FAQ security group limits (5 per ENI by default, raisable); AliyunContainerService/terway "
+      "types/daemon/config.go:84-91 (v1.17.5, the union every ENI gets)")
+def eni_security_group_quota(plan: NetworkPlan) -> Iterator[Finding]:
+    if not plan.config.is_terway:
+        return
+    verdict = _eni_group_verdict(plan)
+    if verdict is not None and verdict[0] == "warning":
+        yield Finding("TWY025", "warning", config_path("cni", "eniSecurityGroups"), verdict[1])
 
 
 @rule("TWY002", "error", "Cluster ENI security groups are all one type",
@@ -283,6 +303,7 @@ def existing_cluster_matches(plan: NetworkPlan) -> Iterator[Finding]:
 
 RULES = (
     eni_security_group_count,
+    eni_security_group_quota,
     eni_security_group_types,
     pod_vswitch_zones,
     pod_node_distinct,

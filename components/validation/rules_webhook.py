@@ -8,6 +8,7 @@ the model names.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,10 +90,13 @@ def matches_every_pod(entry: PodNetworkingConfig) -> bool:
 
 
 @rule("PNW016", "error", "No PodNetworking targets a namespace the pod webhook skips",
-      'Namespaces labelled k8s.aliyun.com/pod-eni: "false" are outside the pod webhook; their pods never get it.',
+      "Namespaces outside the pod webhook's namespaceSelector (the chart's: not labelled k8s.aliyun.com/pod-eni: "
+      '"false"; an adopted cluster\'s own registration when the inventory gives it) never reach it; their pods never '
+      "get the PodNetworking.",
       f"{TERWAY} v1.17.5 charts/terway/templates/terway-controlplane/webhook.yaml:9-13")
 def opted_out_namespaces(plan: NetworkPlan) -> Iterator[Finding]:
     label = C.POD_ENI_NAMESPACE_LABEL
+    hooks = plan.webhooks()
     for index, entry in _entries(plan):
         ns_sel = entry.selector.namespace_selector
         if ns_sel is None:
@@ -104,10 +108,11 @@ def opted_out_namespaces(plan: NetworkPlan) -> Iterator[Finding]:
             continue
         for ns in plan.config.namespaces:
             labels = namespace_labels(ns)
-            if not W.webhook_sees_namespace(labels) and selector_matches(ns_sel, labels):
+            if not W.webhook_sees_namespace(labels, hooks) and selector_matches(ns_sel, labels):
                 yield Finding("PNW016", "error", _p(index, "selector", "namespaceSelector"),
-                              f"PodNetworking `{entry.name}` targets namespace `{ns.name}`, labelled "
-                              f"{label}=\"false\" (namespaces[]): the pod webhook skips it, so its pods keep the "
+                              f"PodNetworking `{entry.name}` targets namespace `{ns.name}` (namespaces[]), which "
+                              f"terway-controlplane's pod webhook skips (namespaceSelector "
+                              f"{json.dumps(hooks.pod_namespace_selector)}, {hooks.source}), so its pods keep the "
                               f"shared ENI")
 
 
@@ -170,7 +175,7 @@ def valid_selectors(plan: NetworkPlan) -> Iterator[Finding]:
                          ("namespaceSelector", entry.selector.namespace_selector)):
             if sel is None:
                 continue
-            for problem in selector_problems(sel.as_k8s()):
+            for problem in selector_problems(sel.as_k8s(), label_syntax=False):
                 yield Finding("SEL002", "error", _p(index, "selector", key),
                               f"{key} of PodNetworking `{entry.name}`: {problem}; terway-controlplane would fail "
                               f"the creation of every pod it evaluates against it")

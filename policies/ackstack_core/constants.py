@@ -158,6 +158,10 @@ KUBE_PROXY_MODE_DEFAULT = "ipvs"
 
 # Source: ECS FAQ "security group limits" (https://www.alibabacloud.com/help/faq-detail/87018.htm): "by default every ENI ... can be associated with a maximum of five security groups"; SEED-TRUNK (PodNetworking max five)
 MAX_SECURITY_GROUPS_PER_ENI_DEFAULT = 5
+# Source: ackstack design: the component that emits each PodNetworking carries the stack's declared per-ENI quota
+# (capacity.maxSecurityGroupsPerEni) as an input and output, so the policy pack reads the same setting as the rules
+PODNETWORKING_COMPONENT_TYPE = "ackstack:terway:PodNetworking"
+PODNETWORKING_COMPONENT_QUOTA_KEY = "maxSecurityGroupsPerEni"
 # Source: ECS "Limits" security groups per ENI adjustable via Quota Center (unverified: raised maximum of 10 not found in ECS docs in the index; consistent with Terway's PodNetworking webhook, AliyunContainerService/terway pkg/controller/webhook: "security group can not more than 10")
 MAX_SECURITY_GROUPS_PER_ENI_RAISED = 10
 # Source: ECS "Basic and advanced security groups" (https://www.alibabacloud.com/help/en/ecs/user-guide/basic-security-groups-and-advanced-security-groups, Apr 2026): basic SG in a VPC holds 6,000 private IPs (quota q_vpc-normal-security-group-ip-count); older revisions said 2,000 raisable to 6,000
@@ -554,6 +558,8 @@ TERWAY_CONTROLPLANE_WEBHOOK = "terway-controlplane"
 TERWAY_CONTROLPLANE_RESTORE_REPLICAS = 1
 # Source: Kubernetes API reference (admissionregistration.k8s.io/v1 mutating/validatingwebhookconfigurations, cluster-scoped)
 WEBHOOK_CONFIGURATION_API_VERSION = "admissionregistration.k8s.io/v1"
+# Source: ackstack design: the inventory key of an adopted cluster's terway-controlplane webhook configurations
+INVENTORY_WEBHOOKS_KEY = "webhookConfigurations"
 # Source: Kubernetes docs "Well-Known Labels" (node-role.kubernetes.io/master on control-plane nodes); a dedicated ACK
 # cluster lists its masters as nodes, a managed one does not (unverified: inferred, not stated in the seed)
 NODE_ROLE_MASTER_LABELS: tuple[str, ...] = ("node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane")
@@ -605,12 +611,28 @@ PULUMI_WAIT_FOR_ANNOTATION = "pulumi.com/waitFor"
 PODNETWORKING_WAIT_FOR_READY = "jsonpath={.status.status}=Ready"
 # Source: TWY-v1.17.5 types/daemon/config.go:139-151 (Config.Validate: ip_stack "", "ipv4" or "dual"; "ipv6" is refused there); same at v1.10.0 config.go:103-113
 ENI_CONF_IP_STACKS: tuple[str, ...] = ("", "ipv4", "dual")
-# Source: TWY-v1.17.5 types/daemon/config.go:53 and :58 (eni_conf keys `security_groups`, `ip_stack`)
+# Source: TWY-v1.17.5 types/daemon/config.go:53 and :58 (eni_conf keys `security_groups`, `ip_stack`); the ENIs
+# Terway creates get the union with `security_group` (GetSecurityGroups :84-91), and so does a PodNetworking created
+# without securityGroupIDs (pkg/controller/webhook/mutating.go:267-269)
 ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
 # Source: same file:58
 ENI_CONF_IP_STACK_KEY = "ip_stack"
 # Source: same file:52 (`security_group`, the single-group form)
 ENI_CONF_SECURITY_GROUP_KEY = "security_group"
+# Source: TWY-v1.17.5 types/daemon/config.go:38 (`vswitches`: zone -> vSwitch ids; GetVSwitchIDs :93-100 flattens and sorts
+# them, what a PodNetworking created without vSwitchOptions gets, mutating.go:270-272)
+ENI_CONF_VSWITCHES_KEY = "vswitches"
+# Source: TWY-v1.17.5 types/daemon/config.go:58 (ip_stack `validate:"oneof=ipv4 ipv6 dual" mod:"default=ipv4"`), applied by
+# terway-controlplane's reader ConfigFromConfigMap (types/daemon/dynamicconfig.go:51-60): "" becomes ipv4, ipv6 passes
+# there (the daemon's Validate, ENI_CONF_IP_STACKS, refuses it)
+ENI_CONF_CONTROLPLANE_IP_STACKS: tuple[str, ...] = ("ipv4", "ipv6", "dual")
+# Source: TWY-v1.17.5 deviceplugin/eni.go:31-32 (the extended resources the pod webhook requests, mutating.go:373-403:
+# a member ENI of the node's trunk, or a whole ENI for eniType ENI or with terway-controlplane's enableTrunk off)
+POD_ENI_RESOURCE = "aliyun/eni"
+POD_MEMBER_ENI_RESOURCE = "aliyun/member-eni"
+# Source: TWY-v1.17.5 types/k8s.go:78 (label k8s.aliyun.com/ignore-by-terway) and :146-148 (IgnoredByTerway: value "true");
+# the pod webhook lets such pods through untouched (pkg/controller/webhook/mutating.go:90-92)
+POD_IGNORE_BY_TERWAY_LABEL = "k8s.aliyun.com/ignore-by-terway"
 # Source: SEED-TRUNK ("kubectl get secret -n kube-system addon.network.token": the Secret a managed cluster needs for credential_path)
 ADDON_NETWORK_TOKEN_SECRET = "addon.network.token"
 # Source: SEED-TRUNK (same command: namespace kube-system)
@@ -653,8 +675,6 @@ API_PUBLIC_SENT_ONLY_WHEN_TRUE = True
 KMS_KEY_NEEDS_EXPLICIT_ENABLE = True
 # Source: ECS API AuthorizeSecurityGroup Description ("2 to 512 characters") (unverified in the provider schema, which sets no length)
 SG_RULE_DESCRIPTION_MAX = 512
-# Source: AliyunContainerService/terway@89aadf8bbc19 types/daemon/config.go:55 (eni_conf `security_groups` []string, merged with `security_group` by GetSecurityGroups :91-96; at most 10, :153); pkg/controller/webhook/mutating.go:268 (a PodNetworking without securityGroupIDs gets them)
-ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
 # Hostile input: YAML reading, input limits, tags, labels, URNs (issue #15)
 # ---------------------------------------------------------------------------
 

@@ -104,12 +104,27 @@ def grouped_overlap_message(name: str, others: Sequence[str], example: Mapping[s
     return text
 
 
-def security_group_count_problem(groups: Sequence[str], limit: int) -> str | None:
-    """PNW001/TWY001: one ENI takes every listed group; ECS allows `limit` (5 by default, 10 raised)."""
-    if len(groups) > limit:
-        return (f"{len(groups)} security groups ({', '.join(groups)}) exceed the limit of {limit} per ENI "
-                f"(capacity.maxSecurityGroupsPerEni; ECS default {C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT}, at most "
-                f"{C.MAX_SECURITY_GROUPS_PER_ENI_RAISED} after a quota raise)")
+def security_group_count_verdict(groups: Sequence[str], terway_limit: int, declared_quota: int,
+                                 terway_what: str) -> tuple[str, str] | None:
+    """(level, message) for the security groups one ENI gets, None when fine.
+
+    Terway's own limit (`terway_limit`, named by `terway_what`) is always an error. ECS attaches at most
+    MAX_SECURITY_GROUPS_PER_ENI_DEFAULT (5) groups to one ENI unless the account's quota was raised, which no
+    API tells ackstack: the stack declares it (capacity.maxSecurityGroupsPerEni, `declared_quota`). More than
+    the declared quota is an error; more than 5 within it is a warning naming the declaration. One function
+    for PNW001/PNW020, TWY001/TWY025 and the policy pack."""
+    count, listed = len(groups), ", ".join(groups)
+    default = C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT
     if not groups:
-        return "0 security groups; at least 1 is required"
+        return "error", "0 security groups; at least 1 is required"
+    if count > terway_limit:
+        return "error", f"{count} security groups ({listed}) exceed the {terway_limit} that {terway_what} accepts"
+    if count > declared_quota:
+        return "error", (f"{count} security groups ({listed}) exceed the ECS limit of {declared_quota} per ENI "
+                         f"(capacity.maxSecurityGroupsPerEni; ECS default {default}, raisable by a quota request "
+                         f"up to {C.MAX_SECURITY_GROUPS_PER_ENI_RAISED}: declare the raised quota there)")
+    if count > default:
+        return "warning", (f"{count} security groups ({listed}) on one ENI rely on the raised ECS quota declared in "
+                           f"capacity.maxSecurityGroupsPerEni ({declared_quota}; ECS default {default}): without "
+                           f"that raise ECS refuses the attachment and the ENI is not created")
     return None

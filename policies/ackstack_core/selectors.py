@@ -51,6 +51,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ackstack_core.k8s_names import label_key_problem, label_value_problem
+
 Selector = Mapping[str, Any] | None
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
@@ -101,24 +103,37 @@ def _requirement(op: str, values: frozenset[str]) -> _KeyCon:
     return (None, _EMPTY, True, False)  # DoesNotExist
 
 
-def _parse(sel: Selector) -> tuple[list[tuple[str, str, frozenset[str]]], list[str]]:
-    """Flatten a LabelSelector into (key, op, values) requirements plus problems."""
+def _parse(sel: Selector) -> tuple[list[tuple[str, str, frozenset[str]]], list[str], list[str]]:
+    """Flatten a LabelSelector into (key, op, values) requirements plus problems: (structural, label syntax).
+
+    Mirrors what Terway's decoding (k8s.io/apimachinery/pkg/util/json into metav1.LabelSelector: a JSON null
+    string is "", a list or map of the wrong type fails) and LabelSelectorAsSelector (apimachinery v0.36.0
+    pkg/apis/meta/v1/helpers.go, labels.NewRequirement in pkg/labels/selector.go) refuse; the syntax part is
+    `ackstack_core.k8s_names`. Checked against the real code by tests/test_oracle_selectors.py.
+    """
     if sel is None:
-        return [], []
+        return [], [], []
     if not isinstance(sel, Mapping):
-        return [], [f"selector must be a mapping, got {type(sel).__name__}"]
+        return [], [f"selector must be a mapping, got {type(sel).__name__}"], []
     reqs: list[tuple[str, str, frozenset[str]]] = []
     problems: list[str] = []
-    labels = sel.get("matchLabels") or {}
+    syntax: list[str] = []
+    labels = sel.get("matchLabels")
+    if labels is None:
+        labels = {}
     if not isinstance(labels, Mapping):
         problems.append("matchLabels must be a mapping")
         labels = {}
     for k, v in labels.items():
+        v = "" if v is None else v
         if not isinstance(k, str) or not isinstance(v, str):
             problems.append(f"matchLabels entry {k!r}: {v!r} must map str to str")
             continue
+        syntax += _label_syntax(f"matchLabels {k!r}", k, [v])
         reqs.append((k, "In", frozenset((v,))))
-    exprs = sel.get("matchExpressions") or []
+    exprs = sel.get("matchExpressions")
+    if exprs is None:
+        exprs = []
     if isinstance(exprs, (str, bytes, Mapping)) or not isinstance(exprs, Sequence):
         problems.append("matchExpressions must be a list")
         exprs = []
@@ -126,33 +141,43 @@ def _parse(sel: Selector) -> tuple[list[tuple[str, str, frozenset[str]]], list[s
         if not isinstance(expr, Mapping):
             problems.append(f"matchExpressions[{i}] must be a mapping")
             continue
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values")
+        key = "" if key is None else key
+        values = [] if values is None else values
         if not isinstance(key, str):
             problems.append(f"matchExpressions[{i}].key must be a string")
             continue
         if op not in _OPERATORS:
             problems.append(f"matchExpressions[{i}]: {op!r} is not a valid operator")
             continue
-        if (
-            isinstance(values, (str, bytes))
-            or not isinstance(values, Sequence)
-            or not all(isinstance(v, str) for v in values)
-        ):
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) \
+                or not all(v is None or isinstance(v, str) for v in values):
             problems.append(f"matchExpressions[{i}].values must be a list of strings")
             continue
+        values = ["" if v is None else v for v in values]
         if op in ("In", "NotIn") and not values:
             problems.append(f"matchExpressions[{i}]: {op} requires non-empty values")
             continue
         if op in ("Exists", "DoesNotExist") and values:
             problems.append(f"matchExpressions[{i}]: {op} must not have values")
             continue
+        syntax += _label_syntax(f"matchExpressions[{i}]", key, values)
         reqs.append((key, op, frozenset(values)))
-    return reqs, problems
+    return reqs, problems, syntax
 
 
-def selector_problems(sel: Selector) -> list[str]:
-    """Reasons Kubernetes would reject this LabelSelector (empty list if valid)."""
-    return _parse(sel)[1]
+def _label_syntax(where: str, key: str, values: Sequence[str]) -> list[str]:
+    out = [f"{where}: label key `{key}` {problem}"] if (problem := label_key_problem(key)) else []
+    out += [f"{where}: label value `{value}` {problem}" for value in values
+            if (problem := label_value_problem(value))]
+    return out
+
+
+def selector_problems(sel: Selector, *, label_syntax: bool = True) -> list[str]:
+    """Reasons apimachinery's LabelSelectorAsSelector refuses this LabelSelector (empty list if valid);
+    `label_syntax=False` leaves out bad label keys and values (rule K8S003 reports them one by one)."""
+    _, problems, syntax = _parse(sel)
+    return problems + syntax if label_syntax else problems
 
 
 def _compile(sel: Selector, extra: Sequence[tuple[str, _KeyCon]] = ()) -> dict[str, _KeyCon] | None:
@@ -161,8 +186,8 @@ def _compile(sel: Selector, extra: Sequence[tuple[str, _KeyCon]] = ()) -> dict[s
     Absent (None) compiles to "no constraints": callers handle the
     both-absent rule themselves.
     """
-    reqs, problems = _parse(sel)
-    if problems:
+    reqs, problems, syntax = _parse(sel)
+    if problems or syntax:
         return None
     cons: dict[str, _KeyCon] = {}
     try:
@@ -355,9 +380,9 @@ class SelectorError(ValueError):
 def selector_matches(sel: Selector, labels: Mapping[str, str]) -> bool:
     """`LabelSelectorAsSelector(sel).Matches(labels)`: an empty selector matches everything; NotIn and
     DoesNotExist hold for an absent key. Raises SelectorError where apimachinery returns an error."""
-    reqs, problems = _parse(sel)
-    if problems:
-        raise SelectorError("; ".join(problems))
+    reqs, problems, syntax = _parse(sel)
+    if problems or syntax:
+        raise SelectorError("; ".join(problems + syntax))
     for key, op, values in reqs:
         present = key in labels
         ok = {

@@ -11,7 +11,7 @@ from ackstack_core import constants as C
 from ackstack_core.podnetworking_checks import (
     parse_go_duration,
     release_problems,
-    security_group_count_problem,
+    security_group_count_verdict,
 )
 from ackstack_core.terway_webhook import security_group_limit
 
@@ -45,13 +45,27 @@ def controlplane_version(resources: Sequence[StackResource]) -> str | None:
     return None
 
 
+def declared_quotas(resources: Sequence[StackResource]) -> dict[str, int]:
+    """The ECS per-ENI quota each ackstack PodNetworking component declares (capacity.maxSecurityGroupsPerEni),
+    by the component's urn: the setting the rules read, carried to the pack on the CustomResource's parent."""
+    quotas = {}
+    for r in resources:
+        value = r.props.get(C.PODNETWORKING_COMPONENT_QUOTA_KEY) if r.type == C.PODNETWORKING_COMPONENT_TYPE else None
+        # numbers travel as protobuf doubles: 10 arrives as 10.0
+        if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+            quotas[r.urn] = int(value)
+    return quotas
+
+
 def check_security_groups(resources: Sequence[StackResource], config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Rule PNW001 on the emitted objects, with the limit terway-controlplane's webhook applies for the
-    version the stack installs (5 up to v1.12, 10 from v1.13): one setting, `cni.controlplaneVersion`,
-    read by the rules from config and by the pack from the add-on (ackstack_core.terway_webhook)."""
+    """Rule PNW001 on the emitted objects: the limit terway-controlplane's webhook applies for the version the
+    stack installs (5 up to v1.13.4, 10 from v1.13.7) and the ECS per-ENI quota the stack declares (read from
+    the PodNetworking's parent component; ECS's default 5 for a PodNetworking outside ackstack's component).
+    The verdict is PNW001/PNW020's (`security_group_count_verdict`); the pack reports only its errors."""
     version = controlplane_version(resources)
     limit = security_group_limit(version)
-    where = f"terway-controlplane {version or 'unpinned (newest modelled)'} admits at most {limit}"
+    what = f"terway-controlplane {version or 'unpinned (newest modelled line)'}'s validating webhook"
+    quotas = declared_quotas(resources)
     found = []
     for r in resources:
         if r.type != POD_NETWORKING or not r.props_known:
@@ -63,9 +77,10 @@ def check_security_groups(resources: Sequence[StackResource], config: Mapping[st
         elif not isinstance(groups, list):
             found.append(("PNW001: spec.securityGroupIDs must be a list of security group ids.", r.urn))
         elif not contains_unknown(groups):
-            problem = security_group_count_problem([str(g) for g in groups], limit)
-            if problem:
-                found.append((f"PNW001: spec.securityGroupIDs: {problem} ({where})", r.urn))
+            quota = quotas.get(r.parent or "", C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT)
+            verdict = security_group_count_verdict([str(g) for g in groups], limit, quota, what)
+            if verdict is not None and verdict[0] == "error":
+                found.append((f"PNW001: spec.securityGroupIDs: {verdict[1]}", r.urn))
     return found
 
 
