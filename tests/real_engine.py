@@ -72,7 +72,8 @@ def _rule_ports(config: Config) -> None:
 
 
 def _kubernetes_version(config: Config) -> None:
-    config["ackstack:cluster"]["kubernetesVersion"] = "1.34.3-aliyun.1"
+    """An upgrade ACK offers (dev runs 1.35.2; C.KNOWN_ACK_K8S_VERSIONS): an older minor is past end of support."""
+    config["ackstack:cluster"]["kubernetesVersion"] = "1.36.1-aliyun.1"
 
 
 def _terway_version(config: Config) -> None:
@@ -114,7 +115,7 @@ EDITS = (
     Edit("instance type order (TypeList)", "prod", _instance_type_order),
     Edit("new zone", "prod", _new_zone),
     Edit("security-group rule ports", "prod", _rule_ports),
-    Edit("Kubernetes version", "prod", _kubernetes_version),
+    Edit("Kubernetes version", "dev", _kubernetes_version),
     Edit("Terway version", "prod", _terway_version),
     Edit("PodNetworking release policy", "prod", _podnetworking_policy),
     Edit("tag", "prod", _tag),
