@@ -55,6 +55,13 @@ def _net(value: NetLike) -> IPv4Network:
         return value
     if isinstance(value, ipaddress.IPv6Network):
         raise ValueError(f"{value} is IPv6; only IPv4 is supported")
+    # The math reads what the config model accepted (Python's reading, host bits clear); how a CIDR is spelt
+    # (leading zeros, ...) is NET020's finding, so a rule or the capacity model never crashes on the spelling.
+    if isinstance(value, str):
+        try:
+            return parse_ipv4_network(value)
+        except ValueError:
+            return IPv4Network(value, strict=True)
     return parse_ipv4_network(value)
 
 

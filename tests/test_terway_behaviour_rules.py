@@ -428,7 +428,7 @@ def test_declared_ecs_quota_is_one_setting_for_rules_and_the_policy_pack(tmp_pat
 
     from ackstack.engine.testing import ROOT
     from ackstack.preview.analyzer import AnalyzedResource, run_policy_pack
-    from ackstack.preview.preview import POLICY_PACK, run_preview
+    from ackstack.preview.preview import run_preview
 
     groups = [{"name": f"g{i}", "type": "enterprise"} for i in range(6)]
     document = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8"))
@@ -450,9 +450,9 @@ def test_declared_ecs_quota_is_one_setting_for_rules_and_the_policy_pack(tmp_pat
                                  if r.type == "ackstack:terway:PodNetworking" else r.inputs)
                 for r in result.run.registrations]
 
-    found = run_policy_pack(POLICY_PACK, analyzed(5), stack="dev", project="ackstack")
+    found = run_policy_pack(ROOT / "policies", analyzed(5), stack="dev", project="ackstack")
     assert [f for f in found if f["rule"] == "podnetworking-security-groups" and "ECS limit of 5" in f["message"]]
-    found = run_policy_pack(POLICY_PACK, analyzed(10), stack="dev", project="ackstack")
+    found = run_policy_pack(ROOT / "policies", analyzed(10), stack="dev", project="ackstack")
     assert not [f for f in found if f["rule"] == "podnetworking-security-groups"]
 
 
