@@ -270,6 +270,18 @@ def is_secret(value: Any) -> bool:
     return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
 
 
+def integral_numbers(value: Any) -> Any:
+    """Whole floats as ints: the engine's wire (protobuf Struct) carries every number as a float, and `replicas: 2.0`
+    in a values file or a plugin's answer would read as another value."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: integral_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [integral_numbers(v) for v in value]
+    return value
+
+
 def mask_secret_leaves(value: Any, concealer: Any = None) -> Any:
     """`mask_secrets`, but each secret masked where it is rather than its whole top-level property.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from ackstack.engine.engine import mask_secret_leaves, mask_secrets
+from ackstack.engine.engine import integral_numbers, mask_secret_leaves, mask_secrets
 
 _ORDER = ("apiVersion", "kind", "metadata", "spec", "data", "stringData", "type")
 _SKIP = {"__defaults"}
@@ -33,15 +33,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.-]+", "-", text.lower()).strip("-")
 
 
-def _integral(value):
-    """The engine carries numbers as floats; `replicas: 2.0` in a values file would mislead a reviewer."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    return value
 
 
 def _write_rendered_release(result, reg, values: dict, manifests: Path) -> list[Path]:
@@ -79,7 +70,7 @@ def write_manifests(result, out: Path) -> list[Path]:
         manifests.mkdir(parents=True, exist_ok=True)
         if reg.type == "kubernetes:helm.sh/v3:Release":
             path = manifests / f"helm-{_slug(reg.name)}-values.yaml"
-            values = _integral(mask_secret_leaves(reg.inputs.get("values") or {}, getattr(result, "concealer", None)))
+            values = integral_numbers(mask_secret_leaves(reg.inputs.get("values") or {}, getattr(result, "concealer", None)))
             header = (f"# Helm release {reg.inputs.get('name', reg.name)}: chart {reg.inputs.get('chart')} "
                       f"{reg.inputs.get('version')} from {(reg.inputs.get('repositoryOpts') or {}).get('repo', '')}\n")
             path.write_text(header + yaml.safe_dump(values, sort_keys=True), encoding="utf-8")

@@ -20,6 +20,7 @@ from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from ackstack.engine import bridge
 from ackstack.engine.bridge import Diff
+from ackstack.engine.engine import integral_numbers
 
 _KIND = {"ADD": provider_pb2.PropertyDiff.ADD, "ADD_REPLACE": provider_pb2.PropertyDiff.ADD_REPLACE,
          "DELETE": provider_pb2.PropertyDiff.DELETE, "DELETE_REPLACE": provider_pb2.PropertyDiff.DELETE_REPLACE,
@@ -30,17 +31,9 @@ def to_dict(struct: struct_pb2.Struct | None) -> dict:
     """Wire properties as plain data (numbers as Python numbers; secrets and unknowns kept as they come)."""
     if struct is None:
         return {}
-    return _integral(json_format.MessageToDict(struct))
+    return integral_numbers(json_format.MessageToDict(struct))
 
 
-def _integral(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    return value
 
 
 def to_struct(value: dict) -> struct_pb2.Struct:
