@@ -105,6 +105,8 @@ def run_preview(
         run = run_program(PROGRAM, config=stack_file.config, stack=stack, secret_keys=stack_file.secret_keys,
                           inventory=inventory)
         progress(f"{len(run.registrations)} resource(s) registered")
+        if session is not None:  # the user's policy config is checked whether or not anything is analysed
+            _configure_policy_pack(session, policy_config, policy_config_file)
         return _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file, progress)
     finally:
         if session is not None:
@@ -196,6 +198,18 @@ def _load_policy_config(path: str | None) -> dict | None:
     from ackstack.preview.analyzer import load_policy_config
 
     return load_policy_config(path) if path else None
+
+
+def _configure_policy_pack(session, policy_config: dict | None, policy_config_file: str | None) -> None:
+    """The config against the pack's own schemas, as the CLI checks it before analysis: a wrong value is the
+    user's input (exit 2, one line naming the file, the policy and the field), not a finding per resource."""
+    from ackstack.preview.analyzer import PolicyConfigError
+
+    try:
+        session.configure(policy_config=policy_config)
+    except PolicyConfigError as exc:
+        where = f"policy pack config {policy_config_file}" if policy_config_file else "the policy pack's own config"
+        raise PolicyConfigError(f"{where}: {exc}") from None
 
 
 def _start_policy_pack(stack: str):
