@@ -427,7 +427,10 @@ VSWITCH_DEFAULT_DELETE_TIMEOUT = "10m"
 SECURITY_GROUP_DELETE_TIMEOUT = "30m"
 
 # Source: ackstack design: removing one of these from a running cluster breaks pod networking or LoadBalancer
-# Services, so their KubernetesAddon resources are retained (never uninstalled) when they leave the program
+# Services (terway-eniip is the CNI: every pod's network; terway-controlplane runs the PodNetworking/PodENI
+# controllers and webhook trunk pods need; CCM programs BYOCNI's VPC routes), so their KubernetesAddon resources
+# are retained (never uninstalled) when they leave the program, protected in production stacks, and their
+# deletion is a `--compare` error (REP016), like the Cilium release's (issue #24 §3)
 ADDONS_NEVER_UNINSTALLED: tuple[str, ...] = ("terway-eniip", "terway-controlplane", "cloud-controller-manager")
 
 # ---------------------------------------------------------------------------
