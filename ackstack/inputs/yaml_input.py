@@ -209,14 +209,11 @@ def parse_yaml(data: bytes, what: str) -> Any:
 
 
 def read_yaml_file(path: Path, what: str) -> Any:
-    """Read and parse `path`; every failure (missing, a directory, unreadable, bad YAML) is one line."""
+    """Read and parse `path`; every failure (missing, a directory, a FIFO, unreadable, bad YAML) is one line."""
+    from ackstack.inputs.input_file import InputFileError, read_input_file
+
     try:
-        if path.is_dir():
-            raise YamlInputError(f"{what} {path} is a directory, not a file")
-        with path.open("rb") as handle:
-            data = handle.read(C.INPUT_MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise YamlInputError(f"{what} {path} does not exist") from None
-    except OSError as exc:
-        raise YamlInputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+        data = read_input_file(path, what, C.INPUT_MAX_BYTES)
+    except InputFileError as exc:
+        raise YamlInputError(str(exc)) from None
     return parse_yaml(data, f"{what} {path}")

@@ -115,15 +115,14 @@ def load_policy_config(path: str | Path) -> dict:
     Accepts ``{"policy": "mandatory"}`` and ``{"policy": {"enforcementLevel": "...", "prop": v}}``;
     ``"all"`` may only carry an enforcement level. Raises PolicyPackError with the offending key.
     """
+    from ackstack.inputs.input_file import InputFileError, read_input_file
+    from ackstack_core.constants import INPUT_MAX_BYTES
+
     p = Path(path)
     try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyConfigError(f"policy pack config {p} does not exist") from None
-    except IsADirectoryError:
-        raise PolicyConfigError(f"policy pack config {p} is a directory, not a file") from None
-    except OSError as e:
-        raise PolicyConfigError(f"cannot read policy pack config {p}: {e.strerror or e}") from None
+        raw = json.loads(read_input_file(p, "policy pack config", INPUT_MAX_BYTES).decode("utf-8"))
+    except InputFileError as e:
+        raise PolicyConfigError(str(e)) from None
     except UnicodeDecodeError as e:
         raise PolicyConfigError(f"policy pack config {p} is not UTF-8 text (invalid byte at offset {e.start})") from None
     except json.JSONDecodeError as e:

@@ -89,12 +89,14 @@ class Baseline:
 
 
 def _read_json(path: Path) -> Any:
+    from ackstack.inputs.input_file import InputFileError, read_input_file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"--compare file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read --compare file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_input_file(path, "--compare file", C.COMPARE_MAX_BYTES).decode("utf-8")
+    except InputFileError as exc:
+        raise InputError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read --compare file {path}: {exc}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -627,6 +627,9 @@ ENI_CONF_SECURITY_GROUPS_KEY = "security_groups"
 # decode.go:468-490 (alias ratio). ackstack's limits are stricter by design: a stack file is small, and Pulumi's
 # serialisation recurses per level (values nested ~300 deep fail at registration), so refuse early.
 INPUT_MAX_BYTES = 4 * 1024 * 1024
+# Source: ackstack design: a `--compare` base is a whole stack's state (`pulumi stack export`), which grows with the
+# stack (~2 KB per resource; 1,000 PodNetworkings make a few MB): room for 100x that, still far from memory limits
+COMPARE_MAX_BYTES = 256 * 1024 * 1024
 # Source: ackstack design (see above; deepest example stack value is 6 levels)
 INPUT_MAX_NESTING = 64
 # Source: ackstack design (values after alias expansion; go-yaml v3 decode.go:468 allows ~400,000 alias decodes)

@@ -1,0 +1,96 @@
+"""Issue #24 §4: every input file is a regular file of bounded size, and a result that cannot be written to
+standard output is one line, not a traceback. Each case runs the real command (`python -m ackstack`) in a child
+process with a timeout, so a hang (a FIFO nobody writes) fails the test instead of blocking the suite."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 120
+
+
+def ackstack(*argv: str, stdout=subprocess.PIPE, preexec_fn=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ackstack", *argv], cwd=ROOT, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=TIMEOUT, preexec_fn=preexec_fn,
+                          stdin=subprocess.DEVNULL)
+
+
+def one_line(err: str) -> bool:
+    return err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.fixture
+def fifo(tmp_path) -> Path:
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("option", ["--config", "--inventory", "--compare", "--policy-pack-config"])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_file_option_that_is_not_a_regular_file_is_one_line_and_exit_2(option, kind, fifo):
+    """A FIFO used to block forever; /dev/zero used to be read until memory ran out (MemoryError, exit 3)."""
+    target = str(fifo) if kind == "fifo" else "/dev/zero"
+    done = ackstack("preview", "dev", "--no-policy", option, target)
+    assert done.returncode == 2 and done.stdout == "", done
+    assert one_line(done.stderr) and target in done.stderr and "not a regular file" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("option", ["--compare", "--policy-pack-config"])
+def test_a_file_option_beyond_its_size_limit_is_one_line_and_exit_2(option, tmp_path):
+    from ackstack_core.constants import COMPARE_MAX_BYTES, INPUT_MAX_BYTES
+
+    limit = COMPARE_MAX_BYTES if option == "--compare" else INPUT_MAX_BYTES
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(limit + 1)
+    done = ackstack("preview", "dev", "--no-policy", option, str(big))
+    assert done.returncode == 2 and one_line(done.stderr) and f"larger than {limit:,} bytes" in done.stderr, done
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
+def test_verify_names_a_kubeconfig_that_is_not_a_file(kind, fifo, tmp_path):
+    """It used to say "no such file" for a directory or a FIFO."""
+    target = {"fifo": str(fifo), "directory": str(tmp_path), "device": "/dev/zero"}[kind]
+    done = ackstack("verify", "existing", "--kubeconfig", target)
+    assert done.returncode == 2 and one_line(done.stderr) and target in done.stderr, done
+    assert ("is a directory" if kind == "directory" else "not a regular file") in done.stderr, done.stderr
+
+
+def test_verify_refuses_outputs_that_are_a_fifo(fifo, tmp_path):
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text("apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n")
+    done = ackstack("verify", "existing", "--kubeconfig", str(kubeconfig), "--outputs", str(fifo))
+    assert done.returncode == 2 and "not a regular file" in done.stderr and "Traceback" not in done.stderr, done
+
+
+def test_a_full_disk_on_stdout_is_one_line_and_exit_2():
+    with open("/dev/full", "w") as full:
+        done = ackstack("preview", "dev", "--no-policy", stdout=full)
+    assert done.returncode == 2 and one_line(done.stderr), done.stderr
+    assert "cannot write to standard output: No space left on device" in done.stderr
+
+
+def test_a_file_size_limit_on_stdout_is_one_line_and_exit_2(tmp_path):
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    with (tmp_path / "out.txt").open("w") as out:
+        done = ackstack("preview", "prod", "--no-policy", stdout=out, preexec_fn=small_files)
+    assert done.returncode == 2 and one_line(done.stderr) and "File too large" in done.stderr, done.stderr
+
+
+def test_a_closed_pipe_on_stdout_is_one_line_and_exit_2():
+    """The reader went away (`| head -1` after its line): no BrokenPipeError traceback, no exit 1."""
+    proc = subprocess.Popen([sys.executable, "-m", "ackstack", "preview", "prod", "--no-policy", "--json"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=TIMEOUT) == 2 and one_line(err) and "Broken pipe" in err, err
