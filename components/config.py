@@ -47,6 +47,18 @@ def _cidr(value: str) -> str:
 Cidr = Annotated[str, Field(min_length=9, max_length=18)]
 
 
+def _not_a_boolean(value: object) -> object:
+    """pydantic's lax mode reads `true` as 1 (`maxSize: true` was a pool of one node): a YAML boolean is never a
+    count. A number as text ("6") stays accepted: the CLI hands every config value over as text."""
+    if isinstance(value, bool):
+        raise ValueError("must be an integer, not a boolean")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_not_a_boolean)]
+OptionalInt = Annotated[int | None, BeforeValidator(_not_a_boolean)]  # not `Int | None`: Field(ge=...) must reach int
+
+
 def _scalar_text(value: object) -> object:
     """`pulumi config set --path 'ackstack:environment.tags.costCenter' 4711` stores a number (and `true` a
     boolean): tag and label values take them as the text the user typed."""
@@ -123,7 +135,7 @@ class SecurityGroupRuleConfig(Model):
     port_range: str = Field(default="-1/-1", pattern=r"^(-1/-1|\d{1,5}/\d{1,5})$")
     cidr: Cidr
     policy: Literal["accept", "drop"] = "accept"
-    priority: int = Field(default=1, ge=1, le=100)
+    priority: Int = Field(default=1, ge=1, le=100)
     description: str = ""
 
     _check_cidr = field_validator("cidr")(lambda v: _cidr(v))
@@ -162,7 +174,7 @@ class SystemDisk(Model):
     category: Literal["cloud_essd", "cloud_auto", "cloud_efficiency", "cloud_ssd", "cloud_essd_entry"] = (
         "cloud_essd"
     )
-    size_gb: int = Field(default=120, ge=20, le=2048)
+    size_gb: Int = Field(default=120, ge=20, le=2048)
     encrypted: bool = True
     kms_key_id: str | None = None
 
@@ -173,16 +185,16 @@ class NodePoolConfig(Model):
     name: str = Field(pattern=_NAME, max_length=63)
     instance_types: list[str] = Field(min_length=1, max_length=10)
     zones: list[str] = Field(min_length=1)
-    min_size: int = Field(default=0, ge=0, le=1000)
-    max_size: int = Field(ge=0, le=1000)
-    desired_size: int | None = Field(default=None, ge=0, le=1000)
+    min_size: Int = Field(default=0, ge=0, le=1000)
+    max_size: Int = Field(ge=0, le=1000)
+    desired_size: OptionalInt = Field(default=None, ge=0, le=1000)
     autoscaling: bool = False
     labels: dict[str, ScalarText] = Field(default_factory=dict)
     taints: list[Taint] = Field(default_factory=list)
     system_disk: SystemDisk = Field(default_factory=SystemDisk)
     auto_repair: bool = True
     auto_upgrade: bool = False
-    max_pods: int | None = Field(default=None, ge=8, le=1024)
+    max_pods: OptionalInt = Field(default=None, ge=8, le=1024)
     # Login: an ECS key pair name (this pool; else cluster.keyName). Managed pools take only a key pair;
     # `managed: false` pools may log in with the `ackstack:nodePassword` secret instead.
     key_name: str | None = Field(default=None, min_length=2, max_length=128)
@@ -224,7 +236,7 @@ class ControlPlaneLogsConfig(Model):
     components: list[Literal["apiserver", "kcm", "scheduler", "ccm", "controlplane-events", "alb", "etcd"]] = Field(
         default_factory=lambda: ["apiserver", "kcm", "scheduler", "ccm"]
     )
-    ttl_days: int = Field(default=30, ge=1, le=3650)
+    ttl_days: Int = Field(default=30, ge=1, le=3650)
     project: str | None = None
 
 
@@ -332,11 +344,11 @@ class ByocniCiliumCni(Model):
 
     mode: Literal["byocni-cilium"]
     pod_cidr: Cidr
-    node_cidr_mask: int = Field(default=C.NODE_CIDR_MASK_DEFAULT, ge=16, le=30)
+    node_cidr_mask: Int = Field(default=C.NODE_CIDR_MASK_DEFAULT, ge=16, le=30)
     cloud_routes: bool = True
     backend_type: Literal[C.CCM_BACKEND_TYPES] = C.CCM_BACKEND_TYPE_DEFAULT
-    other_custom_routes: int = Field(default=0, ge=0)
-    max_pods_per_node: int = Field(default=110, ge=8, le=1024)
+    other_custom_routes: Int = Field(default=0, ge=0)
+    max_pods_per_node: Int = Field(default=110, ge=8, le=1024)
     cilium: CiliumConfig = Field(default_factory=CiliumConfig)
     # Extra ACK add-ons at creation (e.g. csi-plugin config). BYO001/BYO002 reject re-enabling
     # kube-flannel-ds or any Terway add-on here: two CNIs would fight over pod networking.
@@ -419,9 +431,9 @@ class NamespaceConfig(Model):
 
 # ---------------------------------------------------------------- capacity knobs
 class InstanceTypeOverride(Model):
-    eni_quantity: int = Field(ge=1, le=64)
-    eni_total_quantity: int = Field(ge=1, le=1024)
-    ipv4_per_eni: int = Field(ge=1, le=64)
+    eni_quantity: Int = Field(ge=1, le=64)
+    eni_total_quantity: Int = Field(ge=1, le=1024)
+    ipv4_per_eni: Int = Field(ge=1, le=64)
     trunk_supported: bool
 
 
@@ -429,10 +441,10 @@ class CapacityConfig(Model):
     """Thresholds for the capacity rules; raise them only when your account's quota was raised."""
 
     vswitch_utilization_warning: float = Field(default=0.8, gt=0, le=1)
-    max_security_groups_per_eni: int = Field(
+    max_security_groups_per_eni: Int = Field(
         default=C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT, ge=1, le=C.MAX_SECURITY_GROUPS_PER_ENI_RAISED
     )
-    route_table_quota: int = Field(default=C.ROUTE_TABLE_CUSTOM_ROUTE_QUOTA_DEFAULT, ge=1, le=10000)
+    route_table_quota: Int = Field(default=C.ROUTE_TABLE_CUSTOM_ROUTE_QUOTA_DEFAULT, ge=1, le=10000)
     instance_types: dict[str, InstanceTypeOverride] = Field(default_factory=dict)
 
 

@@ -94,3 +94,44 @@ def test_a_closed_pipe_on_stdout_is_one_line_and_exit_2():
     proc.stdout.close()
     err = proc.stderr.read()
     assert proc.wait(timeout=TIMEOUT) == 2 and one_line(err) and "Broken pipe" in err, err
+
+
+# ---------------------------------------------------------------- strict types
+def config_findings(path: str, value) -> list:
+    from ackstack.engine.testing import run, stack_config, with_value
+
+    result = run(with_value(stack_config("dev"), path, value))
+    assert result.error is not None and result.registrations == [], "accepted"
+    return [f for f in result.error.findings if f.path == path]
+
+
+@pytest.mark.parametrize("path", ["ackstack:cluster.nodePools[0].maxSize", "ackstack:cluster.nodePools[0].minSize",
+                                  "ackstack:cluster.nodePools[0].desiredSize"])
+@pytest.mark.parametrize("value", [True, False])
+def test_a_boolean_is_not_an_integer(path, value):
+    """`maxSize: true` used to be a pool of one node."""
+    found = config_findings(path, value)
+    assert [f.rule for f in found] == ["CFG002"] and "not a boolean" in found[0].message, found
+
+
+@pytest.mark.parametrize(("value", "kind"), [(["hunter2", "x"], "a list"), ({"pw": "hunter2"}, "a map"),
+                                             (True, "a boolean"), ('["hunter2"]', "a list")])
+def test_node_password_must_be_text_and_is_never_quoted(value, kind):
+    found = config_findings("ackstack:nodePassword", value)
+    assert [f.rule for f in found] == ["CFG002"] and f"not {kind}" in found[0].message, found
+    assert "hunter2" not in found[0].message
+
+
+@pytest.mark.parametrize("extra", [{"note": "hello"}, {}])
+def test_a_malformed_secure_object_never_echoes_its_ciphertext(tmp_path, extra):
+    cipher = "v1:AAAAc1ph3rT3xtDoNotShow"
+    secure = {"secure": cipher, **extra} if extra else {"secure": ["v1:AAAAc1ph3rT3xtDoNotShow"]}
+    import yaml
+
+    document = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())
+    document["config"]["ackstack:nodePassword"] = secure
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(yaml.safe_dump(document))
+    done = ackstack("preview", "dev", "--no-policy", "--config", str(path))
+    assert done.returncode == 2 and one_line(done.stderr) and "malformed secret" in done.stderr, done
+    assert "ackstack:nodePassword" in done.stderr and cipher not in done.stderr + done.stdout
