@@ -4,6 +4,7 @@ process with a timeout, so a hang (a FIFO nobody writes) fails the test instead 
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -135,3 +136,60 @@ def test_a_malformed_secure_object_never_echoes_its_ciphertext(tmp_path, extra):
     done = ackstack("preview", "dev", "--no-policy", "--config", str(path))
     assert done.returncode == 2 and one_line(done.stderr) and "malformed secret" in done.stderr, done
     assert "ackstack:nodePassword" in done.stderr and cipher not in done.stderr + done.stdout
+
+
+# ---------------------------------------------------------------- --out is written whole or not at all
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_out_write_leaves_the_previous_output_whole_and_nothing_beside_it(tmp_path):
+    out = tmp_path / "out"
+    assert ackstack("preview", "dev", "--no-policy", "--out", str(out)).returncode == 0
+    before = snapshot(out)
+
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
+
+    done = ackstack("preview", "prod", "--no-policy", "--out", str(out), preexec_fn=small_files)
+    assert done.returncode == 2 and one_line(done.stderr) and "File too large" in done.stderr, done.stderr
+    assert snapshot(out) == before  # not a cut preview.json, not prod's manifests beside dev's report
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.ackstack-lock", "out"]
+
+
+def test_the_next_run_leaves_no_manifest_of_another_stack_and_keeps_the_users_files(tmp_path):
+    from ackstack.preview.preview import main as preview_main
+
+    out = tmp_path / "out"
+    assert preview_main(["prod", "--no-policy", "--out", str(out)]) == 0
+    prod_manifests = {p.name for p in (out / "manifests").iterdir()}
+    (out / "NOTES.md").write_text("mine")
+    (out / "manifests" / "left-by-an-interrupted-old-version.yaml").write_text("kind: Stale\n")
+    assert preview_main(["dev", "--no-policy", "--out", str(out)]) == 0
+    dev_manifests = {p.name for p in (out / "manifests").iterdir()}
+    assert dev_manifests and "left-by-an-interrupted-old-version.yaml" not in dev_manifests
+    assert not any("prod" in name for name in dev_manifests) and prod_manifests != dev_manifests
+    assert json.loads((out / "preview.json").read_text())["stack"] == "dev"
+    assert (out / "NOTES.md").read_text() == "mine"
+    assert oct(out.stat().st_mode & 0o777) != oct(0o700)  # a directory as the user's umask makes it
+
+
+def test_a_directory_another_run_is_writing_is_refused(tmp_path):
+    import fcntl
+
+    out = tmp_path / "out"
+    with (tmp_path / ".out.ackstack-lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a run writing `out` holds
+        done = ackstack("preview", "dev", "--no-policy", "--out", str(out))
+    assert done.returncode == 2 and one_line(done.stderr) and "another ackstack run is writing" in done.stderr
+    assert not out.exists() and done.stdout == ""
+    assert ackstack("preview", "dev", "--no-policy", "--out", str(out)).returncode == 0  # free again
+
+
+def test_what_a_killed_run_left_beside_out_is_removed_by_the_next(tmp_path):
+    out = tmp_path / "out"
+    for leftover in (".out.ackstack-new-0a1b2c", ".out.ackstack-old-4242"):
+        (tmp_path / leftover / "manifests").mkdir(parents=True)
+        (tmp_path / leftover / "manifests" / "x.yaml").write_text("kind: X\n")
+    assert ackstack("preview", "dev", "--no-policy", "--out", str(out)).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.ackstack-lock", "out"]

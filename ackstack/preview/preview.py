@@ -328,9 +328,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
-# What the last `--out` run wrote, relative to the directory: the next run removes exactly these first,
-# so a manifest of an object that no longer exists is never left behind (and nothing else is touched).
-WRITTEN_LIST = ".ackstack-written"
+# What ackstack owns in an `--out` directory: a run replaces all of these at once, so a manifest of an object that
+# no longer exists (or of another stack written there before) never survives; anything else in the directory is
+# the user's and stays. `.ackstack-written` is the listing earlier versions kept (dropped with the rest).
+OUT_OWNED = ("manifests", "preview.json", "report.md", "report-full.md", ".ackstack-written")
 
 
 class OutputError(Exception):
@@ -338,41 +339,103 @@ class OutputError(Exception):
 
 
 def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
-    from ackstack.preview.manifests import write_manifests
-    from ackstack.preview.report import write_report
+    """Write into a new directory beside `out_dir`, then swap it in: a reader (or a run that failed or was
+    interrupted half-way) never sees a mix of two runs, a cut `preview.json`, or manifests without a report."""
+    import secrets
+    import shutil
 
     out = Path(out_dir)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        _remove_previous_output(out)
-        written = write_manifests(result, out)
-        preview_json = out / "preview.json"
-        preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        written.append(preview_json)
-        written.append(write_report(result, out))
-        if result.concealer:  # tables and diagrams show config values: a secret one is masked there too
-            for path in written:
-                text = path.read_text(encoding="utf-8")
-                if (masked := result.concealer.mask(text)) != text:
-                    path.write_text(masked, encoding="utf-8")
-        listing = "".join(f"{p.relative_to(out).as_posix()}\n" for p in written)
-        (out / WRITTEN_LIST).write_text(listing, encoding="utf-8")
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"cannot write --out {out}: it is a file, not a directory")
+        if Path.cwd().resolve().is_relative_to(out.resolve()):
+            raise OutputError(f"cannot write --out {out}: it holds the current directory; give the output a "
+                              "directory of its own")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _out_lock(out):
+            _remove_leftovers(out)
+            staging = out.with_name(f".{out.name}.ackstack-new-{secrets.token_hex(6)}")
+            staging.mkdir()  # the user's umask, as a directory of its own would have (mkdtemp: 0700)
+            try:
+                written = _write_files(result, staging)
+                _swap_in(staging, out)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)  # gone after the swap; a failed run leaves nothing
     except OSError as exc:
         where = exc.filename or out
         raise OutputError(f"cannot write --out {out}: {where}: {exc.strerror or exc}") from None
+    return [out / path.relative_to(staging) for path in written]
+
+
+def _write_files(result: PreviewResult, into: Path) -> list[Path]:
+    from ackstack.preview.manifests import write_manifests
+    from ackstack.preview.report import FULL_REPORT, write_report
+
+    written = write_manifests(result, into)
+    preview_json = into / "preview.json"
+    preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    written.append(preview_json)
+    written.append(write_report(result, into))
+    if (into / FULL_REPORT).exists():
+        written.append(into / FULL_REPORT)
+    if result.concealer:  # tables and diagrams show config values: a secret one is masked there too
+        for path in written:
+            text = path.read_text(encoding="utf-8")
+            if (masked := result.concealer.mask(text)) != text:
+                path.write_text(masked, encoding="utf-8")
     return written
 
 
-def _remove_previous_output(out: Path) -> None:
-    listing = out / WRITTEN_LIST
-    if not listing.is_file():
-        return
-    root = out.resolve()
-    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
-        target = (out / line).resolve()
-        if line and target.is_relative_to(root) and target.is_file():
-            target.unlink()
-    listing.unlink()
+def _swap_in(staging: Path, out: Path) -> None:
+    """`staging` becomes `out`; the user's own files in `out` move along. Signals wait: never half a swap."""
+    import os
+    import shutil
+
+    from ackstack.interrupts import signals_deferred
+
+    with signals_deferred():
+        if not out.exists():
+            staging.rename(out)
+            return
+        for entry in out.iterdir():
+            if entry.name not in OUT_OWNED:
+                entry.rename(staging / entry.name)
+        previous = out.with_name(f".{out.name}.ackstack-old-{os.getpid()}")
+        out.rename(previous)
+        staging.rename(out)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _lock_path(out: Path) -> Path:
+    return out.with_name(f".{out.name}.ackstack-lock")
+
+
+def _out_lock(out: Path):
+    """An exclusive lock beside `out` for the whole write: a second run writing the same directory is refused
+    (two runs used to both exit 0 with their manifests mixed)."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def held():
+        with _lock_path(out).open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OutputError(f"cannot write --out {out}: another ackstack run is writing it "
+                                  f"(lock {_lock_path(out)})") from None
+            yield
+
+    return held()
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Directories a killed run left beside `out` (the lock is held: no run is using them)."""
+    import shutil
+
+    for pattern in (f".{out.name}.ackstack-new-*", f".{out.name}.ackstack-old-*"):
+        for leftover in out.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def main(argv: list[str], stop=None) -> int:
