@@ -241,7 +241,7 @@ class ControlPlaneLogsConfig(Model):
 
 
 class ExistingClusterConfig(Model):
-    """Adopt a cluster ackstack did not create (the seed's "enable on an existing cluster" path)."""
+    """Adopt a cluster ackstack did not create (the ACK guide's "enable on an existing cluster" path)."""
 
     cluster_id: str = Field(pattern=r"^c[a-z0-9]{10,40}$")
     managed: bool = True
@@ -249,7 +249,7 @@ class ExistingClusterConfig(Model):
     # `kubectl -n kube-system get cm eni-config -o jsonpath='{.data.eni_conf}'`. `eni_conf` is one
     # string, so patching two keys means re-sending the whole string: ackstack must know the rest.
     eni_conf: dict | str | None = None
-    # Terway DaemonSet to roll after the patch (the seed deletes pods labelled app=terway-eniip).
+    # Terway DaemonSet to roll after the patch (the ACK guide deletes pods labelled app=terway-eniip).
     terway_daemonset: str = Field(default=C.TERWAY_DAEMONSET_NAME, pattern=_NAME, max_length=63)
 
 
