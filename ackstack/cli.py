@@ -100,7 +100,20 @@ def _interrupted_line(signum: int) -> str:
     return f"ackstack: interrupted ({signal.Signals(signum).name}); nothing was applied"
 
 
+def _unknown_command(word: str) -> int:
+    """A mistyped command is named, with the nearest one, instead of argparse's bare usage error."""
+    import difflib
+
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    print(parser().format_usage().rstrip(), file=sys.stderr)
+    print(f"ackstack: unknown command {word!r}{hint}; the commands are {', '.join(COMMANDS)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: list[str]) -> int:
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        return _unknown_command(argv[0])
     try:
         known, rest = parser().parse_known_args(argv)
     except SystemExit as done:  # --help, --version, or a usage error (an unknown command is named)

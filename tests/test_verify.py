@@ -357,3 +357,23 @@ def test_managed_cluster_without_controlplane_deployment_or_webhooks_fails_namin
     assert len(failed) == 1 and failed[0]["found"] == "absent"
     assert "Deployment/kube-system/terway-controlplane" in failed[0]["object"]
     assert "ValidatingWebhookConfiguration" in failed[0]["object"]
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_each_fail_line_is_shown_once_where_stdout_and_stderr_meet(terway, terway_expected, tmp_path, same):
+    """In a terminal (or `> log 2>&1`) the summary used to repeat every FAIL line printed as the checks ran."""
+    import subprocess
+    import sys
+
+    manifest = terway_expected.podnetworkings[0].manifest
+    terway.put(f"/{PN_GV}/podnetworkings/legacy-mysql", podnetworking(manifest, status="Fail"))
+    line = "FAIL PodNetworking status Ready: PodNetworking/legacy-mysql: expected Ready, found Fail"
+    log, err_log = tmp_path / "log", tmp_path / "err"
+    with log.open("w") as out, err_log.open("w") as err:
+        done = subprocess.run([sys.executable, "-m", "ackstack", "verify", "existing", "--kubeconfig",
+                               str(terway.kubeconfig)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if same else err,
+                              stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 1
+    text = log.read_text() + err_log.read_text()
+    assert text.count(line) == (1 if same else 2), text
+    assert "checks, 1 failed" in log.read_text()

@@ -122,7 +122,10 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
     outputs = {k: ("[secret]" if k in run.secret_outputs else mask_secrets(v)) for k, v in run.outputs.items()}
     result = PreviewResult(stack, run, findings, resources, outputs)
     _attach_plan(result, stack_file.config, inventory)
-    if compare_file:
+    if compare_file and run.error is not None:  # a plan that stopped is no change, and lost nothing: say so
+        result.changes = {"against": compare_file.path, "source": compare_file.source, "baseTime": compare_file.time,
+                          "summary": {}, "resources": [], "notRun": COMPARISON_NOT_RUN}
+    elif compare_file:
         from ackstack.preview.compare import compare
 
         progress(f"comparing with {compare_file.path}")
@@ -304,8 +307,13 @@ def render_tree(result: PreviewResult) -> str:
     return "\n".join(lines)
 
 
+COMPARISON_NOT_RUN = "comparison did not run: the program stopped before it planned anything (fix the errors first)"
+
+
 def change_summary(changes: dict) -> str:
-    """`2 to create, 1 to update, ...` or `no change`, against the base."""
+    """`2 to create, 1 to update, ...` or `no change`, against the base (or why there is no comparison)."""
+    if changes.get("notRun"):
+        return changes["notRun"]
     counts = changes["summary"]
     parts = [f"{counts[a]} to {a}" for a in ("create", "update", "replace", "delete") if counts.get(a)]
     return ", ".join(parts) if parts else "no change"
