@@ -8,6 +8,7 @@ shape the input has.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Annotated, Literal
 
@@ -371,6 +372,13 @@ class LabelSelectorRequirement(Model):
 class LabelSelector(Model):
     match_labels: dict[str, str] = Field(default_factory=dict)
     match_expressions: list[LabelSelectorRequirement] = Field(default_factory=list)
+
+    @functools.cached_property
+    def compiled(self):
+        """Parsed once per selector (the model is frozen): matching it against every namespace re-parsed it."""
+        from ackstack_core.selectors import compile_selector
+
+        return compile_selector(self.as_k8s())
 
     def as_k8s(self) -> dict:
         body: dict = {}
