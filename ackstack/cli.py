@@ -1,7 +1,8 @@
 """The `ackstack` command (also `python -m ackstack`): one parser, a subcommand per job.
 
 Exit status (every command): 0 no error finding / all checks hold, 1 an error finding or a failed check,
-2 input that cannot be read (or an unknown command), 130/143 interrupted by SIGINT/SIGTERM.
+2 input that cannot be read (or an unknown command, or standard output that cannot be written), 130/143
+interrupted by SIGINT/SIGTERM.
 """
 
 import _signal
@@ -21,6 +22,44 @@ COMMANDS = {
     "migrate-controlplane": "migrate terway-controlplane config on a live cluster (--kubeconfig, --backup-dir)",
 }
 EXIT_USAGE = 2
+# Standard output cannot be written (a closed pipe, a full disk, a file-size limit): like an unwritable --out.
+EXIT_STDOUT = 2
+
+
+class StdoutFailed(Exception):
+    """Writing the result to standard output failed; the result did not reach the reader."""
+
+
+class _GuardedStdout:
+    """Standard output whose write failures are StdoutFailed, answered once in `main`, not an OSError traceback
+    (or a misleading "internal error") from whichever print met it."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise StdoutFailed(exc.strerror or str(exc)) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise StdoutFailed(exc.strerror or str(exc)) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _stdout_failed(reason: str) -> int:
+    """One line; fd 1 then goes to /dev/null so the interpreter's last flush does not fail a second time."""
+    print(f"ackstack: cannot write to standard output: {reason}", file=sys.stderr)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return EXIT_STDOUT
 
 
 # Seconds from a stop signal to the watchdog's exit (ackstack.interrupts): a preview holds nothing but its
@@ -61,18 +100,42 @@ def _interrupted_line(signum: int) -> str:
     return f"ackstack: interrupted ({signal.Signals(signum).name}); nothing was applied"
 
 
+def _unknown_command(word: str) -> int:
+    """A mistyped command is named, with the nearest one, instead of argparse's bare usage error."""
+    import difflib
+
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    print(parser().format_usage().rstrip(), file=sys.stderr)
+    print(f"ackstack: unknown command {word!r}{hint}; the commands are {', '.join(COMMANDS)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: list[str]) -> int:
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        return _unknown_command(argv[0])
     try:
         known, rest = parser().parse_known_args(argv)
     except SystemExit as done:  # --help, --version, or a usage error (an unknown command is named)
         return int(done.code or 0) and EXIT_USAGE
     name = known.command
+    original, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
+    try:
+        return _run_command(name, rest)
+    except StdoutFailed as exc:
+        return _stdout_failed(str(exc))
+    finally:
+        sys.stdout = original
+
+
+def _run_command(name: str, rest: list[str]) -> int:
     stop = None
     try:
         # From the first import on: Ctrl-C while Pulumi loads is no traceback either.
         with interruptible(grace=STOP_GRACE_SECONDS.get(name), line=_interrupted_line,
                            quiet=name in QUIET_WHEN_STOPPED) as stop:
             status = _command(name)(rest, stop=stop)
+            sys.stdout.flush()  # a write error of buffered output is met here, while it can still be reported
             if status < 128:  # the command did not report the interruption itself
                 stop.check()  # a signal during its last steps still ends as an interruption, not as success
             return status

@@ -374,6 +374,11 @@ def _group_loads(plan: NetworkPlan, pools: list[PoolDensity], usage: _PnUsage) -
 
 
 # ---------------------------------------------------------------- report
+# An adopted cluster's node pools are not part of the stack, so nothing here knows its nodes or pods.
+DEMAND_UNKNOWN = ("demand unknown: the adopted cluster's node pools are not in this stack, so its nodes and pods "
+                  "are not counted; a demand of 0 (0+?) means unknown, not free")
+
+
 def capacity_report(plan: NetworkPlan) -> dict:
     """JSON-able capacity figures (the preview's `capacity` key)."""
     model = capacity_model(plan)
@@ -396,6 +401,8 @@ def capacity_report(plan: NetworkPlan) -> dict:
         "podCidr": {},
         "routeTable": {},
     }
+    if plan.config.cluster.existing is not None and not plan.config.cluster.node_pools:
+        report["demandUnknown"] = DEMAND_UNKNOWN
     if model.pod_cidr is not None:
         pc = model.pod_cidr
         report["podCidr"] = {"cidr": pc.cidr, "nodeCidrMask": pc.node_mask, "nodesCapacity": pc.nodes_capacity,
@@ -443,6 +450,9 @@ def render_capacity_text(report: dict) -> str:
     """Aligned text tables of a `capacity_report`."""
     lines = ["Capacity (worst case: every node pool at maxSize, all of a pool's nodes in any one of its zones, "
              "nodes at full ENI density)"]
+    unknown = "+?" if report.get("demandUnknown") else ""
+    if unknown:
+        lines.append(f"  Note: {report['demandUnknown']}")
     if report.get("zones"):
         lines.append("  vSwitches:")
         rows = []
@@ -450,7 +460,7 @@ def render_capacity_text(report: dict) -> str:
             usable = _num(v["usableIps"])
             if v.get("pooledWith"):
                 usable += f" (pool {_num(v['pooledUsableIps'])})"
-            demand = _num(v["worstCaseDemand"]) + ("+?" if v["unknownPools"] else "")
+            demand = _num(v["worstCaseDemand"]) + ("+?" if v["unknownPools"] or unknown else "")
             rows.append([v["zone"] or "-", v["vswitch"], v["role"], v["cidr"] or "-", usable, demand,
                          _pct(v["utilization"])])
         lines += _table(["ZONE", "VSWITCH", "ROLE", "CIDR", "USABLE IPS", "WORST-CASE DEMAND", "UTIL"], rows,
@@ -458,7 +468,8 @@ def render_capacity_text(report: dict) -> str:
     if report.get("securityGroups"):
         lines.append("  Security groups:")
         rows = [[g["name"], g["id"] or "(created)", g["type"], f"{_num(g['capacity'])} {g['unit']}",
-                 _num(g["worstCaseMembers"]) + ("+?" if g["unknownPools"] else ""), _pct(g["utilization"])]
+                 _num(g["worstCaseMembers"]) + ("+?" if g["unknownPools"] or unknown else ""),
+                 _pct(g["utilization"])]
                 for g in report["securityGroups"]]
         lines += _table(["NAME", "ID", "TYPE", "CAPACITY", "WORST-CASE MEMBERS", "UTIL"], rows, {3, 4, 5})
     if report.get("nodePools"):

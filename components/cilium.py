@@ -42,7 +42,9 @@ class Cilium(pulumi.ComponentResource):
             values = cilium_values(plan, None)
         self.values = pulumi.Output.from_input(values)
         self.release = k8s.helm.v3.Release(name, **release_source(cilium), **self._release_args(plan, values),
-                                           opts=pulumi.ResourceOptions(parent=self, provider=cluster.provider))
+                                           # The cluster's CNI: uninstalling it takes every pod off the network.
+                                           opts=pulumi.ResourceOptions(parent=self, provider=cluster.provider,
+                                                                       protect=plan.config.environment.production))
         self.register_outputs({"releaseStatus": self.release.status, "values": self.values})
 
     @staticmethod

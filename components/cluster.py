@@ -124,6 +124,8 @@ class AckProCluster(pulumi.ComponentResource):
                     parent=self,
                     deleted_with=self.cluster,
                     retain_on_delete=addon["name"] in C.ADDONS_NEVER_UNINSTALLED,
+                    # Losing one is an outage: a production change that drops it is refused, not a plain delete.
+                    protect=env.production and addon["name"] in C.ADDONS_NEVER_UNINSTALLED,
                 ),
             )
             for addon in cni.addons(plan)

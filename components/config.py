@@ -8,6 +8,7 @@ shape the input has.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Annotated, Literal
 
@@ -46,6 +47,18 @@ def _cidr(value: str) -> str:
 
 
 Cidr = Annotated[str, Field(min_length=9, max_length=18)]
+
+
+def _not_a_boolean(value: object) -> object:
+    """pydantic's lax mode reads `true` as 1 (`maxSize: true` was a pool of one node): a YAML boolean is never a
+    count. A number as text ("6") stays accepted: the CLI hands every config value over as text."""
+    if isinstance(value, bool):
+        raise ValueError("must be an integer, not a boolean")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_not_a_boolean)]
+OptionalInt = Annotated[int | None, BeforeValidator(_not_a_boolean)]  # not `Int | None`: Field(ge=...) must reach int
 
 
 def _scalar_text(value: object) -> object:
@@ -124,7 +137,7 @@ class SecurityGroupRuleConfig(Model):
     port_range: str = Field(default="-1/-1", pattern=r"^(-1/-1|\d{1,5}/\d{1,5})$")
     cidr: Cidr
     policy: Literal["accept", "drop"] = "accept"
-    priority: int = Field(default=1, ge=1, le=100)
+    priority: Int = Field(default=1, ge=1, le=100)
     description: str = ""
 
     _check_cidr = field_validator("cidr")(lambda v: _cidr(v))
@@ -163,7 +176,7 @@ class SystemDisk(Model):
     category: Literal["cloud_essd", "cloud_auto", "cloud_efficiency", "cloud_ssd", "cloud_essd_entry"] = (
         "cloud_essd"
     )
-    size_gb: int = Field(default=120, ge=20, le=2048)
+    size_gb: Int = Field(default=120, ge=20, le=2048)
     encrypted: bool = True
     kms_key_id: str | None = None
 
@@ -174,16 +187,16 @@ class NodePoolConfig(Model):
     name: str = Field(pattern=_NAME, max_length=63)
     instance_types: list[str] = Field(min_length=1, max_length=10)
     zones: list[str] = Field(min_length=1)
-    min_size: int = Field(default=0, ge=0, le=1000)
-    max_size: int = Field(ge=0, le=1000)
-    desired_size: int | None = Field(default=None, ge=0, le=1000)
+    min_size: Int = Field(default=0, ge=0, le=1000)
+    max_size: Int = Field(ge=0, le=1000)
+    desired_size: OptionalInt = Field(default=None, ge=0, le=1000)
     autoscaling: bool = False
     labels: dict[str, ScalarText] = Field(default_factory=dict)
     taints: list[Taint] = Field(default_factory=list)
     system_disk: SystemDisk = Field(default_factory=SystemDisk)
     auto_repair: bool = True
     auto_upgrade: bool = False
-    max_pods: int | None = Field(default=None, ge=8, le=1024)
+    max_pods: OptionalInt = Field(default=None, ge=8, le=1024)
     # Login: an ECS key pair name (this pool; else cluster.keyName). Managed pools take only a key pair;
     # `managed: false` pools may log in with the `ackstack:nodePassword` secret instead.
     key_name: str | None = Field(default=None, min_length=2, max_length=128)
@@ -225,12 +238,12 @@ class ControlPlaneLogsConfig(Model):
     components: list[Literal[C.ACK_CONTROL_PLANE_LOG_COMPONENTS]] = Field(
         default_factory=lambda: ["apiserver", "kcm", "scheduler", "ccm"]
     )
-    ttl_days: int = Field(default=30, ge=1, le=3650)
+    ttl_days: Int = Field(default=30, ge=1, le=3650)
     project: str | None = None
 
 
 class ExistingClusterConfig(Model):
-    """Adopt a cluster ackstack did not create (the seed's "enable on an existing cluster" path)."""
+    """Adopt a cluster ackstack did not create (the ACK guide's "enable on an existing cluster" path)."""
 
     cluster_id: str = Field(pattern=r"^c[a-z0-9]{10,40}$")
     managed: bool = True
@@ -238,7 +251,7 @@ class ExistingClusterConfig(Model):
     # `kubectl -n kube-system get cm eni-config -o jsonpath='{.data.eni_conf}'`. `eni_conf` is one
     # string, so patching two keys means re-sending the whole string: ackstack must know the rest.
     eni_conf: dict | str | None = None
-    # Terway DaemonSet to roll after the patch (the seed deletes pods labelled app=terway-eniip).
+    # Terway DaemonSet to roll after the patch (the ACK guide deletes pods labelled app=terway-eniip).
     terway_daemonset: str = Field(default=C.TERWAY_DAEMONSET_NAME, pattern=_NAME, max_length=63)
 
 
@@ -333,11 +346,11 @@ class ByocniCiliumCni(Model):
 
     mode: Literal["byocni-cilium"]
     pod_cidr: Cidr
-    node_cidr_mask: int = Field(default=C.NODE_CIDR_MASK_DEFAULT, ge=16, le=30)
+    node_cidr_mask: Int = Field(default=C.NODE_CIDR_MASK_DEFAULT, ge=16, le=30)
     cloud_routes: bool = True
     backend_type: Literal[C.CCM_BACKEND_TYPES] = C.CCM_BACKEND_TYPE_DEFAULT
-    other_custom_routes: int = Field(default=0, ge=0)
-    max_pods_per_node: int = Field(default=110, ge=8, le=1024)
+    other_custom_routes: Int = Field(default=0, ge=0)
+    max_pods_per_node: Int = Field(default=110, ge=8, le=1024)
     cilium: CiliumConfig = Field(default_factory=CiliumConfig)
     # Extra ACK add-ons at creation (e.g. csi-plugin config). BYO001/BYO002 reject re-enabling
     # kube-flannel-ds or any Terway add-on here: two CNIs would fight over pod networking.
@@ -360,6 +373,13 @@ class LabelSelectorRequirement(Model):
 class LabelSelector(Model):
     match_labels: dict[str, str] = Field(default_factory=dict)
     match_expressions: list[LabelSelectorRequirement] = Field(default_factory=list)
+
+    @functools.cached_property
+    def compiled(self):
+        """Parsed once per selector (the model is frozen): matching it against every namespace re-parsed it."""
+        from ackstack_core.selectors import compile_selector
+
+        return compile_selector(self.as_k8s())
 
     def as_k8s(self) -> dict:
         body: dict = {}
@@ -420,9 +440,9 @@ class NamespaceConfig(Model):
 
 # ---------------------------------------------------------------- capacity knobs
 class InstanceTypeOverride(Model):
-    eni_quantity: int = Field(ge=1, le=64)
-    eni_total_quantity: int = Field(ge=1, le=1024)
-    ipv4_per_eni: int = Field(ge=1, le=64)
+    eni_quantity: Int = Field(ge=1, le=64)
+    eni_total_quantity: Int = Field(ge=1, le=1024)
+    ipv4_per_eni: Int = Field(ge=1, le=64)
     trunk_supported: bool
 
 
@@ -433,10 +453,10 @@ class CapacityConfig(Model):
     # The ECS per-ENI security-group quota of the account (5 by default; no API tells it): more than 5 groups on
     # one ENI are a warning naming this declaration (PNW020/TWY025), more than it an error; the rules, the
     # capacity figures and the policy pack read this one setting (docs/terway.md).
-    max_security_groups_per_eni: int = Field(
+    max_security_groups_per_eni: Int = Field(
         default=C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT, ge=1, le=C.MAX_SECURITY_GROUPS_PER_ENI_RAISED
     )
-    route_table_quota: int = Field(default=C.ROUTE_TABLE_CUSTOM_ROUTE_QUOTA_DEFAULT, ge=1, le=10000)
+    route_table_quota: Int = Field(default=C.ROUTE_TABLE_CUSTOM_ROUTE_QUOTA_DEFAULT, ge=1, le=10000)
     instance_types: dict[str, InstanceTypeOverride] = Field(default_factory=dict)
 
 

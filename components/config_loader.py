@@ -68,6 +68,10 @@ def load(raw: Mapping[str, Any], concealer: Concealer | None = None) -> LoadedCo
         decoded = _decode(value, key, findings)
         findings.extend(input_findings(key, decoded))
         if name in SECRET_KEYS:
+            if (kind := _not_text(value, decoded)) is not None:
+                findings.append(Finding("CFG002", "error", key, f"must be a string, not {kind} (value not shown: it "
+                                        f"is a secret); set it with `pulumi config set --secret {key}`"))
+                continue
             secrets[name] = str(value)
             continue
         document[name] = decoded
@@ -81,6 +85,21 @@ def load(raw: Mapping[str, Any], concealer: Concealer | None = None) -> LoadedCo
         findings.extend(_findings_from(exc, document, concealer))
         return LoadedConfig(None, findings, secrets)
     return LoadedConfig(None if findings else config, findings, secrets)
+
+
+def _not_text(value: Any, decoded: Any) -> str | None:
+    """What a secret that must be text is instead: a list, a map or a boolean (the CLI hands those over as JSON
+    text), or any typed value (the offline engine hands over the stack file's types). A number the CLI hands over
+    as text stays text: `pulumi config set --secret` of digits is a password."""
+    if isinstance(decoded, bool) or isinstance(value, bool):
+        return "a boolean"
+    if isinstance(decoded, list):
+        return "a list"
+    if isinstance(decoded, dict):
+        return "a map"
+    if not isinstance(value, str):
+        return f"a {type(value).__name__}"
+    return None
 
 
 def _decode(value: Any, key: str = "", findings: list[Finding] | None = None) -> Any:

@@ -105,7 +105,8 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
                 cluster_id=existing.cluster_id,
                 name=C.ADDON_TERWAY_ENIIP,
                 version=cni.version,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.network_token], retain_on_delete=True),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.network_token], retain_on_delete=True,
+                                            protect=config.environment.production),
             )
             before_eni_config.append(self.addons[C.ADDON_TERWAY_ENIIP])
 
@@ -148,7 +149,9 @@ class ExistingTerwayCluster(pulumi.ComponentResource):
                 # Retained like on new clusters (ADDONS_NEVER_UNINSTALLED): `pulumi destroy` of this stack must not
                 # uninstall the controller that PodNetworking pods of the adopted cluster depend on.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.terway_rollout],
-                                            retain_on_delete=C.ADDON_TERWAY_CONTROLPLANE in C.ADDONS_NEVER_UNINSTALLED),
+                                            retain_on_delete=C.ADDON_TERWAY_CONTROLPLANE in C.ADDONS_NEVER_UNINSTALLED,
+                                            protect=config.environment.production
+                                            and C.ADDON_TERWAY_CONTROLPLANE in C.ADDONS_NEVER_UNINSTALLED),
             )
         })
 

@@ -13,7 +13,6 @@ import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
 from ackstack_core.selectors import SelectorError
-from ackstack_core.selectors import selector_matches as core_selector_matches
 from components.config import LabelSelector, NamespaceConfig
 from components.plan import NetworkPlan
 from components.podnetworking import PodNetworking
@@ -25,7 +24,7 @@ def selector_matches(selector: LabelSelector, labels: dict[str, str]) -> bool:
     """Kubernetes label-selector semantics over one label set (an empty selector matches all); an invalid
     selector matches nothing here (SEL002 refuses it)."""
     try:
-        return core_selector_matches(selector.as_k8s(), labels)
+        return selector.compiled.matches(labels)
     except SelectorError:
         return False
 

@@ -219,8 +219,10 @@ def test_against_a_base_branch_preview_protected_replace_delete_and_create(tmp_p
     actions = {e["name"]: e["action"] for e in result.changes["resources"]}
     assert actions["dev-ack"] == "replace" and actions["dev-ack-np-general"] == "delete"
     assert actions["dev-ack-np-general2"] == "create"
+    # The replaced cluster takes its add-ons with it (their clusterId forces replacement); the CNI add-ons are
+    # protected in production (issue #24 §3), so `pulumi up` refuses those replacements too.
     assert sorted(f["urn"].rsplit("::", 1)[1] for f in result.findings if f["rule"] == "REP015") == [
-        "dev-ack", "dev-ack-np-general"]
+        "dev-ack", "dev-ack-addon-terway-controlplane", "dev-ack-addon-terway-eniip", "dev-ack-np-general"]
     assert result.blocked
 
 

@@ -35,3 +35,12 @@ def test_every_rule_id_appears_in_the_tests():
 def test_configuration_reference_is_generated_from_the_models():
     assert (ROOT / "docs" / "configuration.md").read_text() == render(), (
         "run: python -m tools.config_doc > docs/configuration.md")
+
+
+def test_user_docs_name_the_ack_guides_instead_of_the_word_seed():
+    """Issue #24 §5: "the seed" is the project's internal word for the ACK documentation pages it implements; the
+    README says what they are, and the docs call them the ACK guide(s)."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    said = {p.name: len(re.findall(r"(?<![-`])\bseed\b(?!-)", p.read_text(), re.I)) for p in pages}
+    assert {name: n for name, n in said.items() if n} == {}
+    assert "**The ACK guides**" in (ROOT / "README.md").read_text()

@@ -103,7 +103,7 @@ def test_console_script_lists_the_subcommands_and_prints_the_version(installed, 
 def test_unknown_subcommand_is_a_usage_error_not_a_traceback(installed, tmp_path):
     done = run_installed(installed, str(installed / "bin" / "ackstack"), "previw", cwd=tmp_path)
     assert done.returncode == 2
-    assert "invalid choice: 'previw'" in done.stderr and "Traceback" not in done.stderr
+    assert "unknown command 'previw' (did you mean `preview`?)" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_installed_preview_runs_a_project_outside_the_repository(installed, tmp_path):

@@ -316,3 +316,30 @@ def test_pulumi_about_shows_the_plugins_the_venv_needs_and_the_interpreter(dev: 
     dependencies = {d["name"]: d["version"] for d in about["dependencies"]}
     assert dependencies.get("ackstack") == ackstack.__version__, dependencies
     assert not {"pulumi", "pulumi-alicloud", "pulumi-kubernetes", "pulumi-policy"} & set(dependencies), dependencies
+
+
+@pytest.fixture(scope="module")
+def ackstack_pack(tmp_path_factory) -> Path:
+    """ackstack's own policy pack, run by the CLI in the project's venv (its PulumiPolicy.yaml names `venv`)."""
+    import shutil
+
+    pack = tmp_path_factory.mktemp("ackstack-pack") / "policies"
+    shutil.copytree(ROOT / "policies", pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    text = (pack / "PulumiPolicy.yaml").read_text()
+    (pack / "PulumiPolicy.yaml").write_text(text.replace("virtualenv: venv", f"virtualenv: {ROOT / '.venv'}"))
+    return pack
+
+
+@pytest.mark.xdist_group("pulumi-cli-policy")
+@pytest.mark.parametrize(("value", "refused"), [("banana", True), ("-1h", True), ("1h30m", False), ("0", False)])
+def test_the_cli_validates_min_release_after_with_the_packs_pattern(workspace: Workspace, policy_pack: Path,
+                                                                     ackstack_pack: Path, tmp_path, value, refused):
+    """The CLI's own gojsonschema (Go RE2) applies the pattern the offline driver applies with Python `re`
+    (tests/test_policy_config_errors.py): the same values are refused, before the program runs."""
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"podnetworking-release-strategy": {"minReleaseAfter": value}}))
+    done = workspace.pulumi("preview", "-s", "guarded", "--policy-pack", str(ackstack_pack),
+                            "--policy-pack-config", str(config), ok=not refused)
+    output = done.stdout + done.stderr
+    said = "validating policy config" in output and "minReleaseAfter" in output and "pattern" in output
+    assert said is refused and (done.returncode != 0) is refused, output

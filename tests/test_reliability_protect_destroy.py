@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ackstack.engine.testing import ROOT, run, stack_config, stack_inventory, with_value
-from ackstack.preview.compare import STATEFUL_TYPES
+from ackstack.preview.compare import STATEFUL_TYPES, outage_on_delete
 from ackstack_core import constants as C
 
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -204,3 +204,61 @@ def test_production_rule_change_and_removal_preview_without_protection_errors(tm
                            else {"prod-sg-data-redis-from-apps": "delete"}), actions
         assert [f for f in result.findings if f["rule"] in ("REP015", "REP003")] == []
         assert not result.blocked, result.findings
+
+
+# ---------------------------------------------------------------- production keeps its network (issue #24 §3)
+T_RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def production(stack: str, on: bool = True) -> dict:
+    cfg = with_value(stack_config(stack), "ackstack:environment.production", on)
+    return with_value(cfg, "ackstack:cluster.deletionProtection", True)
+
+
+def outage_resources(result) -> list:
+    return [r for r in result.registrations if outage_on_delete({"type": r.type, "inputs": r.inputs})]
+
+
+@pytest.mark.parametrize("stack", ["prod", "staging", "existing"])
+def test_production_protects_every_resource_whose_deletion_is_an_outage(stack):
+    """terway-eniip and terway-controlplane (new clusters; an adopted one has terway-eniip only when it pins a
+    version), CCM and the Cilium release (BYOCNI)."""
+    result = ok_run(production(stack), stack)
+    found = outage_resources(result)
+    expected = {"prod": {C.ADDON_TERWAY_ENIIP, C.ADDON_TERWAY_CONTROLPLANE},
+                "staging": {C.ADDON_CCM, C.CILIUM_RELEASE_NAME},
+                "existing": {C.ADDON_TERWAY_CONTROLPLANE}}[stack]
+    assert {r.inputs["name"] for r in found} >= expected
+    assert [r.name for r in found if not r.protect] == []
+    # protect is an option: the URNs are those of the unprotected stack (no alias, no replacement)
+    plain = ok_run(production(stack, on=False), stack)
+    assert {r.urn for r in found} <= {r.urn for r in plain.registrations}
+    assert not any(r.protect for r in outage_resources(plain))
+
+
+def _renamed(document: dict, names: set[str]) -> dict:
+    """The base as an older program named the resources `names` (another URN), unprotected."""
+    for resource in document["resources"]:
+        if resource["name"] in names:
+            resource["urn"] = resource["urn"] + "-old"
+            resource["name"] += "-old"
+            resource["protect"] = False
+    return document
+
+
+@pytest.mark.parametrize("stack", ["prod", "staging"])
+def test_compare_calls_deleting_a_network_resource_an_error(tmp_path, stack):
+    from ackstack.preview.preview import render_tree, run_preview
+    from ackstack.preview.report import write_report
+
+    base = run_preview(stack, policy=False)
+    gone = {r.name for r in outage_resources(base.run)}
+    assert gone
+    (tmp_path / "base.json").write_text(json.dumps(_renamed(base.document(), gone)))
+    result = run_preview(stack, policy=False, compare_file=str(tmp_path / "base.json"))
+    errors = [f for f in result.findings if f["rule"] == "REP017"]
+    assert sorted(f["urn"].rsplit("::", 1)[1] for f in errors) == sorted(f"{n}-old" for n in gone)
+    assert all(f["level"] == "error" and "outage" in f["message"] for f in errors) and result.blocked
+    assert "REP017" in render_tree(result)
+    report = write_report(result, tmp_path).read_text()
+    assert "BLOCKED" in report and "REP017" in report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -401,3 +402,29 @@ def test_find_overlaps_matches_naive_loop_on_random_data():
     got = find_overlaps(entries)
     assert got == want
     assert 0 < len(got) < len(entries) * (len(entries) - 1) // 2
+
+
+def test_each_selector_is_parsed_once_however_many_namespaces_it_is_matched_against(monkeypatch):
+    """Issue #24 §6: at 1,000 PodNetworkings x 100 namespaces every selector was parsed for every pair (204,000
+    parses). A counting wrapper around the real parser (its results unchanged) shows one parse per selector."""
+    import sys
+
+    from ackstack_core import selectors
+    from components.config_loader import load
+    from components.plan import CloudFacts, build_plan
+    from components.podnetworking_reach import podnetworking_reach
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_scaling import make_config
+
+    loaded = load(make_config(100))
+    assert loaded.config is not None, loaded.findings
+    plan = build_plan(loaded.config, CloudFacts())
+    entries, namespaces = loaded.config.pod_networkings, loaded.config.namespaces
+    assert len(entries) == 100 and len(namespaces) == 10
+    calls = []
+    real = selectors._parse
+    monkeypatch.setattr(selectors, "_parse", lambda sel: calls.append(1) or real(sel))
+    reaches = [podnetworking_reach(entry, plan) for entry in entries]
+    assert all(r.namespaces for r in reaches)  # each selector was really matched against the namespaces
+    assert len(calls) <= len(entries)  # at most once per selector, not once per (selector, namespace) pair

@@ -383,3 +383,23 @@ def test_webhook_configurations_are_read_from_the_cluster_not_assumed(terway, ca
     assert failed["terway-controlplane pod webhook failurePolicy"]["found"] == "Fail"
     assert "upstream chart" in failed["terway-controlplane pod webhook failurePolicy"]["check"]
     assert "terway" in failed["terway-controlplane pod webhook namespaceSelector"]["found"]
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_each_fail_line_is_shown_once_where_stdout_and_stderr_meet(terway, terway_expected, tmp_path, same):
+    """In a terminal (or `> log 2>&1`) the summary used to repeat every FAIL line printed as the checks ran."""
+    import subprocess
+    import sys
+
+    manifest = terway_expected.podnetworkings[0].manifest
+    terway.put(f"/{PN_GV}/podnetworkings/legacy-mysql", podnetworking(manifest, status="Fail"))
+    line = "FAIL PodNetworking status Ready: PodNetworking/legacy-mysql: expected Ready, found Fail"
+    log, err_log = tmp_path / "log", tmp_path / "err"
+    with log.open("w") as out, err_log.open("w") as err:
+        done = subprocess.run([sys.executable, "-m", "ackstack", "verify", "existing", "--kubeconfig",
+                               str(terway.kubeconfig)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if same else err,
+                              stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 1
+    text = log.read_text() + err_log.read_text()
+    assert text.count(line) == (1 if same else 2), text
+    assert "checks, 1 failed" in log.read_text()

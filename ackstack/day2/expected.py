@@ -65,10 +65,15 @@ def read_outputs(path: str | None) -> dict:
     """`pulumi stack output --json` (no secrets needed); missing file -> PlanInputError."""
     if not path:
         return {}
+    from ackstack.inputs.input_file import InputFileError, read_input_file
+    from ackstack_core.constants import INPUT_MAX_BYTES
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PlanInputError(f"cannot read stack outputs {path}: {exc.strerror}") from None
+        data = json.loads(read_input_file(Path(path), "stack outputs", INPUT_MAX_BYTES).decode("utf-8"))
+    except InputFileError as exc:
+        raise PlanInputError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise PlanInputError(f"stack outputs {path} are not UTF-8 text (invalid byte at offset {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise PlanInputError(f"stack outputs {path} are not JSON ({exc.msg}); "
                              f"write them with `pulumi stack output --json`") from None

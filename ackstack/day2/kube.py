@@ -47,9 +47,14 @@ class Kube:
     def __init__(self, kubeconfig: str | Path):
         from kubernetes import client, config
 
+        from ackstack.inputs.input_file import InputFileError, read_input_file
+        from ackstack_core.constants import INPUT_MAX_BYTES
+
         path = Path(kubeconfig)
-        if not path.is_file():
-            raise ClusterUnreachable(f"cannot read kubeconfig {path}: no such file")
+        try:  # a directory or a FIFO is named as such (and a FIFO never blocks); the loader then reads the file
+            read_input_file(path, "kubeconfig", INPUT_MAX_BYTES)
+        except InputFileError as exc:
+            raise ClusterUnreachable(str(exc)) from None
         configuration = client.Configuration()
         try:
             config.load_kube_config(config_file=str(path), client_configuration=configuration,

@@ -100,9 +100,22 @@ def main(argv: list[str], canary_options=None, stop: Stop | None = None) -> int:
         _print_json(args.stack, results)
     else:
         print(f"verify {args.stack}: {len(results)} checks, {len(failed)} failed")
-        for check in failed:
-            print(f"  {check.line()}")
+        if not _same_destination(sys.stdout, sys.stderr):  # a terminal already shows each FAIL line once
+            for check in failed:
+                print(f"  {check.line()}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _same_destination(first, second) -> bool:
+    """Both streams end in the same place (one terminal, or `> log 2>&1`): each check's line on stderr is
+    already there, so the summary on stdout does not repeat the FAIL lines."""
+    import os
+
+    try:
+        a, b = os.fstat(first.fileno()), os.fstat(second.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (captured output)
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 def _print_json(stack: str, results: list[CheckResult], error: str | None = None) -> None:

@@ -168,11 +168,18 @@ def read_stack_file(path: Path) -> StackFile:
                                  f"`{written}`); the Pulumi CLI keeps one of them at random: keep one")
         origin[key] = written
         paths: list[str] = []
-        values[key] = _top_level_text(_decrypt_offline(value, key, paths), f"stack file {path}: {key}")
+        try:
+            values[key] = _top_level_text(_decrypt_offline(value, key, paths), f"stack file {path}: {key}")
+        except _MalformedSecure as exc:
+            raise StackFileError(f"stack file {path}: {exc}") from None
         if paths:
             secret_keys.append(key)
             nested += [p for p in paths if p != key]
     return StackFile(path, values, secret_keys + nested)
+
+
+class _MalformedSecure(ValueError):
+    """A map with a `secure` key that is not exactly `{secure: <ciphertext text>}`."""
 
 
 def _decrypt_offline(value: Any, path: str, secret_paths: list[str]) -> Any:
@@ -180,6 +187,15 @@ def _decrypt_offline(value: Any, path: str, secret_paths: list[str]) -> Any:
     if is_secure_value(value):
         secret_paths.append(path)
         return SECURE_PLACEHOLDER
+    if isinstance(value, dict) and "secure" in value:
+        # The CLI would read it as a plain map (pulumi/pulumi v3.259.0 sdk/go/common/resource/config/object.go:540-550
+        # isSecureValue: one key, a string), so the ciphertext would reach the program as text. Refused, and
+        # neither the ciphertext nor the other values are quoted: they were meant to be secret.
+        extra = sorted(str(k) for k in value if k != "secure")
+        why = (f"has other keys besides `secure` ({', '.join(extra)})" if extra
+               else "has a `secure` value that is not text")
+        raise _MalformedSecure(f"`{path}` is a malformed secret: it {why}; a secret is exactly "
+                               "`{secure: <ciphertext>}` as `pulumi config set --secret` writes it (value not shown)")
     if isinstance(value, dict):
         return {k: _decrypt_offline(v, f"{path}{path_key(k)}", secret_paths) for k, v in value.items()}
     if isinstance(value, list):

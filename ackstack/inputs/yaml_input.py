@@ -26,6 +26,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from ackstack.inputs.input_file import InputFileError, read_input_file
 from ackstack_core import constants as C
 
 _STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
@@ -336,14 +337,9 @@ def parse_yaml(data: bytes, what: str, key_text: Callable[[Any], str] | None = N
 
 
 def read_yaml_file(path: Path, what: str, key_text: Callable[[Any], str] | None = None) -> Any:
-    """Read and parse `path`; every failure (missing, a directory, unreadable, bad YAML) is one line."""
+    """Read and parse `path`; every failure (missing, a directory, a FIFO, unreadable, bad YAML) is one line."""
     try:
-        if path.is_dir():
-            raise YamlInputError(f"{what} {path} is a directory, not a file")
-        with path.open("rb") as handle:
-            data = handle.read(C.INPUT_MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise YamlInputError(f"{what} {path} does not exist") from None
-    except OSError as exc:
-        raise YamlInputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+        data = read_input_file(path, what, C.INPUT_MAX_BYTES)
+    except InputFileError as exc:
+        raise YamlInputError(str(exc)) from None
     return parse_yaml(data, f"{what} {path}", key_text)

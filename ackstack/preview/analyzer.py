@@ -26,6 +26,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -114,15 +115,14 @@ def load_policy_config(path: str | Path) -> dict:
     Accepts ``{"policy": "mandatory"}`` and ``{"policy": {"enforcementLevel": "...", "prop": v}}``;
     ``"all"`` may only carry an enforcement level. Raises PolicyPackError with the offending key.
     """
+    from ackstack.inputs.input_file import InputFileError, read_input_file
+    from ackstack_core.constants import INPUT_MAX_BYTES
+
     p = Path(path)
     try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyConfigError(f"policy pack config {p} does not exist") from None
-    except IsADirectoryError:
-        raise PolicyConfigError(f"policy pack config {p} is a directory, not a file") from None
-    except OSError as e:
-        raise PolicyConfigError(f"cannot read policy pack config {p}: {e.strerror or e}") from None
+        raw = json.loads(read_input_file(p, "policy pack config", INPUT_MAX_BYTES).decode("utf-8"))
+    except InputFileError as e:
+        raise PolicyConfigError(str(e)) from None
     except UnicodeDecodeError as e:
         raise PolicyConfigError(f"policy pack config {p} is not UTF-8 text (invalid byte at offset {e.start})") from None
     except json.JSONDecodeError as e:
@@ -175,7 +175,7 @@ def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str,
             if name == "all":
                 continue
             if name not in result:
-                raise PolicyConfigError(f"policy config names unknown policy '{name}'")
+                raise PolicyConfigError(f"policy '{name}': no such policy in the pack")
             if entry.get("enforcementLevel"):
                 result[name]["enforcementLevel"] = entry["enforcementLevel"]
             result[name]["properties"].update({k: v for k, v in entry.items() if k != "enforcementLevel"})
@@ -187,47 +187,54 @@ def reconcile_policy_config(info: analyzer_pb2.AnalyzerInfo, given: Mapping[str,
     }
     apply(initial)
     apply(normalize_policy_config(given or {}))
-    errors = []
+    problems = []
     for name, entry in result.items():
         p = policies[name]
         schema = json_format.MessageToDict(p.configSchema.properties) if p.HasField("configSchema") else {}
         required = list(p.configSchema.required) if p.HasField("configSchema") else []
-        errors += [f"{name}: {e}" for e in _validate_props(entry["properties"], schema, required)]
-    if errors:
-        raise PolicyConfigError("invalid policy pack config: " + "; ".join(errors))
+        problems += [f"policy '{name}', {e}" for e in _validate_props(entry["properties"], schema, required)]
+    if problems:  # sorted and joined as the CLI does (pulumi/pulumi v3.259.0 pkg/engine/update.go:317-321)
+        raise PolicyConfigError("; ".join(sorted(problems)))
     return result
 
 
 def _validate_props(props: Mapping[str, Any], schema: Mapping[str, Any], required: list[str]) -> list[str]:
-    errors = [f"'{r}' is required" for r in required if r not in props]
+    errors = [f"field '{r}': is required" for r in required if r not in props]
     for key, value in props.items():
         if key not in schema:
-            errors.append(f"unknown property '{key}'")
+            errors.append(f"field '{key}': unknown property")
         else:
-            errors += _validate_value(key, value, schema[key])
+            errors += [f"field '{where}': {what}" for where, what in _validate_value(key, value, schema[key])]
     return errors
 
 
-def _validate_value(path: str, value: Any, schema: Mapping[str, Any]) -> list[str]:
-    """Small JSON-schema subset (type, enum, minimum, maximum, items) — what the pack's schemas use."""
+_JSON_TYPES = {
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer(),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, Mapping),
+}
+
+
+def _validate_value(path: str, value: Any, schema: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The JSON-schema keywords the pack's schemas use (type, enum, pattern, minimum, maximum, items), as
+    gojsonschema applies them for the CLI; `pattern` is a search, not a full match (JSON Schema draft 7 §6.3.3),
+    and the pack's patterns anchor themselves."""
     kind = schema.get("type")
-    checks = {
-        "string": lambda v: isinstance(v, str),
-        "boolean": lambda v: isinstance(v, bool),
-        "integer": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer(),
-        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-        "array": lambda v: isinstance(v, list),
-        "object": lambda v: isinstance(v, Mapping),
-    }
-    if kind in checks and not checks[kind](value):
-        return [f"'{path}' must be of type {kind}"]
+    if kind in _JSON_TYPES and not _JSON_TYPES[kind](value):
+        return [(path, f"must be of type {kind}, got {json.dumps(value)[:80]}")]
     errors = []
     if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"'{path}' must be one of {schema['enum']}")
+        errors.append((path, f"must be one of {schema['enum']}, got {json.dumps(value)[:80]}"))
+    if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
+        why = schema.get("description") or f"must match {schema['pattern']}"
+        errors.append((path, f"{json.dumps(value)[:80]} is refused: {why}"))
     if "minimum" in schema and isinstance(value, int | float) and value < schema["minimum"]:
-        errors.append(f"'{path}' must be >= {schema['minimum']}")
+        errors.append((path, f"must be >= {schema['minimum']}"))
     if "maximum" in schema and isinstance(value, int | float) and value > schema["maximum"]:
-        errors.append(f"'{path}' must be <= {schema['maximum']}")
+        errors.append((path, f"must be <= {schema['maximum']}"))
     if kind == "array" and isinstance(schema.get("items"), Mapping):
         for i, item in enumerate(value):
             errors += _validate_value(f"{path}[{i}]", item, schema["items"])
@@ -500,6 +507,19 @@ def _finding(d: analyzer_pb2.AnalyzeDiagnostic, default_urn: str) -> dict | None
     }
 
 
+def _time_left(timeout: float, what: str):
+    """Seconds left of `timeout` from now, for each RPC; PolicyPackError once none are."""
+    deadline = time.monotonic() + timeout
+
+    def left() -> float:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise PolicyPackError(f"policy pack {what} exceeded {timeout:.0f}s")
+        return remaining
+
+    return left
+
+
 class PolicyPackSession:
     """The pack subprocess and the Engine service it logs to, launched as the CLI launches it.
 
@@ -531,6 +551,8 @@ class PolicyPackSession:
         self._server.start()
         self.engine_address = f"127.0.0.1:{engine_port}"
         self._channel: grpc.Channel | None = None
+        self._client = None  # the configured Analyzer stub (see `_configured`)
+        self._configured_with: dict | None = None
         self._proc: _PackProcess | None = None
         try:
             # A signal between the fork and the assignment would leave a pack nobody stops: defer it.
@@ -560,14 +582,23 @@ class PolicyPackSession:
         self, resources: Sequence[AnalyzedResource], *, policy_config: dict | None = None, timeout: float = 60
     ) -> list[dict]:
         """One finding dict per diagnostic (see :func:`run_policy_pack`)."""
-        deadline = time.monotonic() + timeout
+        left = _time_left(timeout, "run")
+        client = self._configured(policy_config, left)
+        try:
+            return _drive(client, resources, left)
+        except grpc.RpcError as e:
+            raise self._rpc_failed(e) from e
 
-        def left() -> float:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise PolicyPackError(f"policy pack run exceeded {timeout:.0f}s")
-            return remaining
+    def configure(self, *, policy_config: dict | None = None, timeout: float = 60) -> None:
+        """Validate ``policy_config`` against the pack's schemas and configure the pack (PolicyConfigError when
+        the config is wrong); :meth:`analyze` does it too, once."""
+        self._configured(policy_config, _time_left(timeout, "configuration"))
 
+    def _configured(self, policy_config: dict | None, left):
+        if self._client is not None:
+            if policy_config != self._configured_with:
+                raise PolicyPackError("the policy pack session was configured with another policy config")
+            return self._client
         assert self._proc is not None, "session is closed"
         port = self._proc.read_port(left())
         self._channel = grpc.insecure_channel(
@@ -580,12 +611,15 @@ class PolicyPackSession:
         grpc.channel_ready_future(self._channel).result(timeout=left())
         client = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         try:
-            return _drive(client, resources, self.engine_address, str(self.pack), self.stack, self.project,
-                          self.organization, self.dry_run, self.config, policy_config, left)
+            _configure(client, self.engine_address, str(self.pack), self.stack, self.project, self.organization,
+                       self.dry_run, self.config, policy_config, left)
         except grpc.RpcError as e:
-            raise PolicyPackError(
-                f"policy pack RPC failed: {e.code().name}: {e.details()}{self._proc._tail()}"
-            ) from e
+            raise self._rpc_failed(e) from e
+        self._client, self._configured_with = client, policy_config
+        return client
+
+    def _rpc_failed(self, e: grpc.RpcError) -> PolicyPackError:
+        return PolicyPackError(f"policy pack RPC failed: {e.code().name}: {e.details()}{self._proc._tail()}")
 
     def close(self) -> None:
         with signals_deferred():  # a second Ctrl-C must not cut the shutdown short
@@ -598,6 +632,7 @@ class PolicyPackSession:
                 analyzer_pb2_grpc.AnalyzerStub(self._channel).Cancel(empty_pb2.Empty(), timeout=2)
             self._channel.close()
             self._channel = None
+            self._client = None
         if self._proc is not None:
             self._proc.stop()
             self._proc = None
@@ -641,19 +676,10 @@ def _optional(call, request, timeout: float):
         raise
 
 
-def _drive(
-    client,
-    resources,
-    engine_address,
-    pack_dir,
-    stack,
-    project,
-    organization,
-    dry_run,
-    config,
-    policy_config,
-    left,
-) -> list[dict]:
+def _configure(client, engine_address, pack_dir, stack, project, organization, dry_run, config, policy_config,
+               left) -> None:
+    """The CLI's order (pulumi/pulumi v3.259.0 pkg/engine/update.go:296-324): the pack's info, then the given
+    config reconciled and validated against each policy's schema, then Configure; nothing is analysed before."""
     _optional(
         client.Handshake,
         analyzer_pb2.AnalyzerHandshakeRequest(
@@ -681,6 +707,8 @@ def _drive(
         pc.properties.update(entry["properties"])
     client.Configure(request, timeout=left())
 
+
+def _drive(client, resources, left) -> list[dict]:
     by_urn = {r.urn: r for r in resources}
     # Each resource's properties and each provider message are encoded once, not once per use (the
     # provider's kubeconfig would otherwise be re-encoded for every Kubernetes object, twice).

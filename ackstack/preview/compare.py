@@ -19,6 +19,9 @@ update / replace / delete with the fields that differ (old and new, secrets mask
 - REP011 (warning): terway-controlplane is upgraded while the stack has PodNetworkings (its pod webhook's
   failurePolicy decides what pods created meanwhile get: the chart's Ignore leaves them on the shared ENI).
 - REP015 (error): a protected resource would be replaced or deleted: `pulumi up` refuses.
+- REP016 (warning): the cluster's node vSwitches (`vswitchIds`) change, which ModifyCluster sends.
+- REP017 (error): a resource whose deletion is an outage (OUTAGE_ON_DELETE: the CNI add-ons, the Cilium release)
+  of the base is gone and was not protected there (protected, it is REP015).
 
 Each resource's step is planned the way the real engine plans it, by the same functions the provider
 plugins answer the real CLI with (`ackstack.engine.plan_steps`): the provider's Check fills the new inputs in
@@ -38,7 +41,7 @@ from typing import Any
 from ackstack.engine import bridge
 from ackstack.engine.engine_view import texts, unknown_where
 from ackstack.engine.plan_steps import checked_inputs, planned_diff, step_op
-from ackstack.engine.provider_model import create_only_advice, field_change, source_of
+from ackstack.engine.provider_model import T_HELM_RELEASE, create_only_advice, field_change, source_of
 from ackstack.preview.compare_pinning import fixed_zone_pinning
 from ackstack.preview.preview import InputError
 from ackstack.preview.resource_paths import entry_path, resource_paths
@@ -63,12 +66,18 @@ CLUSTER_VSWITCH_UPDATE = "resource_alicloud_cs_managed_kubernetes.go:1658-1661, 
 # Resources that hold state a deletion loses (addresses, nodes, ENI attachments, Fixed-IP allocations):
 # protected in production stacks, and their deletion is an error (REP003).
 STATEFUL_TYPES: tuple[str, ...] = (T_VPC, T_VSWITCH, T_SG, T_CLUSTER, T_NODEPOOL, T_POD_NETWORKING)
+# What every pod's network needs, by type and `name` input: deleting one is an outage, so they are protected in
+# production stacks and their deletion is an error (REP017). The add-ons are C.ADDONS_NEVER_UNINSTALLED (why:
+# there); the release is the cluster's CNI on BYOCNI (components/cilium.py).
+OUTAGE_ON_DELETE: dict[str, tuple[str, ...]] = {T_ADDON: C.ADDONS_NEVER_UNINSTALLED,
+                                                T_HELM_RELEASE: (C.CILIUM_RELEASE_NAME,)}
 MASK_TEXT = "[secret]"
 _UNKNOWN = ("[unknown]", MASK_TEXT)  # not comparable offline
 _EMPTY = (None, "", [], {})
 _ABSENT = None
 _LABEL = {T_CLUSTER: "cluster", T_NODEPOOL: "node pool", T_VSWITCH: "vSwitch", T_VPC: "VPC", T_SG: "security group",
-          T_ADDON: "add-on", T_SG_RULE: "security-group rule", T_POD_NETWORKING: "PodNetworking"}
+          T_ADDON: "add-on", T_SG_RULE: "security-group rule", T_POD_NETWORKING: "PodNetworking",
+          T_HELM_RELEASE: "Helm release"}
 ACTIONS = ("create", "update", "replace", "delete")
 # Keys the engine writes into an explicit provider's inputs (seen in the real CLI's state; ackstack/engine/engine_view.py).
 ENGINE_PROVIDER_KEYS = ("__internal", "version")
@@ -87,12 +96,14 @@ class Baseline:
 
 
 def _read_json(path: Path) -> Any:
+    from ackstack.inputs.input_file import InputFileError, read_input_file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"--compare file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read --compare file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_input_file(path, "--compare file", C.COMPARE_MAX_BYTES).decode("utf-8")
+    except InputFileError as exc:
+        raise InputError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read --compare file {path}: {exc}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -328,7 +339,7 @@ def compare(result: Any, base: str | Path | Baseline) -> Comparison:
     changes = {"against": baseline.path, "source": baseline.source, "baseTime": baseline.time, "summary": summary,
                "resources": [e for e in entries if e["action"] != "same"]}
     paths = _ConfigPaths(getattr(result, "config", None))
-    findings = _change_findings(changes["resources"], current, paths)
+    findings = _change_findings(changes["resources"], previous, current, paths)
     findings += _kms_removed(previous, current)
     findings += _one_way_switches(previous, current, paths)
     findings += fixed_zone_pinning(previous, current)  # REP010 (ackstack/preview/compare_pinning.py, issue 12)
@@ -341,7 +352,13 @@ def compare_findings(result: Any, previous_json_path: str | Path) -> list[dict]:
     return compare(result, previous_json_path).findings
 
 
-def _change_findings(entries: list[dict], current: dict[str, dict], paths: _ConfigPaths) -> list[dict]:
+def outage_on_delete(resource: dict) -> bool:
+    """Deleting it takes pods off the network (OUTAGE_ON_DELETE)."""
+    return (resource.get("inputs") or {}).get("name") in OUTAGE_ON_DELETE.get(resource.get("type", ""), ())
+
+
+def _change_findings(entries: list[dict], previous: dict[str, dict], current: dict[str, dict],
+                     paths: _ConfigPaths) -> list[dict]:
     findings: list[dict] = []
     for entry in entries:
         label = _LABEL.get(entry["type"], entry["type"])
@@ -385,6 +402,10 @@ def _change_findings(entries: list[dict], current: dict[str, dict], paths: _Conf
             findings.append(_finding("REP015", "error", "", urn,
                                      f"{label} `{name}` is protected but would be DELETED (renamed or removed in "
                                      "config): `pulumi up` refuses; restore its config entry and name"))
+        elif entry["action"] == "delete" and outage_on_delete(previous[urn]):
+            findings.append(_finding("REP017", "error", "", urn,
+                                     f"{label} `{name}` of the base is gone: deleting it takes pods off the network "
+                                     "(an outage; production stacks protect it); restore it in the program"))
         elif entry["action"] == "delete" and entry["type"] in STATEFUL_TYPES:
             findings.append(_finding("REP003", "error", "", urn,
                                      f"{label} `{name}` of the base is gone: `pulumi up` would DELETE it and what "

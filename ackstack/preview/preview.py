@@ -108,6 +108,8 @@ def run_preview(
         run = run_program(PROGRAM, config=stack_file.config, stack=stack, secret_keys=stack_file.secret_keys,
                           inventory=inventory)
         progress(f"{len(run.registrations)} resource(s) registered")
+        if session is not None:  # the user's policy config is checked whether or not anything is analysed
+            _configure_policy_pack(session, policy_config, policy_config_file)
         return _finish_preview(stack, run, stack_file, inventory, session, policy_config, compare_file, progress)
     finally:
         if session is not None:
@@ -123,7 +125,10 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
     outputs = {k: ("[secret]" if k in run.secret_outputs else mask_secrets(v)) for k, v in run.outputs.items()}
     result = PreviewResult(stack, run, findings, resources, outputs)
     _attach_plan(result, stack_file.config, inventory)
-    if compare_file:
+    if compare_file and run.error is not None:  # a plan that stopped is no change, and lost nothing: say so
+        result.changes = {"against": compare_file.path, "source": compare_file.source, "baseTime": compare_file.time,
+                          "summary": {}, "resources": [], "notRun": COMPARISON_NOT_RUN}
+    elif compare_file:
         from ackstack.preview.compare import compare
 
         progress(f"comparing with {compare_file.path}")
@@ -205,6 +210,18 @@ def _load_policy_config(path: str | None) -> dict | None:
     from ackstack.preview.analyzer import load_policy_config
 
     return load_policy_config(path) if path else None
+
+
+def _configure_policy_pack(session, policy_config: dict | None, policy_config_file: str | None) -> None:
+    """The config against the pack's own schemas, as the CLI checks it before analysis: a wrong value is the
+    user's input (exit 2, one line naming the file, the policy and the field), not a finding per resource."""
+    from ackstack.preview.analyzer import PolicyConfigError
+
+    try:
+        session.configure(policy_config=policy_config)
+    except PolicyConfigError as exc:
+        where = f"policy pack config {policy_config_file}" if policy_config_file else "the policy pack's own config"
+        raise PolicyConfigError(f"{where}: {exc}") from None
 
 
 def _start_policy_pack(stack: str):
@@ -301,8 +318,13 @@ def render_tree(result: PreviewResult) -> str:
     return "\n".join(lines)
 
 
+COMPARISON_NOT_RUN = "comparison did not run: the program stopped before it planned anything (fix the errors first)"
+
+
 def change_summary(changes: dict) -> str:
-    """`2 to create, 1 to update, ...` or `no change`, against the base."""
+    """`2 to create, 1 to update, ...` or `no change`, against the base (or why there is no comparison)."""
+    if changes.get("notRun"):
+        return changes["notRun"]
     counts = changes["summary"]
     parts = [f"{counts[a]} to {a}" for a in ("create", "update", "replace", "delete") if counts.get(a)]
     return ", ".join(parts) if parts else "no change"
@@ -325,9 +347,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
-# What the last `--out` run wrote, relative to the directory: the next run removes exactly these first,
-# so a manifest of an object that no longer exists is never left behind (and nothing else is touched).
-WRITTEN_LIST = ".ackstack-written"
+# What ackstack owns in an `--out` directory: a run replaces all of these at once, so a manifest of an object that
+# no longer exists (or of another stack written there before) never survives; anything else in the directory is
+# the user's and stays. `.ackstack-written` is the listing earlier versions kept (dropped with the rest).
+OUT_OWNED = ("manifests", "preview.json", "report.md", "report-full.md", ".ackstack-written")
 
 
 class OutputError(Exception):
@@ -335,41 +358,103 @@ class OutputError(Exception):
 
 
 def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
-    from ackstack.preview.manifests import write_manifests
-    from ackstack.preview.report import write_report
+    """Write into a new directory beside `out_dir`, then swap it in: a reader (or a run that failed or was
+    interrupted half-way) never sees a mix of two runs, a cut `preview.json`, or manifests without a report."""
+    import secrets
+    import shutil
 
     out = Path(out_dir)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        _remove_previous_output(out)
-        written = write_manifests(result, out)
-        preview_json = out / "preview.json"
-        preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        written.append(preview_json)
-        written.append(write_report(result, out))
-        if result.concealer:  # tables and diagrams show config values: a secret one is masked there too
-            for path in written:
-                text = path.read_text(encoding="utf-8")
-                if (masked := result.concealer.mask(text)) != text:
-                    path.write_text(masked, encoding="utf-8")
-        listing = "".join(f"{p.relative_to(out).as_posix()}\n" for p in written)
-        (out / WRITTEN_LIST).write_text(listing, encoding="utf-8")
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"cannot write --out {out}: it is a file, not a directory")
+        if Path.cwd().resolve().is_relative_to(out.resolve()):
+            raise OutputError(f"cannot write --out {out}: it holds the current directory; give the output a "
+                              "directory of its own")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _out_lock(out):
+            _remove_leftovers(out)
+            staging = out.with_name(f".{out.name}.ackstack-new-{secrets.token_hex(6)}")
+            staging.mkdir()  # the user's umask, as a directory of its own would have (mkdtemp: 0700)
+            try:
+                written = _write_files(result, staging)
+                _swap_in(staging, out)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)  # gone after the swap; a failed run leaves nothing
     except OSError as exc:
         where = exc.filename or out
         raise OutputError(f"cannot write --out {out}: {where}: {exc.strerror or exc}") from None
+    return [out / path.relative_to(staging) for path in written]
+
+
+def _write_files(result: PreviewResult, into: Path) -> list[Path]:
+    from ackstack.preview.manifests import write_manifests
+    from ackstack.preview.report import FULL_REPORT, write_report
+
+    written = write_manifests(result, into)
+    preview_json = into / "preview.json"
+    preview_json.write_text(json.dumps(result.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    written.append(preview_json)
+    written.append(write_report(result, into))
+    if (into / FULL_REPORT).exists():
+        written.append(into / FULL_REPORT)
+    if result.concealer:  # tables and diagrams show config values: a secret one is masked there too
+        for path in written:
+            text = path.read_text(encoding="utf-8")
+            if (masked := result.concealer.mask(text)) != text:
+                path.write_text(masked, encoding="utf-8")
     return written
 
 
-def _remove_previous_output(out: Path) -> None:
-    listing = out / WRITTEN_LIST
-    if not listing.is_file():
-        return
-    root = out.resolve()
-    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
-        target = (out / line).resolve()
-        if line and target.is_relative_to(root) and target.is_file():
-            target.unlink()
-    listing.unlink()
+def _swap_in(staging: Path, out: Path) -> None:
+    """`staging` becomes `out`; the user's own files in `out` move along. Signals wait: never half a swap."""
+    import os
+    import shutil
+
+    from ackstack.interrupts import signals_deferred
+
+    with signals_deferred():
+        if not out.exists():
+            staging.rename(out)
+            return
+        for entry in out.iterdir():
+            if entry.name not in OUT_OWNED:
+                entry.rename(staging / entry.name)
+        previous = out.with_name(f".{out.name}.ackstack-old-{os.getpid()}")
+        out.rename(previous)
+        staging.rename(out)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _lock_path(out: Path) -> Path:
+    return out.with_name(f".{out.name}.ackstack-lock")
+
+
+def _out_lock(out: Path):
+    """An exclusive lock beside `out` for the whole write: a second run writing the same directory is refused
+    (two runs used to both exit 0 with their manifests mixed)."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def held():
+        with _lock_path(out).open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OutputError(f"cannot write --out {out}: another ackstack run is writing it "
+                                  f"(lock {_lock_path(out)})") from None
+            yield
+
+    return held()
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Directories a killed run left beside `out` (the lock is held: no run is using them)."""
+    import shutil
+
+    for pattern in (f".{out.name}.ackstack-new-*", f".{out.name}.ackstack-old-*"):
+        for leftover in out.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def main(argv: list[str], stop=None) -> int:

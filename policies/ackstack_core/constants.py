@@ -469,7 +469,10 @@ VSWITCH_DEFAULT_DELETE_TIMEOUT = "10m"
 SECURITY_GROUP_DELETE_TIMEOUT = "30m"
 
 # Source: ackstack design: removing one of these from a running cluster breaks pod networking or LoadBalancer
-# Services, so their KubernetesAddon resources are retained (never uninstalled) when they leave the program
+# Services (terway-eniip is the CNI: every pod's network; terway-controlplane runs the PodNetworking/PodENI
+# controllers and webhook trunk pods need; CCM programs BYOCNI's VPC routes), so their KubernetesAddon resources
+# are retained (never uninstalled) when they leave the program, protected in production stacks, and their
+# deletion is a `--compare` error (REP017), like the Cilium release's (issue #24 §3)
 ADDONS_NEVER_UNINSTALLED: tuple[str, ...] = ("terway-eniip", "terway-controlplane", "cloud-controller-manager")
 
 # ---------------------------------------------------------------------------
@@ -682,6 +685,9 @@ SG_RULE_DESCRIPTION_MAX = 512
 # decode.go:468-490 (alias ratio). ackstack's limits are stricter by design: a stack file is small, and Pulumi's
 # serialisation recurses per level (values nested ~300 deep fail at registration), so refuse early.
 INPUT_MAX_BYTES = 4 * 1024 * 1024
+# Source: ackstack design: a `--compare` base is a whole stack's state (`pulumi stack export`), which grows with the
+# stack (~2 KB per resource; 1,000 PodNetworkings make a few MB): room for 100x that, still far from memory limits
+COMPARE_MAX_BYTES = 256 * 1024 * 1024
 # Source: ackstack design (see above; deepest example stack value is 6 levels)
 INPUT_MAX_NESTING = 64
 # Source: ackstack design (values after alias expansion; go-yaml v3 decode.go:468 allows ~400,000 alias decodes)

@@ -97,12 +97,20 @@ def check_explicit_placement(props: Mapping[str, Any], config: Mapping[str, Any]
     return problems
 
 
+# An unsigned Go duration ("0", or number+unit pairs: golang/go src/time/format.go ParseDuration and unitMap;
+# ackstack_core/go_duration.py). Unsigned because "-1h" parses in Go and would silently turn the minimum off.
+# The CLI validates config with gojsonschema, whose `pattern` is Go RE2 (pulumi/pulumi v3.259.0
+# pkg/resource/analyzer/config.go:212-228); the offline driver uses Python `re.search`: this pattern is plain
+# enough to mean the same in both.
+GO_DURATION_UNSIGNED_PATTERN = r"^(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$"
+
 RELEASE_SCHEMA = PolicyConfigSchema(
     properties={
         "minReleaseAfter": {
             "type": "string",
+            "pattern": GO_DURATION_UNSIGNED_PATTERN,
             "default": MIN_RELEASE_AFTER,
-            "description": "Shortest allowed allocationType.releaseAfter (Go duration).",
+            "description": "Shortest allowed allocationType.releaseAfter: an unsigned Go duration such as 5m or 1h30m.",
         }
     }
 )
