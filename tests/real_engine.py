@@ -67,7 +67,8 @@ def _instance_type_order(config: Config) -> None:
 
 
 def _zone_order(config: Config) -> None:
-    config["ackstack:cluster"]["nodePools"][0]["zones"].reverse()  # vswitch_ids, a TypeList: order counts
+    # vswitch_ids is a TypeList, but the program sorts a pool's vSwitches by name (components/cluster.py), not by zone
+    config["ackstack:cluster"]["nodePools"][0]["zones"].reverse()
 
 
 def _vswitch_options_order(config: Config) -> None:
@@ -141,9 +142,9 @@ EDITS = (
     Edit("pool size", "prod", _pool_size),
     Edit("instance type", "prod", _instance_type),
     Edit("instance type order (TypeList)", "prod", _instance_type_order),
-    Edit("zone order (TypeList vswitch_ids)", "prod", _zone_order),
+    Edit("zone order (the program orders vswitch_ids)", "prod", _zone_order, changes=False),
     Edit("PodNetworking vSwitchOptions order", "prod", _vswitch_options_order),
-    Edit("empty taints against absent", "prod", _empty_taints),
+    Edit("empty taints against absent", "prod", _empty_taints, changes=False),
     Edit("empty labels", "prod", _empty_labels),
     Edit("new zone", "prod", _new_zone),
     Edit("security-group rule ports", "prod", _rule_ports),
