@@ -4,8 +4,9 @@
 
 Runs `python -m pytest -q --durations=10` from the repository root exactly as CI does (plus the
 durations report), and prints the wall time, the CPU time (the machine may be shared), the pytest
-summary and the ten slowest tests. Target: wall time under 60 s on the 2-core machine. Exit 1 when
-the target is missed or a test fails.
+summary and the ten slowest tests. Target: wall time under 180 s on the 2-core machine (issue #25; the
+60 s of issue #7 predates the real-engine, oracle and helm tests). Exit 1 when the target is missed or a
+test fails.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import ROOT, _cpu, load, machine  # noqa: E402
 
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 180.0
 
 
 def main(argv: list[str]) -> int:

@@ -5,7 +5,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-pytest_plugins = ["ackstack.engine.testing"]
+pytest_plugins = ["ackstack.engine.testing", "tests.rule_firings"]
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -4,8 +4,9 @@ Shapes: Node/DaemonSet/Deployment/ConfigMap as the Kubernetes API serves them; P
 Terway's CRD (AliyunContainerService/terway v1.17.5 pkg/apis/crds/network.alibabacloud.com_podnetworkings.yaml,
 status.status/vSwitches); PodENI per pkg/apis/crds/network.alibabacloud.com_podenis.yaml and the
 seed's FAQ example (spec.allocations[].eni.vSwitchID/securityGroupIDs/zone, ipv4, spec.zone,
-status.phase Bind). `TerwaySim` plays terway-controlplane for canary pods: it picks the first Ready
-PodNetworking (by name) whose selectors match, like the webhook, and writes the pod and its PodENI.
+status.phase Bind). `TerwaySim` plays terway-controlplane for canary pods: it gives each canary the PodNetworking
+the test names (`pick`, written by hand from the selectors: no matcher of ackstack's decides what verify then
+checks) when that PodNetworking exists and is Ready (mutating.go:310 at v1.17.5), and writes the pod and its PodENI.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import json
 from dataclasses import dataclass, field
 
 from ackstack_core import constants as C
-from components.config import LabelSelector
-from components.terway import selector_matches
 from tests.fake_kube import FakeKube, Key
 
 PN_GV = "apis/network.alibabacloud.com/v1beta1"
@@ -125,6 +124,7 @@ class TerwaySim:
     """terway-controlplane for canary StatefulSets: pod + PodENI on create, PodENI gone with an Elastic pod."""
 
     vswitches: dict[str, dict]  # id -> {"zoneId", "cidrBlock"} (the inventory)
+    pick: str | None  # the PodNetworking Terway's pod webhook gives the canary (None: the shared ENI)
     use_vswitch: str | None = None  # force an ENI from this vSwitch (an unplanned one, in a failure test)
     bind: bool = True
     node_zone: str | None = None  # schedule the pod on a node of this zone instead of the vSwitch's
@@ -135,30 +135,16 @@ class TerwaySim:
         kube.on_delete.setdefault("pods", []).append(self.on_pod_deleted)
         return self
 
-    def _choose(self, kube: FakeKube, pod_labels: dict, ns: str) -> dict | None:
-        ns_obj = kube.get(f"/api/v1/namespaces/{ns}") or {}
-        ns_labels = ns_obj.get("metadata", {}).get("labels") or {}
-        for name in kube.names(PN_GV, None, "podnetworkings"):
-            pn = kube.get(f"/{PN_GV}/podnetworkings/{name}")
-            if (pn.get("status") or {}).get("status") != "Ready":
-                continue
-            sel = pn["spec"].get("selector") or {}
-            if "podSelector" not in sel and "namespaceSelector" not in sel:
-                continue
-            pod_ok = "podSelector" not in sel or selector_matches(LabelSelector.model_validate(sel["podSelector"]),
-                                                                  pod_labels)
-            ns_ok = "namespaceSelector" not in sel or selector_matches(
-                LabelSelector.model_validate(sel["namespaceSelector"]), ns_labels)
-            if pod_ok and ns_ok:
-                return pn
-        return None
+    def _choose(self, kube: FakeKube) -> dict | None:
+        pn = kube.get(f"/{PN_GV}/podnetworkings/{self.pick}") if self.pick else None
+        return pn if pn and (pn.get("status") or {}).get("status") == "Ready" else None
 
     def on_statefulset(self, kube: FakeKube, key: Key, sts: dict) -> None:
         ns, name = key[1], key[3]
         template = sts["spec"]["template"]
         labels = template["metadata"].get("labels") or {}
         pod_name = f"{name}-0"
-        pn = self._choose(kube, labels, ns)
+        pn = self._choose(kube)
         annotations = {} if pn is None else {"k8s.aliyun.com/pod-eni": "true",
                                               C.POD_NETWORKING_ANNOTATION: pn["metadata"]["name"]}
         vsw = None if pn is None else self.use_vswitch or pn["spec"]["vSwitchOptions"][0]

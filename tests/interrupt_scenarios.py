@@ -105,7 +105,7 @@ def verify_canary(signum: int, *, inherit_sigint_ignored: bool = False) -> Outco
     vswitches = {v["id"]: v for v in Inventory.load(ROOT / "inventory" / "existing.yaml").vswitches}
     with tempfile.TemporaryDirectory() as tmp, FakeKube(max_seconds=300) as kube:
         put_terway_cluster(kube, expected, vswitches)
-        kube.sim = TerwaySim(vswitches).install(kube)
+        kube.sim = TerwaySim(vswitches, pick="legacy-mysql").install(kube)
         kube.sim.bind = False  # the PodENI never binds: the command waits until interrupted
         kubeconfig = kube.write_kubeconfig(Path(tmp) / "kubeconfig")
         proc = _start(["verify", "existing", "--kubeconfig", str(kubeconfig), "--canary", "--canary-timeout", "120"],

@@ -1,5 +1,6 @@
 """The real Pulumi CLI as the judge: one rehearsal per example stack per test process, shared by the
-rehearsal, differential and `--compare` tests (they are one xdist group, so one worker runs them all).
+rehearsal, differential and `--compare` tests. The tests of one stack are one xdist group (`per_stack`,
+`per_edit`), so each stack is rehearsed once, and the two workers rehearse different stacks at the same time.
 
 A rehearsal (`ackstack.engine.rehearse`) deploys the stack through the pinned CLI and ackstack's provider plugins
 into a throw-away backend. While it is deployed, every edit in `EDITS` is previewed by the real CLI and
@@ -25,7 +26,15 @@ from ackstack.engine.rehearse import Rehearsal, Workspace, pulumi_binary, rehear
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod", "existing")
-GROUP = pytest.mark.xdist_group("real-engine")
+
+
+def _group(stack: str) -> pytest.MarkDecorator:
+    return pytest.mark.xdist_group(f"real-engine-{stack}")
+
+
+def per_stack(stacks: tuple[str, ...] | list[str] = STACKS) -> list:
+    """`stack` parameters, each in its stack's xdist group."""
+    return [pytest.param(stack, marks=_group(stack), id=stack) for stack in stacks]
 KEEP = Path(os.environ.get("ACKSTACK_REHEARSAL_DIR", "")) if os.environ.get("ACKSTACK_REHEARSAL_DIR") else None
 
 
@@ -55,6 +64,26 @@ def _instance_type(config: Config) -> None:
 def _instance_type_order(config: Config) -> None:
     types = config["ackstack:cluster"]["nodePools"][0]["instanceTypes"]
     types.reverse()  # a TypeList (instance_types): order counts for the provider
+
+
+def _zone_order(config: Config) -> None:
+    # vswitch_ids is a TypeList, but the program sorts a pool's vSwitches by name (components/cluster.py), not by zone
+    config["ackstack:cluster"]["nodePools"][0]["zones"].reverse()
+
+
+def _vswitch_options_order(config: Config) -> None:
+    pn = next(p for p in config["ackstack:podNetworkings"] if len(p.get("vSwitchOptions") or []) > 1)
+    pn["vSwitchOptions"].reverse()  # a Kubernetes list in the PodNetworking spec
+
+
+def _empty_taints(config: Config) -> None:
+    pool = next(p for p in config["ackstack:cluster"]["nodePools"] if "taints" not in p)
+    pool["taints"] = []  # [] against an absent field
+
+
+def _empty_labels(config: Config) -> None:
+    pool = next(p for p in config["ackstack:cluster"]["nodePools"] if p.get("taints"))
+    pool["labels"] = {}  # {} against the labels the base sets (not the same as absent: they go)
 
 
 def _new_zone(config: Config) -> None:
@@ -107,12 +136,17 @@ class Edit:
     name: str
     stack: str
     change: Callable[[Config], None]
+    changes: bool = True  # False: the real engine shows no step (the offline compare must agree)
 
 
 EDITS = (
     Edit("pool size", "prod", _pool_size),
     Edit("instance type", "prod", _instance_type),
     Edit("instance type order (TypeList)", "prod", _instance_type_order),
+    Edit("zone order (the program orders vswitch_ids)", "prod", _zone_order, changes=False),
+    Edit("PodNetworking vSwitchOptions order", "prod", _vswitch_options_order),
+    Edit("empty taints against absent", "prod", _empty_taints, changes=False),
+    Edit("empty labels", "prod", _empty_labels),
     Edit("new zone", "prod", _new_zone),
     Edit("security-group rule ports", "prod", _rule_ports),
     Edit("Kubernetes version", "dev", _kubernetes_version),
@@ -123,6 +157,11 @@ EDITS = (
     Edit("proxyMode", "staging", _proxy_mode),
     Edit("API server exposure", "staging", _api_server_exposure),
 )
+
+
+def per_edit() -> list:
+    """`edit` parameters, each in its stack's xdist group."""
+    return [pytest.param(edit, marks=_group(edit.stack), id=edit.name) for edit in EDITS]
 
 
 def edited_stack_file(stack_file: Path, edit: Edit, out: Path) -> Path:

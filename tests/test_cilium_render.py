@@ -8,6 +8,7 @@ elsewhere the tests skip saying what is missing.
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -96,9 +97,13 @@ def test_every_example_stack_release_renders(helm, stack):
     assert masq["nonMasqueradeCIDRs"] == [cfg["ackstack:cni"]["podCidr"], "10.0.0.0/16"]
 
 
-def _accepted_variants() -> list[tuple[str, dict]]:
+@functools.cache
+def accepted_variants() -> tuple[tuple[str, dict], ...]:
     """The accepted (passing) configs of the BYO/CIL/VER rule tests that validation lets through without an
-    error, one per distinct Helm input (values, chart version, Kubernetes version); the id names its rules."""
+    error, one per distinct Helm input (values, chart version, Kubernetes version); the name lists its rules.
+
+    Built on first use, not at import: validating them takes tens of seconds of CPU, which every xdist worker
+    paid again while collecting (issue #25). VARIANT_GROUP keeps the two tests that use it on one worker."""
     variants: dict[str, tuple[list[str], dict]] = {}
     sources = [(test_byocni_rules.PASSING, test_byocni_rules._cfg), (test_cilium_rules.PASSING, test_cilium_rules._cfg),
                (test_cilium_agent_rules.PASSING, None)]
@@ -113,14 +118,16 @@ def _accepted_variants() -> list[tuple[str, dict]]:
                              sort_keys=True)
             rules, _ = variants.setdefault(key, ([], cfg))
             rules.append(rule_id)
-    return sorted((("+".join(dict.fromkeys(rules)), cfg) for rules, cfg in variants.values()), key=lambda v: v[0])
+    return tuple(sorted((("+".join(dict.fromkeys(rules)), cfg) for rules, cfg in variants.values()),
+                        key=lambda v: v[0]))
 
 
-VARIANTS = _accepted_variants()
+VARIANT_GROUP = pytest.mark.xdist_group("cilium-accepted-variants")
 
 
+@VARIANT_GROUP
 def test_every_rule_has_an_accepted_variant_rendered():
-    rendered = {rule for name, _ in VARIANTS for rule in name.split("+")}
+    rendered = {rule for name, _ in accepted_variants() for rule in name.split("+")}
     expected = ({r[0] for r in test_byocni_rules.PASSING} | {r[0] for r in test_cilium_rules.PASSING}
                 | {r[0] for r in test_cilium_agent_rules.PASSING})
     # BYO006's accepted case (backendType Pod with VPC-routable pods) is an error of BYO007 on BYOCNI, whose pod
@@ -128,9 +135,7 @@ def test_every_rule_has_an_accepted_variant_rendered():
     assert expected - rendered == {"BYO006"}, expected - rendered
 
 
-@pytest.mark.parametrize(("name", "cfg"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_accepted_variant_renders_the_config_it_was_validated_with(helm, name, cfg):
-    """Whatever validation accepts, the official chart renders, into the cilium-config the rules checked."""
+def _assert_variant_renders(helm: str, cfg: dict) -> None:
     plan = plan_for(cfg)
     cilium = plan.config.cni.cilium
     values = json.loads(json.dumps(cilium_values(plan, API_SERVER if cilium.kube_proxy_replacement else None)))
@@ -142,6 +147,18 @@ def test_accepted_variant_renders_the_config_it_was_validated_with(helm, name, c
     if cilium.image_registry:
         images = cilium_render.images(documents)
         assert images and all(i.startswith(cilium.image_registry + "/") for i in images), images
+
+
+@VARIANT_GROUP
+def test_every_accepted_variant_renders_the_config_it_was_validated_with(helm):
+    """Whatever validation accepts, the official chart renders, into the cilium-config the rules checked."""
+    failed = []
+    for name, cfg in accepted_variants():
+        try:
+            _assert_variant_renders(helm, cfg)
+        except (AssertionError, cilium_render.RenderError) as exc:
+            failed.append(f"{name}: {str(exc)[:300]}")
+    assert accepted_variants() and failed == [], "\n".join(failed)
 
 
 @pytest.mark.parametrize("version", C.CILIUM_CHART_FACTS_VERSIONS)

@@ -9,9 +9,8 @@ import json
 import pytest
 
 from ackstack.preview.preview import run_preview
-from tests.real_engine import EDITS, GROUP, ROOT, STACKS, deployed, edited_stack_file
+from tests.real_engine import ROOT, deployed, edited_stack_file, per_edit, per_stack
 
-pytestmark = GROUP
 REPLACE_OPS = {"replace", "create-replacement", "delete-replaced"}
 T_CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 
@@ -25,14 +24,14 @@ def export_file(stack: str, tmp_path, change=None):
     return path
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", per_stack())
 def test_the_unchanged_stack_is_no_change(stack, tmp_path):
     result = run_preview(stack, policy=False, compare_file=str(export_file(stack, tmp_path)))
     assert result.changes["resources"] == [], result.changes["resources"][:3]
     assert [f for f in result.findings if f.get("source") == "compare"] == []
 
 
-@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+@pytest.mark.parametrize("stack", per_stack(["dev", "staging", "prod"]))
 def test_a_version_ack_upgraded_in_the_state_shows_as_an_update(stack, tmp_path):
     def upgrade(document):
         for resource in document["deployment"]["resources"]:
@@ -55,7 +54,7 @@ def _real_steps(document: dict) -> dict[str, str]:
     return steps
 
 
-@pytest.mark.parametrize("edit", EDITS, ids=[e.name for e in EDITS])
+@pytest.mark.parametrize("edit", per_edit())
 def test_compare_shows_the_real_previews_steps_for_each_edit(edit, tmp_path):
     real = deployed(edit.stack).edits[edit.name]
     assert real["exit"] == 0, real["stderr"]
@@ -64,4 +63,7 @@ def test_compare_shows_the_real_previews_steps_for_each_edit(edit, tmp_path):
                          compare_file=str(export_file(edit.stack, tmp_path)))
     offline = {e["urn"]: e["action"] for e in result.changes["resources"]}
     assert offline == _real_steps(real)
-    assert offline, "the edit changed nothing: the test would prove nothing"
+    if edit.changes:
+        assert offline, "the edit changed nothing: the test would prove nothing"
+    else:
+        assert offline == {}, "the real engine shows no step for this edit"

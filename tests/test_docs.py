@@ -1,5 +1,6 @@
 """The reference docs cannot drift from the code: every rule id is documented, the config reference
-is generated from the models, and every rule id is exercised by some test."""
+is generated from the models. That every rule id fires in some test is judged over the whole run
+(tests/rule_firings.py)."""
 
 import re
 from pathlib import Path
@@ -24,12 +25,6 @@ def test_every_rule_id_is_unique_and_documented_once():
 def test_every_rule_has_metadata_with_a_source():
     for info in catalog():
         assert info.level in ("error", "warning") and info.title and info.why and info.source, info.id
-
-
-def test_every_rule_id_appears_in_the_tests():
-    text = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_docs.py")
-    missing = [rid for rid in sorted({r.id for r in catalog()} | NON_CATALOG) if rid not in text]
-    assert missing == []
 
 
 def test_configuration_reference_is_generated_from_the_models():

@@ -13,9 +13,8 @@ import pytest
 from ackstack.engine.engine_view import preview_view
 from ackstack.engine.rehearse import policy_violations
 from ackstack.preview.preview import run_preview
-from tests.real_engine import GROUP, ROOT, STACKS, deployed
+from tests.real_engine import ROOT, deployed, per_stack
 
-pytestmark = GROUP
 # The engine's own resources the program does not register: the root stack and the default providers.
 ENGINE_OWN = ("pulumi:pulumi:Stack",)
 LEVEL = {"warning": "advisory", "error": "mandatory"}
@@ -78,7 +77,7 @@ def divergences(stack: str) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", per_stack())
 def test_offline_engine_agrees_with_the_real_engine(stack):
     found = divergences(stack)
     assert found == [], "\n".join(found)

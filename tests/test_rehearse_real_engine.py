@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.real_engine import GROUP, STACKS, deployed
-
-pytestmark = GROUP
+from tests.real_engine import deployed, per_stack
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", per_stack())
 def test_rehearse_every_step_behaves(stack):
     result = deployed(stack).result
     failed = [f"{s.name}: exit {s.exit_code}, {s.changes} (expected {s.expected}) {s.detail}"
@@ -26,7 +24,7 @@ def test_rehearse_every_step_behaves(stack):
         assert steps["destroy"].exit_code == 0
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", per_stack())
 def test_rehearse_leaks_no_secret(stack):
     result = deployed(stack).result
     assert result.secrets_checked >= 1 and result.plaintext_found_in == []

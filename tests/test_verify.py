@@ -40,7 +40,7 @@ def inventory_vswitches():
 def terway(tmp_path, terway_expected, inventory_vswitches):
     with FakeKube(max_seconds=30) as kube:
         put_terway_cluster(kube, terway_expected, inventory_vswitches)
-        kube.sim = TerwaySim(inventory_vswitches).install(kube)
+        kube.sim = TerwaySim(inventory_vswitches, pick="legacy-mysql").install(kube)
         kube.kubeconfig = kube.write_kubeconfig(tmp_path / "kubeconfig")
         yield kube
 
@@ -139,10 +139,11 @@ def test_podnetworking_spec_drift_fails(terway, terway_expected, capsys):
 
 def test_pod_matched_by_another_podnetworking_fails(terway, terway_expected, capsys):
     other = json.loads(json.dumps(terway_expected.podnetworkings[0].manifest))
-    other["metadata"]["name"] = "a-hand-made"  # Terway's pick among matches is random; the sim takes it first
+    other["metadata"]["name"] = "a-hand-made"
     other["spec"]["selector"] = {"podSelector": {"matchLabels": {"app": "mysql"}}}
     other["spec"]["vSwitchOptions"] = ["vsw-bp1existpodh000000001"]
     terway.put(f"/{PN_GV}/podnetworkings/a-hand-made", podnetworking(other))
+    terway.sim.pick = "a-hand-made"  # both select the canary (app=mysql); Terway's pick among them is random
     code, doc, _ = run(terway, "existing", "--canary", capsys=capsys, options=fast())
     assert code == 1
     bad = {c["check"]: c for c in failures(doc)}
