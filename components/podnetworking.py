@@ -8,17 +8,36 @@ eni-config, and Pulumi would then report that server-side value as drift on ever
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
-from components.config import LabelSelector, PodNetworkingConfig
-from components.plan import NetworkPlan
+from ackstack_core.selectors import SelectorError
+from ackstack_core.selectors import selector_matches as core_selector_matches
+from components.config import LabelSelector, NamespaceConfig, PodNetworkingConfig
+
+if TYPE_CHECKING:  # the plan-reading helpers below serve the program and the rules; the component never reads it
+    from components.plan import NetworkPlan
 
 Resolver = Callable[[str], Any]
+NAME_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
+
+
+def selector_matches(selector: LabelSelector, labels: dict[str, str]) -> bool:
+    """Kubernetes label-selector semantics over one label set (an empty selector matches all); an invalid
+    selector matches nothing here (SEL002 refuses it)."""
+    try:
+        return core_selector_matches(selector.as_k8s(), labels)
+    except SelectorError:
+        return False
+
+
+def namespace_labels(ns: NamespaceConfig) -> dict[str, str]:
+    """Labels the namespace will carry, including the one the API server always sets."""
+    return {**ns.labels, NAME_LABEL: ns.name}
 
 
 # ---------------------------------------------------------------- defaults (shared with the rules)
@@ -62,8 +81,124 @@ def _plan_security_group(plan: NetworkPlan) -> Resolver:
     return resolve
 
 
-def _selector(selector: LabelSelector | None) -> dict | None:
-    return None if selector is None else selector.as_k8s()
+class LabelSelectorRequirementArgs(TypedDict):
+    key: str
+    operator: str
+    values: NotRequired[list[str]]
+
+
+class LabelSelectorArgs(TypedDict):
+    """Kubernetes label selector; an empty one (`{}`) matches everything."""
+
+    match_labels: NotRequired[dict[str, str]]
+    match_expressions: NotRequired[list[LabelSelectorRequirementArgs]]
+
+
+class AllocationTypeArgs(TypedDict):
+    type: str
+    """`Elastic` or `Fixed`."""
+    release_strategy: NotRequired[str]
+    release_after: NotRequired[str]
+
+
+class PodNetworkingArgs(TypedDict):
+    """One Terway PodNetworking, with its vSwitches and security groups as ids."""
+
+    name: str
+    allocation_type: AllocationTypeArgs
+    security_group_ids: list[pulumi.Input[str]]
+    vswitch_ids: list[pulumi.Input[str]]
+    pod_selector: NotRequired[LabelSelectorArgs]
+    namespace_selector: NotRequired[LabelSelectorArgs]
+    vswitch_selection_policy: NotRequired[str]
+    """`ordered` (default) or `most`."""
+    eni_type: NotRequired[str]
+    """`Default` (default), `Trunk` or `ENI`."""
+
+
+def selector_args(selector: LabelSelector | None) -> LabelSelectorArgs | None:
+    if selector is None:
+        return None
+    out: LabelSelectorArgs = {}
+    if selector.match_labels:
+        out["match_labels"] = dict(selector.match_labels)
+    if selector.match_expressions:
+        out["match_expressions"] = [{"key": e.key, "operator": e.operator, **({"values": list(e.values)} if e.values
+                                                                              else {})}
+                                    for e in selector.match_expressions]
+    return out
+
+
+def selector_k8s(selector: LabelSelectorArgs) -> dict:
+    """The selector as the API takes it; `values` is omitempty, so an empty list is left out (no drift)."""
+    body: dict = {}
+    if selector.get("match_labels"):
+        body["matchLabels"] = dict(selector["match_labels"])
+    if selector.get("match_expressions"):
+        body["matchExpressions"] = [
+            {"key": e["key"], "operator": e["operator"], **({"values": list(e["values"])} if e.get("values") else {})}
+            for e in selector["match_expressions"]
+        ]
+    return body
+
+
+def podnetworking_args(
+    entry: PodNetworkingConfig,
+    plan: NetworkPlan,
+    vswitch: Resolver | None = None,
+    security_group: Resolver | None = None,
+) -> PodNetworkingArgs:
+    """The component's Args for one config entry, with ackstack's defaults applied.
+
+    `vswitch` / `security_group` turn a config reference (Network name or id) into what is sent; by
+    default adopted ids are used and names of objects ackstack creates are left as names (the
+    program passes the Network's outputs instead).
+    """
+    vswitch = vswitch or _plan_vswitch(plan)
+    security_group = security_group or _plan_security_group(plan)
+    alloc = entry.allocation_type
+    allocation: AllocationTypeArgs = {"type": alloc.type}
+    if alloc.release_strategy is not None:
+        allocation["release_strategy"] = alloc.release_strategy
+    if alloc.release_after is not None:
+        allocation["release_after"] = alloc.release_after
+    args: PodNetworkingArgs = {
+        "name": entry.name,
+        "allocation_type": allocation,
+        "security_group_ids": [security_group(ref) for ref in effective_security_groups(entry, plan)],
+        "vswitch_ids": [vswitch(ref) for ref in effective_vswitches(entry, plan)],
+        "vswitch_selection_policy": (entry.v_switch_select_options.v_switch_selection_policy
+                                     if entry.v_switch_select_options else "ordered"),
+        "eni_type": entry.eni_options.eni_type if entry.eni_options else "Default",
+    }
+    for key, selector in (("pod_selector", entry.selector.pod_selector),
+                          ("namespace_selector", entry.selector.namespace_selector)):
+        if selector is not None:
+            args[key] = selector_args(selector)
+    return args
+
+
+def spec_from_args(args: PodNetworkingArgs) -> dict:
+    """The PodNetworking `spec`. An absent selector is omitted; an empty `{}` selector is kept, because
+    Terway reads it as "every pod"."""
+    alloc = args["allocation_type"]
+    allocation: dict = {"type": alloc["type"]}
+    if alloc.get("release_strategy") is not None:
+        allocation["releaseStrategy"] = alloc["release_strategy"]
+    if alloc.get("release_after") is not None:
+        allocation["releaseAfter"] = alloc["release_after"]
+    selector: dict = {}
+    for key, name in (("podSelector", "pod_selector"), ("namespaceSelector", "namespace_selector")):
+        if args.get(name) is not None:
+            selector[key] = selector_k8s(args[name])
+    return {
+        "allocationType": allocation,
+        "selector": selector,
+        "securityGroupIDs": list(args["security_group_ids"]),
+        "vSwitchOptions": list(args["vswitch_ids"]),
+        "vSwitchSelectOptions": {"vSwitchSelectionPolicy": args.get("vswitch_selection_policy") or "ordered"},
+        "eniOptions": {"eniType": args.get("eni_type") or "Default"},
+    }
 
 
 def podnetworking_spec(
@@ -72,41 +207,11 @@ def podnetworking_spec(
     vswitch: Resolver | None = None,
     security_group: Resolver | None = None,
 ) -> dict:
-    """The PodNetworking `spec` for one config entry.
-
-    `vswitch` / `security_group` turn a config reference (Network name or id) into what is sent; by
-    default adopted ids are used and names of objects ackstack creates are left as names (the
-    component passes the Network's outputs instead). An absent selector is omitted; an empty `{}`
-    selector is kept, because Terway reads it as "every pod".
-    """
-    vswitch = vswitch or _plan_vswitch(plan)
-    security_group = security_group or _plan_security_group(plan)
-    alloc = entry.allocation_type
-    allocation: dict = {"type": alloc.type}
-    if alloc.release_strategy is not None:
-        allocation["releaseStrategy"] = alloc.release_strategy
-    if alloc.release_after is not None:
-        allocation["releaseAfter"] = alloc.release_after
-    selector: dict = {}
-    for key, value in (("podSelector", _selector(entry.selector.pod_selector)),
-                       ("namespaceSelector", _selector(entry.selector.namespace_selector))):
-        if value is not None:
-            selector[key] = value
-    select_options = entry.v_switch_select_options
-    eni_options = entry.eni_options
-    return {
-        "allocationType": allocation,
-        "selector": selector,
-        "securityGroupIDs": [security_group(ref) for ref in effective_security_groups(entry, plan)],
-        "vSwitchOptions": [vswitch(ref) for ref in effective_vswitches(entry, plan)],
-        "vSwitchSelectOptions": {
-            "vSwitchSelectionPolicy": select_options.v_switch_selection_policy if select_options else "ordered"
-        },
-        "eniOptions": {"eniType": eni_options.eni_type if eni_options else "Default"},
-    }
+    """The PodNetworking `spec` for one config entry (what the component sends for `podnetworking_args`)."""
+    return spec_from_args(podnetworking_args(entry, plan, vswitch, security_group))
 
 
-def podnetworking_manifest(entry: PodNetworkingConfig, plan: NetworkPlan, **resolvers: Resolver) -> dict:
+def manifest_from_args(args: PodNetworkingArgs) -> dict:
     """The whole object as `kubectl apply -f` would take it (cluster-scoped: no namespace).
 
     `pulumi.com/waitFor` makes `pulumi up` wait until terway-controlplane sets status Ready: the pod
@@ -117,47 +222,44 @@ def podnetworking_manifest(entry: PodNetworkingConfig, plan: NetworkPlan, **reso
     return {
         "apiVersion": C.PODNETWORKING_API_VERSION,
         "kind": C.PODNETWORKING_KIND,
-        "metadata": {"name": entry.name,
+        "metadata": {"name": args["name"],
                      "annotations": {C.PULUMI_WAIT_FOR_ANNOTATION: C.PODNETWORKING_WAIT_FOR_READY}},
-        "spec": podnetworking_spec(entry, plan, **resolvers),
+        "spec": spec_from_args(args),
     }
+
+
+def podnetworking_manifest(entry: PodNetworkingConfig, plan: NetworkPlan, **resolvers: Resolver) -> dict:
+    """`manifest_from_args` for one config entry."""
+    return manifest_from_args(podnetworking_args(entry, plan, **resolvers))
 
 
 # ---------------------------------------------------------------- component
 class PodNetworking(pulumi.ComponentResource):
-    """One PodNetworking, applied through the cluster's Kubernetes provider.
+    """One PodNetworking, applied through the Kubernetes provider the component is given.
 
-    `depends_on` must carry terway-controlplane (it serves the PodNetworking webhooks and CRD) and
-    the namespaces whose labels the selector expects; the caller decides which, see
-    `components.terway`.
+    The object waits for what the component depends on (`opts.depends_on`): terway-controlplane (it serves
+    the PodNetworking webhooks and CRD) and the namespaces whose labels the selector expects; `TerwayTrunk`
+    decides which. It used to be a direct child of the cluster: an alias to `TerwayTrunk`'s parent
+    (`former_parent`) keeps its URN.
     """
 
-    resource: k8s.apiextensions.CustomResource
-    spec: dict
-
-    def __init__(
-        self,
-        entry: PodNetworkingConfig,
-        plan: NetworkPlan,
-        network: Any,
-        provider: k8s.Provider,
-        depends_on: Sequence[pulumi.Resource] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ):
-        super().__init__("ackstack:terway:PodNetworking", entry.name, None, opts)
-        manifest = podnetworking_manifest(entry, plan, vswitch=network.vswitch, security_group=network.security_group)
+    def __init__(self, name: str, args: PodNetworkingArgs, protect: bool = False,
+                 former_parent: pulumi.Resource | None = None, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ackstack:terway:PodNetworking", name, None, pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(parent=former_parent)] if former_parent else None)))
+        manifest = manifest_from_args(args)
         self.spec = manifest["spec"]
+        wanted = opts.depends_on if opts is not None else None
         self.resource = k8s.apiextensions.CustomResource(
-            entry.name,
+            name,
             api_version=manifest["apiVersion"],
             kind=manifest["kind"],
             metadata=manifest["metadata"],
             spec=self.spec,
             # Protected in production: deleting a Fixed-IP PodNetworking releases its pods' static IPs.
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=list(depends_on),
-                                        protect=plan.config.environment.production),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=wanted, protect=protect),
         )
-        self.register_outputs({"name": entry.name})
+        self.register_outputs({"name": name})
 
 
 _SEED_ORDER = ("allocationType", "selector", "securityGroupIDs", "vSwitchOptions", "vSwitchSelectOptions",

@@ -58,6 +58,15 @@ class TerwayTrunk:
         return terway_addons(plan)
 
     def install(self, plan: NetworkPlan, network, cluster) -> list[pulumi.Resource]:
-        from components.terway import install_terway_objects
+        """A `TerwayTrunk` on the cluster, through its Kubernetes provider, after terway-controlplane."""
+        return [terway_trunk(plan, network, cluster)]
 
-        return install_terway_objects(plan, network, cluster)
+
+def terway_trunk(plan: NetworkPlan, network, cluster) -> pulumi.Resource:
+    """The in-cluster objects of a new or adopted cluster (both expose `provider` and `addons`)."""
+    from components.stack_adapter import terway_trunk_args
+    from components.terway import TerwayTrunk
+
+    return TerwayTrunk(f"{plan.config.cluster.name}-terway", terway_trunk_args(plan, network),
+                       opts=pulumi.ResourceOptions(parent=cluster, provider=cluster.provider,
+                                                   depends_on=[cluster.addons[C.ADDON_TERWAY_CONTROLPLANE]]))
