@@ -4,8 +4,6 @@ The values are computed by the pure `cilium_values` (components/cilium_values.py
 docs/cilium.md says why a Release and not `helm.v4.Chart`, and why the release does not wait for pods.
 """
 
-from __future__ import annotations
-
 from typing import Any, NotRequired, TypedDict
 
 import pulumi

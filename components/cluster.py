@@ -1,7 +1,5 @@
 """`ackstack:cluster:AckProCluster`: one ACK managed Pro cluster, whichever CNI strategy it uses."""
 
-from __future__ import annotations
-
 from typing import Any, NotRequired, TypedDict
 
 import pulumi

@@ -14,8 +14,6 @@ re-sent. ackstack takes its current content from config (`cluster.existing.eniCo
 reading it live; see docs/terway.md for that trade-off.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 from typing import Any, NotRequired, TypedDict

@@ -1,7 +1,5 @@
 """`ackstack:network:Network`: the VPC side, created or adopted, named by stable keys."""
 
-from __future__ import annotations
-
 from typing import NotRequired, TypedDict
 
 import pulumi

@@ -1,7 +1,5 @@
 """`ackstack:cluster:NodePool`: one ACK node pool of a cluster, usable with any cluster id."""
 
-from __future__ import annotations
-
 from typing import NotRequired, TypedDict
 
 import pulumi

@@ -6,8 +6,6 @@ the ENI type are always explicit: terway-controlplane's mutating webhook fills e
 eni-config, and Pulumi would then report that server-side value as drift on every preview.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
@@ -41,7 +39,7 @@ def namespace_labels(ns: NamespaceConfig) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- defaults (shared with the rules)
-def worker_zones(plan: NetworkPlan) -> set[str]:
+def worker_zones(plan: "NetworkPlan") -> set[str]:
     """Zones where pods can run: node-pool zones with a node vSwitch; for an adopted cluster whose
     pools ackstack does not manage, the zones of its `node` vSwitches."""
     if plan.config.cluster.node_pools or plan.config.cluster.existing is None:
@@ -49,23 +47,23 @@ def worker_zones(plan: NetworkPlan) -> set[str]:
     return {v.zone_id for v in plan.by_role("node") if v.zone_id}
 
 
-def cluster_pod_vswitches(plan: NetworkPlan) -> list[str]:
+def cluster_pod_vswitches(plan: "NetworkPlan") -> list[str]:
     """Config keys of the cluster's `pod` vSwitches in worker zones (what `pod_vswitch_ids` gets)."""
     zones = worker_zones(plan)
     return [v.key for v in plan.by_role("pod") if v.zone_id in zones]
 
 
-def effective_security_groups(entry: PodNetworkingConfig, plan: NetworkPlan) -> list[str]:
+def effective_security_groups(entry: PodNetworkingConfig, plan: "NetworkPlan") -> list[str]:
     """The entry's security groups, else the cluster's ENI security groups (eni-config)."""
     return list(entry.security_group_ids) or plan.eni_security_groups()
 
 
-def effective_vswitches(entry: PodNetworkingConfig, plan: NetworkPlan) -> list[str]:
+def effective_vswitches(entry: PodNetworkingConfig, plan: "NetworkPlan") -> list[str]:
     """The entry's vSwitchOptions, else the cluster's pod vSwitches."""
     return list(entry.v_switch_options) or cluster_pod_vswitches(plan)
 
 
-def _plan_vswitch(plan: NetworkPlan) -> Resolver:
+def _plan_vswitch(plan: "NetworkPlan") -> Resolver:
     def resolve(ref: str) -> str:
         fact = plan.vswitch(ref)
         return fact.id if fact is not None and fact.id else ref
@@ -73,7 +71,7 @@ def _plan_vswitch(plan: NetworkPlan) -> Resolver:
     return resolve
 
 
-def _plan_security_group(plan: NetworkPlan) -> Resolver:
+def _plan_security_group(plan: "NetworkPlan") -> Resolver:
     def resolve(ref: str) -> str:
         fact = plan.security_group(ref)
         return fact.id if fact is not None and fact.id else ref
@@ -144,7 +142,7 @@ def selector_k8s(selector: LabelSelectorArgs) -> dict:
 
 def podnetworking_args(
     entry: PodNetworkingConfig,
-    plan: NetworkPlan,
+    plan: "NetworkPlan",
     vswitch: Resolver | None = None,
     security_group: Resolver | None = None,
 ) -> PodNetworkingArgs:
@@ -203,7 +201,7 @@ def spec_from_args(args: PodNetworkingArgs) -> dict:
 
 def podnetworking_spec(
     entry: PodNetworkingConfig,
-    plan: NetworkPlan,
+    plan: "NetworkPlan",
     vswitch: Resolver | None = None,
     security_group: Resolver | None = None,
 ) -> dict:
@@ -228,7 +226,7 @@ def manifest_from_args(args: PodNetworkingArgs) -> dict:
     }
 
 
-def podnetworking_manifest(entry: PodNetworkingConfig, plan: NetworkPlan, **resolvers: Resolver) -> dict:
+def podnetworking_manifest(entry: PodNetworkingConfig, plan: "NetworkPlan", **resolvers: Resolver) -> dict:
     """`manifest_from_args` for one config entry."""
     return manifest_from_args(podnetworking_args(entry, plan, **resolvers))
 

@@ -2,8 +2,6 @@
 and PodNetworkings, on a cluster ackstack created (`AckProCluster`) or adopted (`ExistingTerwayCluster`).
 """
 
-from __future__ import annotations
-
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
