@@ -2,15 +2,19 @@
 and PodNetworkings, on a cluster ackstack created (`AckProCluster`) or adopted (`ExistingTerwayCluster`).
 """
 
+from collections.abc import Sequence
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from ackstack_core import constants as C
+from ackstack_core.go_json import go_json
 from ackstack_core.podnetworking_checks import grouped_overlap_message, grouped_overlaps, release_problems
 from ackstack_core.selectors import find_overlaps
 from ackstack_core.selectors import selector_matches as core_selector_matches
 from components.args_check import ArgsProblem, path, raise_for
+from components.cluster import AddonArgs
 from components.podnetworking import (  # noqa: F401  (selector_matches, namespace_labels: imported from here too)
     NAME_LABEL,
     PodNetworking,
@@ -27,6 +31,37 @@ from components.validation.rules_k8s_names import (
 )
 from components.validation.rules_network import duplicate_names
 from components.validation.rules_podnetworking import fixed_strategy_problem, no_selector_problem
+
+
+def terway_trunk_addons(version: str | None = None, controlplane_version: str | None = None, ipvlan: bool = False,
+                        network_policy: bool = False, trunking: bool = True,
+                        custom_stateful_workload_kinds: Sequence[str] = ()) -> list[AddonArgs]:
+    """The add-ons ACK must install at creation for Trunk ENI (`AckProClusterArgs.addons`): terway-eniip with its
+    config as string values, as the console and API send them, in the compact form the provider reads back (no
+    diff on the next run), and terway-controlplane."""
+    eniip: AddonArgs = {"name": C.ADDON_TERWAY_ENIIP, "config": go_json({
+        C.TERWAY_CONFIG_KEY_IPVLAN: str(ipvlan).lower(),
+        C.TERWAY_CONFIG_KEY_NETWORK_POLICY: str(network_policy).lower(),
+        C.TERWAY_CONFIG_KEY_TRUNKING: str(trunking).lower(),
+    })}
+    if version:
+        eniip["version"] = version
+    controlplane: AddonArgs = {"name": C.ADDON_TERWAY_CONTROLPLANE}
+    if controlplane_version:
+        controlplane["version"] = controlplane_version
+    config = controlplane_config(custom_stateful_workload_kinds)
+    if config is not None:
+        controlplane["config"] = config
+    return [eniip, controlplane]
+
+
+def controlplane_config(custom_stateful_workload_kinds: Sequence[str]) -> str | None:
+    """terway-controlplane's add-on config, only with custom stateful workload kinds: the key is Terway's own config
+    field (types/controlplane/config_default.go:69); that ACK's add-on config passes it through under that name is
+    unverified (docs/terway.md)."""
+    if not custom_stateful_workload_kinds:
+        return None
+    return go_json({C.CONTROLPLANE_CUSTOM_STATEFUL_KINDS_KEY: list(custom_stateful_workload_kinds)})
 
 
 class NamespaceArgs(TypedDict):
