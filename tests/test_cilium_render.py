@@ -9,6 +9,7 @@ elsewhere the tests skip saying what is missing.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -229,9 +230,8 @@ def test_the_helm_in_the_venv_is_the_pinned_one(helm):
     """tools/install_helm.py verified the binary; a helm from PATH instead would render with another version."""
     import hashlib
     import importlib.util
-    from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("install_helm", cilium_render.ROOT / "tools" / "install_helm.py")
+    spec = importlib.util.spec_from_file_location("install_helm", Path(cilium_render.__file__).resolve().parent.parent / "tools" / "install_helm.py")
     installer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(installer)
     assert hashlib.sha256(Path(helm).read_bytes()).hexdigest() == installer.HELM_SHA256
