@@ -84,6 +84,9 @@ class TerwayTrunkArgs(TypedDict):
     pod_networkings: NotRequired[list[PodNetworkingArgs]]
     protect: NotRequired[bool]
     """Protect PodNetworkings (deleting a Fixed-IP PodNetworking releases its pods' static IPs)."""
+    kubeconfig: NotRequired[pulumi.Input[str]]
+    """The cluster's kubeconfig: the component then makes its own Kubernetes provider from it (for programs, e.g.
+    YAML through the component package, that cannot hand it one in `opts.provider`)."""
 
 
 class TerwayTrunk(pulumi.ComponentResource):
@@ -105,9 +108,13 @@ class TerwayTrunk(pulumi.ComponentResource):
         aliases = [pulumi.Alias(parent=former_parent)] if former_parent is not None else None
         protect = bool(args.get("protect", False))
         namespaces = list(args.get("namespaces") or [])
+        own_provider = None
+        if args.get("kubeconfig") is not None:
+            own_provider = k8s.Provider(f"{name}-k8s", kubeconfig=pulumi.Output.secret(args["kubeconfig"]),
+                                        enable_server_side_apply=True, opts=pulumi.ResourceOptions(parent=self))
         self.namespaces: dict[str, pulumi.Resource] = {}
         for ns in namespaces:
-            ns_opts = pulumi.ResourceOptions(parent=self, aliases=aliases)
+            ns_opts = pulumi.ResourceOptions(parent=self, aliases=aliases, provider=own_provider)
             metadata = {"name": ns["name"], "labels": dict(ns.get("labels") or {})}
             if ns.get("create", True):
                 self.namespaces[ns["name"]] = k8s.core.v1.Namespace(f"ns-{ns['name']}", metadata=metadata, opts=ns_opts)
@@ -127,7 +134,7 @@ class TerwayTrunk(pulumi.ComponentResource):
                                                     {**(ns.get("labels") or {}), NAME_LABEL: ns["name"]})]
             self.pod_networkings[entry["name"]] = PodNetworking(
                 entry["name"], entry, protect=protect, former_parent=former_parent,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=wanted))
+                opts=pulumi.ResourceOptions(parent=self, depends_on=wanted, provider=own_provider))
         self.pod_networking_names = pulumi.Output.from_input(list(self.pod_networkings))
         self.namespace_names = pulumi.Output.from_input(list(self.namespaces))
         self.register_outputs({"podNetworkingNames": self.pod_networking_names,
