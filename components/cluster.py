@@ -1,17 +1,20 @@
 """`ackstack:cluster:AckProCluster`: one ACK managed Pro cluster, whichever CNI strategy it uses."""
 
-from __future__ import annotations
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
-from components.cni import CniStrategy
-from components.config import NodePoolConfig
+from ackstack_core.cluster_checks import cluster_spec_problem
+from components.args_check import ArgsProblem, known, raise_for
 from components.names import addon_resource_name
-from components.network import Network
-from components.plan import NetworkPlan
+from components.validation.rules_cluster import (
+    control_plane_vswitch_count_problem,
+    production_protection_problem,
+)
+from components.validation.rules_network import service_cidr_problems
 
 
 def kubernetes_access(
@@ -31,77 +34,105 @@ def kubernetes_access(
     return kubeconfig, provider
 
 
-class AckProCluster(pulumi.ComponentResource):
-    """ManagedKubernetes + node pools + a secret kubeconfig + a Kubernetes provider built from it.
+class AddonArgs(TypedDict):
+    """An add-on ACK installs at creation; afterwards a `KubernetesAddon` owns its version and config."""
 
-    Add-ons are listed explicitly at creation (ACK's defaults differ by console, API and version),
-    and node pools depend on the cluster only, never on in-cluster objects (BYOCNI nodes stay
-    NotReady until the CNI runs; anything waiting on them from Kubernetes would deadlock).
+    name: str
+    version: NotRequired[str]
+    config: NotRequired[str]
+    """JSON text, in the compact form the provider reads back."""
+    disabled: NotRequired[bool]
+    """Listed as disabled at creation (e.g. kube-flannel-ds on BYOCNI); no `KubernetesAddon` is made for it."""
+
+
+class ControlPlaneLogsArgs(TypedDict):
+    components: list[str]
+    ttl_days: NotRequired[int]
+    project: NotRequired[str]
+
+
+class AckProClusterArgs(TypedDict):
+    """One ACK managed Pro cluster. Terway: `pod_vswitch_ids`; BYOCNI: `pod_cidr` and `node_cidr_mask`."""
+
+    cluster_name: str
+    cluster_spec: str
+    kubernetes_version: str
+    vswitch_ids: list[pulumi.Input[str]]
+    """Control-plane (node) vSwitches, 1 to 5."""
+    service_cidr: str
+    security_group_id: pulumi.Input[str]
+    addons: list[AddonArgs]
+    pod_vswitch_ids: NotRequired[list[pulumi.Input[str]]]
+    pod_cidr: NotRequired[str]
+    node_cidr_mask: NotRequired[int]
+    deletion_protection: NotRequired[bool]
+    api_server_public: NotRequired[bool]
+    rrsa: NotRequired[bool]
+    control_plane_logs: NotRequired[ControlPlaneLogsArgs]
+    proxy_mode: NotRequired[str]
+    secrets_encryption_kms_key_id: NotRequired[str]
+    tags: NotRequired[dict[str, str]]
+    production: NotRequired[bool]
+    """Protect the cluster (and require deletion protection, CLU005)."""
+
+
+class AckProCluster(pulumi.ComponentResource):
+    """ManagedKubernetes + its add-ons + a secret kubeconfig + a Kubernetes provider built from it.
+
+    Add-ons are listed explicitly at creation (ACK's defaults differ by console, API and version). What the
+    component depends on (`opts.depends_on`) the ManagedKubernetes depends on too: pass the vSwitches and
+    security groups Terway ENIs can occupy, so `pulumi destroy` deletes them strictly after the cluster.
+    Node pools are `NodePool` components (nodes never wait on in-cluster objects: BYOCNI nodes stay
+    NotReady until the CNI runs).
     """
 
     cluster_id: pulumi.Output[str]
     api_server_intranet: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
-    provider: k8s.Provider
-    cluster: alicloud.cs.ManagedKubernetes
-    addons: dict[str, alicloud.cs.KubernetesAddon]
-    node_pools: dict[str, alicloud.cs.NodePool]
 
-    def __init__(
-        self,
-        name: str,
-        plan: NetworkPlan,
-        network: Network,
-        cni: CniStrategy,
-        node_password: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ):
+    def __init__(self, name: str, args: AckProClusterArgs, opts: pulumi.ResourceOptions | None = None):
+        raise_for("AckProCluster", name, cluster_args_problems(args))
         super().__init__("ackstack:cluster:AckProCluster", name, None, opts)
-        config = plan.config
-        spec = config.cluster
-        env = config.environment
-        tags = {**env.tags, "ackstack:environment": env.name}
-        # Sorted by config name: the order of `vswitches` in config means nothing to ACK, so reordering the
-        # config must not produce a diff (tests/test_reliability_urns.py).
-        node_vswitches = sorted((v for v in plan.by_role("node") if v.zone_id in plan.node_zones), key=lambda v: v.key)
-
-        logs = spec.control_plane_logs
+        production = bool(args.get("production", False))
+        logs = args.get("control_plane_logs")
+        addons = list(args["addons"])
         self.cluster = alicloud.cs.ManagedKubernetes(
             f"{name}",
-            name=spec.name,
-            cluster_spec=spec.cluster_spec,
-            version=spec.kubernetes_version,
-            vswitch_ids=[network.vswitch(v.key) for v in node_vswitches],
-            service_cidr=spec.service_cidr,
-            security_group_id=network.security_group(spec.security_group),
-            deletion_protection=spec.deletion_protection,
+            name=args["cluster_name"],
+            cluster_spec=args["cluster_spec"],
+            version=args["kubernetes_version"],
+            vswitch_ids=list(args["vswitch_ids"]),
+            service_cidr=args["service_cidr"],
+            security_group_id=args["security_group_id"],
+            deletion_protection=args.get("deletion_protection", True),
             # Explicit, though the provider forwards only `true` (GetOk drops false; ACK's default then applies:
             # no public endpoint). load_balancer_spec is not sent: deprecated, no effect (provider schema :190).
-            slb_internet_enabled=spec.api_server.public,
-            enable_rrsa=spec.rrsa,
-            control_plane_log_components=sorted(logs.components) if logs.enabled else None,
-            control_plane_log_ttl=str(logs.ttl_days) if logs.enabled else None,
-            control_plane_log_project=logs.project if logs.enabled else None,
-            proxy_mode=spec.proxy_mode,
-            encryption_provider_key=spec.secrets_encryption_kms_key_id,
+            slb_internet_enabled=args.get("api_server_public", False),
+            enable_rrsa=args.get("rrsa", False),
+            control_plane_log_components=sorted(logs["components"]) if logs else None,
+            control_plane_log_ttl=str(logs.get("ttl_days")) if logs and logs.get("ttl_days") is not None else None,
+            control_plane_log_project=logs.get("project") if logs else None,
+            proxy_mode=args.get("proxy_mode"),
+            encryption_provider_key=args.get("secrets_encryption_kms_key_id"),
             # The provider suppresses every key change while disable_encryption (read back from the cluster) is
             # true; saying false whenever a key is set makes adding a key after creation reach UpdateKMSEncryption.
-            disable_encryption=False if spec.secrets_encryption_kms_key_id else None,
-            addons=cni.addons(plan),
-            tags=tags,
-            **cni.cluster_args(plan, network),
+            disable_encryption=False if args.get("secrets_encryption_kms_key_id") else None,
+            addons=[dict(a) for a in addons],
+            tags=dict(args.get("tags") or {}),
+            pod_vswitch_ids=list(args["pod_vswitch_ids"]) if args.get("pod_vswitch_ids") is not None else None,
+            pod_cidr=args.get("pod_cidr"),
+            node_cidr_mask=args.get("node_cidr_mask"),
             opts=pulumi.ResourceOptions(
                 parent=self,
-                protect=env.production,
+                protect=production,
                 custom_timeouts=pulumi.CustomTimeouts(create=C.CLUSTER_CREATE_TIMEOUT, delete=C.CLUSTER_DELETE_TIMEOUT),
                 # ACK reads `addons` only at creation; afterwards the KubernetesAddon resources below own
                 # add-on config, so a config change reaches the cluster instead of being ignored by ACK.
                 ignore_changes=["addons"],
                 # Safe destroy: Terway leaves ENIs in pod / PodNetworking vSwitches and their security groups
-                # for a while after the cluster is deleted. Depending on every vSwitch and group pods can use
-                # (not only those passed as inputs) makes Pulumi delete them strictly after the cluster; their
-                # custom delete timeouts then cover the ENI release (docs/operations.md "Destroy").
-                depends_on=_pod_network_resources(plan, network),
+                # for a while after the cluster is deleted; depending on them makes Pulumi delete them strictly
+                # after the cluster; their custom delete timeouts then cover the ENI release (docs/operations.md).
+                depends_on=_depends_on(opts),
             ),
         )
         self.cluster_id = self.cluster.id
@@ -109,7 +140,7 @@ class AckProCluster(pulumi.ComponentResource):
             lambda conns: (conns[0].api_server_intranet if conns else "") or ""
         )
 
-        self.addons = {
+        self.addons: dict[str, alicloud.cs.KubernetesAddon] = {
             addon["name"]: alicloud.cs.KubernetesAddon(
                 addon_resource_name(name, addon["name"]),
                 cluster_id=self.cluster.id,
@@ -125,15 +156,11 @@ class AckProCluster(pulumi.ComponentResource):
                     deleted_with=self.cluster,
                     retain_on_delete=addon["name"] in C.ADDONS_NEVER_UNINSTALLED,
                     # Losing one is an outage: a production change that drops it is refused, not a plain delete.
-                    protect=env.production and addon["name"] in C.ADDONS_NEVER_UNINSTALLED,
+                    protect=production and addon["name"] in C.ADDONS_NEVER_UNINSTALLED,
                 ),
             )
-            for addon in cni.addons(plan)
+            for addon in addons
             if not addon.get("disabled")
-        }
-
-        self.node_pools = {
-            pool.name: self._node_pool(name, plan, network, pool, node_password, tags) for pool in spec.node_pools
         }
 
         self.kubeconfig, self.provider = kubernetes_access(name, self.cluster.id, parent=self, cluster=self.cluster)
@@ -142,53 +169,41 @@ class AckProCluster(pulumi.ComponentResource):
                 "clusterId": self.cluster_id,
                 "apiServerIntranet": self.api_server_intranet,
                 "kubeconfig": self.kubeconfig,
-                "nodePoolIds": {k: v.node_pool_id for k, v in self.node_pools.items()},
             }
         )
 
-    def _node_pool(self, name, plan: NetworkPlan, network: Network, pool: NodePoolConfig, password, tags):
-        vswitches = sorted(plan.node_vswitches_in(pool.zones), key=lambda v: v.key)
-        disk = pool.system_disk
-        key_name = pool.key_name or plan.config.cluster.key_name
-        scaling = (
-            {"enable": True, "min_size": pool.min_size, "max_size": pool.max_size} if pool.autoscaling else None
-        )
-        return alicloud.cs.NodePool(
-            f"{name}-np-{pool.name}",
-            cluster_id=self.cluster.id,
-            node_pool_name=pool.name,
-            vswitch_ids=[network.vswitch(v.key) for v in vswitches],
-            instance_types=list(pool.instance_types),
-            desired_size=None if pool.autoscaling else str(pool.initial_size),
-            scaling_config=scaling,
-            labels=[{"key": k, "value": v} for k, v in sorted(pool.labels.items())],
-            taints=[{"key": t.key, "value": t.value, "effect": t.effect}
-                    for t in sorted(pool.taints, key=lambda t: (t.key, t.effect, t.value))],
-            system_disk_category=disk.category,
-            system_disk_size=disk.size_gb,
-            system_disk_encrypted=disk.encrypted,
-            system_disk_kms_key=disk.kms_key_id,
-            management={"enable": pool.managed, "auto_repair": pool.auto_repair, "auto_upgrade": pool.auto_upgrade},
-            kubelet_configuration={"max_pods": str(pool.max_pods)} if pool.max_pods else None,
-            # securityGroupIds forces a new node pool (ForceNew, ackstack/engine/provider_model.field_change): sorted, so reordering the
-            # config list never replaces the pool.
-            security_group_ids=[network.security_group(ref) for ref in sorted(pool.security_groups)] or None,
-            # One login method (key_name ConflictsWith password); CLU007 makes sure there is one.
-            key_name=key_name,
-            password=pulumi.Output.secret(password) if password is not None and key_name is None else None,
-            image_type=pool.image_type,
-            tags=tags,
-            # Stateful (its nodes and their local data): protected in production like the cluster.
-            opts=pulumi.ResourceOptions(parent=self, protect=plan.config.environment.production),
-        )
 
-
-def _pod_network_resources(plan: NetworkPlan, network: Network) -> list[pulumi.Resource]:
-    """vSwitches (role pod / podnetworking) and security groups that Terway ENIs can occupy, created here."""
-    if not plan.config.is_terway:
+def _depends_on(opts: pulumi.ResourceOptions | None) -> list[Any]:
+    """The component's own `depends_on` as a list (Resource, list, or none)."""
+    wanted = opts.depends_on if opts is not None else None
+    if wanted is None:
         return []
-    roles = {v.key: v.role for v in plan.vswitches.values()}
-    vswitches = [res for key, res in sorted(getattr(network, "vswitch_resources", {}).items())
-                 if roles.get(key) in ("pod", "podnetworking")]
-    groups = [res for _, res in sorted(getattr(network, "security_group_resources", {}).items())]
-    return [*vswitches, *groups]
+    return list(wanted) if isinstance(wanted, (list, tuple)) else [wanted]
+
+
+def cluster_args_problems(args: AckProClusterArgs) -> list[ArgsProblem]:
+    """CLU001, CLU005, CLU008, NET006 on what the Args say, and their shape (CFG002, as the stack file)."""
+    problems: list[ArgsProblem] = []
+    if problem := cluster_spec_problem(args.get("cluster_spec")):
+        problems.append(ArgsProblem("CLU001", "clusterSpec", problem))
+    if problem := production_protection_problem(bool(args.get("production")), args.get("deletion_protection", True)):
+        problems.append(ArgsProblem("CLU005", "deletionProtection", problem))
+    vswitch_ids = args.get("vswitch_ids")
+    if known(vswitch_ids) and (problem := control_plane_vswitch_count_problem(len(vswitch_ids))):
+        problems.append(ArgsProblem("CLU008", "vswitchIds", f"{len(vswitch_ids)} vSwitch id(s) given; {problem}"))
+    service_cidr = args.get("service_cidr")
+    if not known(service_cidr):
+        problems.append(ArgsProblem("NET006", "serviceCidr",
+                                    "serviceCidr is required (e.g. 192.168.0.0/16), it cannot change later"))
+    else:
+        for problem in service_cidr_problems(service_cidr, None, []):
+            problems.append(ArgsProblem("NET006", "serviceCidr", problem))
+    has_pod_vswitches = bool(args.get("pod_vswitch_ids"))
+    if has_pod_vswitches == known(args.get("pod_cidr")):
+        problems.append(ArgsProblem("CFG002", "podVswitchIds",
+                                    "give pod_vswitch_ids (Terway) or pod_cidr with node_cidr_mask (BYOCNI), not both "
+                                    "or neither"))
+    for index, addon in enumerate(args.get("addons") or []):
+        if not addon.get("name"):
+            problems.append(ArgsProblem("CFG002", f"addons[{index}].name", "an add-on needs a name"))
+    return problems

@@ -6,23 +6,39 @@ the ENI type are always explicit: terway-controlplane's mutating webhook fills e
 eni-config, and Pulumi would then report that server-side value as drift on every preview.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
-from components.config import LabelSelector, PodNetworkingConfig
-from components.plan import NetworkPlan
+from ackstack_core.selectors import SelectorError
+from components.config import LabelSelector, NamespaceConfig, PodNetworkingConfig
+
+if TYPE_CHECKING:  # the plan-reading helpers below serve the program and the rules; the component never reads it
+    from components.plan import NetworkPlan
 
 Resolver = Callable[[str], Any]
+NAME_LABEL = "kubernetes.io/metadata.name"  # set by the API server on every namespace
+
+
+def selector_matches(selector: LabelSelector, labels: dict[str, str]) -> bool:
+    """Kubernetes label-selector semantics over one label set (an empty selector matches all); an invalid
+    selector matches nothing here (SEL002 refuses it)."""
+    try:
+        return selector.compiled.matches(labels)
+    except SelectorError:
+        return False
+
+
+def namespace_labels(ns: NamespaceConfig) -> dict[str, str]:
+    """Labels the namespace will carry, including the one the API server always sets."""
+    return {**ns.labels, NAME_LABEL: ns.name}
 
 
 # ---------------------------------------------------------------- defaults (shared with the rules)
-def worker_zones(plan: NetworkPlan) -> set[str]:
+def worker_zones(plan: "NetworkPlan") -> set[str]:
     """Zones where pods can run: node-pool zones with a node vSwitch; for an adopted cluster whose
     pools ackstack does not manage, the zones of its `node` vSwitches."""
     if plan.config.cluster.node_pools or plan.config.cluster.existing is None:
@@ -30,23 +46,23 @@ def worker_zones(plan: NetworkPlan) -> set[str]:
     return {v.zone_id for v in plan.by_role("node") if v.zone_id}
 
 
-def cluster_pod_vswitches(plan: NetworkPlan) -> list[str]:
+def cluster_pod_vswitches(plan: "NetworkPlan") -> list[str]:
     """Config keys of the cluster's `pod` vSwitches in worker zones (what `pod_vswitch_ids` gets)."""
     zones = worker_zones(plan)
     return [v.key for v in plan.by_role("pod") if v.zone_id in zones]
 
 
-def effective_security_groups(entry: PodNetworkingConfig, plan: NetworkPlan) -> list[str]:
+def effective_security_groups(entry: PodNetworkingConfig, plan: "NetworkPlan") -> list[str]:
     """The entry's security groups, else the cluster's ENI security groups (eni-config)."""
     return list(entry.security_group_ids) or plan.eni_security_groups()
 
 
-def effective_vswitches(entry: PodNetworkingConfig, plan: NetworkPlan) -> list[str]:
+def effective_vswitches(entry: PodNetworkingConfig, plan: "NetworkPlan") -> list[str]:
     """The entry's vSwitchOptions, else the cluster's pod vSwitches."""
     return list(entry.v_switch_options) or cluster_pod_vswitches(plan)
 
 
-def _plan_vswitch(plan: NetworkPlan) -> Resolver:
+def _plan_vswitch(plan: "NetworkPlan") -> Resolver:
     def resolve(ref: str) -> str:
         fact = plan.vswitch(ref)
         return fact.id if fact is not None and fact.id else ref
@@ -54,7 +70,7 @@ def _plan_vswitch(plan: NetworkPlan) -> Resolver:
     return resolve
 
 
-def _plan_security_group(plan: NetworkPlan) -> Resolver:
+def _plan_security_group(plan: "NetworkPlan") -> Resolver:
     def resolve(ref: str) -> str:
         fact = plan.security_group(ref)
         return fact.id if fact is not None and fact.id else ref
@@ -62,51 +78,137 @@ def _plan_security_group(plan: NetworkPlan) -> Resolver:
     return resolve
 
 
-def _selector(selector: LabelSelector | None) -> dict | None:
-    return None if selector is None else selector.as_k8s()
+class LabelSelectorRequirementArgs(TypedDict):
+    key: str
+    operator: str
+    values: NotRequired[list[str]]
 
 
-def podnetworking_spec(
+class LabelSelectorArgs(TypedDict):
+    """Kubernetes label selector; an empty one (`{}`) matches everything."""
+
+    match_labels: NotRequired[dict[str, str]]
+    match_expressions: NotRequired[list[LabelSelectorRequirementArgs]]
+
+
+class AllocationTypeArgs(TypedDict):
+    type: str
+    """`Elastic` or `Fixed`."""
+    release_strategy: NotRequired[str]
+    release_after: NotRequired[str]
+
+
+class PodNetworkingArgs(TypedDict):
+    """One Terway PodNetworking, with its vSwitches and security groups as ids."""
+
+    name: str
+    allocation_type: AllocationTypeArgs
+    security_group_ids: list[pulumi.Input[str]]
+    vswitch_ids: list[pulumi.Input[str]]
+    pod_selector: NotRequired[LabelSelectorArgs]
+    namespace_selector: NotRequired[LabelSelectorArgs]
+    vswitch_selection_policy: NotRequired[str]
+    """`ordered` (default) or `most`."""
+    eni_type: NotRequired[str]
+    """`Default` (default), `Trunk` or `ENI`."""
+
+
+def selector_args(selector: LabelSelector | None) -> LabelSelectorArgs | None:
+    if selector is None:
+        return None
+    out: LabelSelectorArgs = {}
+    if selector.match_labels:
+        out["match_labels"] = dict(selector.match_labels)
+    if selector.match_expressions:
+        out["match_expressions"] = [{"key": e.key, "operator": e.operator, **({"values": list(e.values)} if e.values
+                                                                              else {})}
+                                    for e in selector.match_expressions]
+    return out
+
+
+def selector_k8s(selector: LabelSelectorArgs) -> dict:
+    """The selector as the API takes it; `values` is omitempty, so an empty list is left out (no drift)."""
+    body: dict = {}
+    if selector.get("match_labels"):
+        body["matchLabels"] = dict(selector["match_labels"])
+    if selector.get("match_expressions"):
+        body["matchExpressions"] = [
+            {"key": e["key"], "operator": e["operator"], **({"values": list(e["values"])} if e.get("values") else {})}
+            for e in selector["match_expressions"]
+        ]
+    return body
+
+
+def podnetworking_args(
     entry: PodNetworkingConfig,
-    plan: NetworkPlan,
+    plan: "NetworkPlan",
     vswitch: Resolver | None = None,
     security_group: Resolver | None = None,
-) -> dict:
-    """The PodNetworking `spec` for one config entry.
+) -> PodNetworkingArgs:
+    """The component's Args for one config entry, with ackstack's defaults applied.
 
     `vswitch` / `security_group` turn a config reference (Network name or id) into what is sent; by
     default adopted ids are used and names of objects ackstack creates are left as names (the
-    component passes the Network's outputs instead). An absent selector is omitted; an empty `{}`
-    selector is kept, because Terway reads it as "every pod".
+    program passes the Network's outputs instead).
     """
     vswitch = vswitch or _plan_vswitch(plan)
     security_group = security_group or _plan_security_group(plan)
     alloc = entry.allocation_type
-    allocation: dict = {"type": alloc.type}
+    allocation: AllocationTypeArgs = {"type": alloc.type}
     if alloc.release_strategy is not None:
-        allocation["releaseStrategy"] = alloc.release_strategy
+        allocation["release_strategy"] = alloc.release_strategy
     if alloc.release_after is not None:
-        allocation["releaseAfter"] = alloc.release_after
+        allocation["release_after"] = alloc.release_after
+    args: PodNetworkingArgs = {
+        "name": entry.name,
+        "allocation_type": allocation,
+        "security_group_ids": [security_group(ref) for ref in effective_security_groups(entry, plan)],
+        "vswitch_ids": [vswitch(ref) for ref in effective_vswitches(entry, plan)],
+        "vswitch_selection_policy": (entry.v_switch_select_options.v_switch_selection_policy
+                                     if entry.v_switch_select_options else "ordered"),
+        "eni_type": entry.eni_options.eni_type if entry.eni_options else "Default",
+    }
+    for key, selector in (("pod_selector", entry.selector.pod_selector),
+                          ("namespace_selector", entry.selector.namespace_selector)):
+        if selector is not None:
+            args[key] = selector_args(selector)
+    return args
+
+
+def spec_from_args(args: PodNetworkingArgs) -> dict:
+    """The PodNetworking `spec`. An absent selector is omitted; an empty `{}` selector is kept, because
+    Terway reads it as "every pod"."""
+    alloc = args["allocation_type"]
+    allocation: dict = {"type": alloc["type"]}
+    if alloc.get("release_strategy") is not None:
+        allocation["releaseStrategy"] = alloc["release_strategy"]
+    if alloc.get("release_after") is not None:
+        allocation["releaseAfter"] = alloc["release_after"]
     selector: dict = {}
-    for key, value in (("podSelector", _selector(entry.selector.pod_selector)),
-                       ("namespaceSelector", _selector(entry.selector.namespace_selector))):
-        if value is not None:
-            selector[key] = value
-    select_options = entry.v_switch_select_options
-    eni_options = entry.eni_options
+    for key, name in (("podSelector", "pod_selector"), ("namespaceSelector", "namespace_selector")):
+        if args.get(name) is not None:
+            selector[key] = selector_k8s(args[name])
     return {
         "allocationType": allocation,
         "selector": selector,
-        "securityGroupIDs": [security_group(ref) for ref in effective_security_groups(entry, plan)],
-        "vSwitchOptions": [vswitch(ref) for ref in effective_vswitches(entry, plan)],
-        "vSwitchSelectOptions": {
-            "vSwitchSelectionPolicy": select_options.v_switch_selection_policy if select_options else "ordered"
-        },
-        "eniOptions": {"eniType": eni_options.eni_type if eni_options else "Default"},
+        "securityGroupIDs": list(args["security_group_ids"]),
+        "vSwitchOptions": list(args["vswitch_ids"]),
+        "vSwitchSelectOptions": {"vSwitchSelectionPolicy": args.get("vswitch_selection_policy") or "ordered"},
+        "eniOptions": {"eniType": args.get("eni_type") or "Default"},
     }
 
 
-def podnetworking_manifest(entry: PodNetworkingConfig, plan: NetworkPlan, **resolvers: Resolver) -> dict:
+def podnetworking_spec(
+    entry: PodNetworkingConfig,
+    plan: "NetworkPlan",
+    vswitch: Resolver | None = None,
+    security_group: Resolver | None = None,
+) -> dict:
+    """The PodNetworking `spec` for one config entry (what the component sends for `podnetworking_args`)."""
+    return spec_from_args(podnetworking_args(entry, plan, vswitch, security_group))
+
+
+def manifest_from_args(args: PodNetworkingArgs) -> dict:
     """The whole object as `kubectl apply -f` would take it (cluster-scoped: no namespace).
 
     `pulumi.com/waitFor` makes `pulumi up` wait until terway-controlplane sets status Ready: the pod
@@ -117,48 +219,51 @@ def podnetworking_manifest(entry: PodNetworkingConfig, plan: NetworkPlan, **reso
     return {
         "apiVersion": C.PODNETWORKING_API_VERSION,
         "kind": C.PODNETWORKING_KIND,
-        "metadata": {"name": entry.name,
+        "metadata": {"name": args["name"],
                      "annotations": {C.PULUMI_WAIT_FOR_ANNOTATION: C.PODNETWORKING_WAIT_FOR_READY}},
-        "spec": podnetworking_spec(entry, plan, **resolvers),
+        "spec": spec_from_args(args),
     }
+
+
+def podnetworking_manifest(entry: PodNetworkingConfig, plan: "NetworkPlan", **resolvers: Resolver) -> dict:
+    """`manifest_from_args` for one config entry."""
+    return manifest_from_args(podnetworking_args(entry, plan, **resolvers))
 
 
 # ---------------------------------------------------------------- component
 class PodNetworking(pulumi.ComponentResource):
-    """One PodNetworking, applied through the cluster's Kubernetes provider.
+    """One PodNetworking, applied through the Kubernetes provider the component is given.
 
-    `depends_on` must carry terway-controlplane (it serves the PodNetworking webhooks and CRD) and
-    the namespaces whose labels the selector expects; the caller decides which, see
-    `components.terway`.
+    The object waits for what the component depends on (`opts.depends_on`): terway-controlplane (it serves
+    the PodNetworking webhooks and CRD) and the namespaces whose labels the selector expects; `TerwayTrunk`
+    decides which. It used to be a direct child of the cluster: an alias to `TerwayTrunk`'s parent
+    (`former_parent`) keeps its URN.
     """
 
     resource: k8s.apiextensions.CustomResource
     spec: dict
 
-    def __init__(
-        self,
-        entry: PodNetworkingConfig,
-        plan: NetworkPlan,
-        network: Any,
-        provider: k8s.Provider,
-        depends_on: Sequence[pulumi.Resource] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ):
-        quota = {C.PODNETWORKING_COMPONENT_QUOTA_KEY: plan.config.capacity.max_security_groups_per_eni}
-        super().__init__(C.PODNETWORKING_COMPONENT_TYPE, entry.name, quota, opts)
-        manifest = podnetworking_manifest(entry, plan, vswitch=network.vswitch, security_group=network.security_group)
+    def __init__(self, name: str, args: PodNetworkingArgs, protect: bool = False,
+                 former_parent: pulumi.Resource | None = None,
+                 max_security_groups_per_eni: int = C.MAX_SECURITY_GROUPS_PER_ENI_DEFAULT,
+                 opts: pulumi.ResourceOptions | None = None):
+        # The account's quota as a component input: the policy pack reads it here (PODNETWORKING_COMPONENT_QUOTA_KEY).
+        quota = {C.PODNETWORKING_COMPONENT_QUOTA_KEY: max_security_groups_per_eni}
+        super().__init__(C.PODNETWORKING_COMPONENT_TYPE, name, quota, pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(parent=former_parent)] if former_parent else None)))
+        manifest = manifest_from_args(args)
         self.spec = manifest["spec"]
+        wanted = opts.depends_on if opts is not None else None
         self.resource = k8s.apiextensions.CustomResource(
-            entry.name,
+            name,
             api_version=manifest["apiVersion"],
             kind=manifest["kind"],
             metadata=manifest["metadata"],
             spec=self.spec,
             # Protected in production: deleting a Fixed-IP PodNetworking releases its pods' static IPs.
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=list(depends_on),
-                                        protect=plan.config.environment.production),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=wanted, protect=protect),
         )
-        self.register_outputs({"name": entry.name, **quota})
+        self.register_outputs({"name": name, **quota})
 
 
 _SEED_ORDER = ("allocationType", "selector", "securityGroupIDs", "vSwitchOptions", "vSwitchSelectOptions",

@@ -61,34 +61,47 @@ def main() -> None:
 
 
 def build(plan: NetworkPlan, secrets: dict[str, str]) -> dict:
-    """Compose the components for a validated plan; returns the stack outputs."""
+    """Compose the components for a validated plan (their Args from `components.stack_adapter`); returns the
+    stack outputs."""
+    from components import stack_adapter as adapt
     from components.cluster import AckProCluster
     from components.cni import strategy_for
     from components.network import Network
+    from components.nodepool import NodePool
 
     config = plan.config
-    network = Network(f"{config.environment.name}", plan)
+    network = Network(f"{config.environment.name}", adapt.network_args(plan))
     outputs: dict = {
         "vpcId": network.vpc_id,
         "vswitchIds": network.vswitch_ids,
         "securityGroupIds": network.security_group_ids,
     }
     if config.cluster.existing is not None:
+        from components.cni.terway import terway_controlplane_config, terway_trunk
         from components.existing_cluster import ExistingTerwayCluster
 
-        existing = ExistingTerwayCluster(config.cluster.name, plan, network)
+        existing = ExistingTerwayCluster(
+            config.cluster.name, adapt.existing_cluster_args(plan, network, terway_controlplane_config(plan)))
+        terway_trunk(plan, network, existing)
         outputs.update(clusterId=existing.cluster_id, kubeconfig=existing.kubeconfig)
         return outputs
 
     node_password = secrets.get("nodePassword")
     cni = strategy_for(plan)
-    cluster = AckProCluster(config.cluster.name, plan, network, cni, node_password=node_password)
+    cluster = AckProCluster(config.cluster.name, adapt.cluster_args(plan, network, cni),
+                            opts=pulumi.ResourceOptions(depends_on=adapt.pod_network_resources(plan, network)))
+    node_pools = {
+        pool.name: NodePool(f"{config.cluster.name}-np-{pool.name}",
+                            adapt.node_pool_args(plan, network, pool, cluster.cluster_id, node_password),
+                            opts=pulumi.ResourceOptions(parent=cluster))
+        for pool in config.cluster.node_pools
+    }
     cni.install(plan, network, cluster)
     outputs.update(
         clusterId=cluster.cluster_id,
         apiServerIntranet=cluster.api_server_intranet,
         kubeconfig=cluster.kubeconfig,
-        nodePoolIds={name: pool.node_pool_id for name, pool in cluster.node_pools.items()},
+        nodePoolIds={name: pool.node_pool_id for name, pool in node_pools.items()},
         cniMode=cni.mode,
     )
     return outputs

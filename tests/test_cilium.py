@@ -86,10 +86,11 @@ def test_release_arguments_are_parameters_of_the_installed_sdk():
 
     import pulumi_kubernetes as k8s
 
-    from components.cilium import Cilium
+    from components.cilium import _release_args
+    from components.stack_adapter import cilium_args
 
     accepted = set(inspect.signature(k8s.helm.v3.Release._internal_init).parameters)
-    assert set(Cilium._release_args(plan_for(stack_config("staging")), {})) <= accepted
+    assert set(_release_args(cilium_args(plan_for(stack_config("staging")), ""), {})) <= accepted
     assert {"chart", "repository_opts"} <= accepted
 
 

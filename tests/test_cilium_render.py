@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -250,7 +251,6 @@ def test_the_helm_in_the_venv_is_the_pinned_one(helm):
     """tools/install_helm.py verified the binary; a helm from PATH instead would render with another version."""
     import hashlib
     import importlib.util
-    from pathlib import Path
 
     spec = importlib.util.spec_from_file_location("install_helm",
                                                   Path(__file__).resolve().parents[1] / "tools" / "install_helm.py")

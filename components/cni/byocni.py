@@ -69,6 +69,7 @@ class ByocniCilium:
     def install(self, plan: NetworkPlan, network, cluster) -> list[pulumi.Resource]:
         """Cilium depends on the cluster and its Kubernetes provider only, never on node pools."""
         from components.cilium import Cilium
+        from components.stack_adapter import cilium_args
 
-        return [Cilium(f"{plan.config.cluster.name}-cilium", plan, cluster,
+        return [Cilium(f"{plan.config.cluster.name}-cilium", cilium_args(plan, cluster.api_server_intranet),
                        opts=pulumi.ResourceOptions(parent=cluster, provider=cluster.provider))]

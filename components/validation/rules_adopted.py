@@ -77,10 +77,16 @@ def network_token(plan: NetworkPlan) -> Iterator[Finding]:
       SEED + " (credential_path must be added on managed clusters)")
 def declared_managed(plan: NetworkPlan) -> Iterator[Finding]:
     existing = plan.config.cluster.existing
-    if existing is not None and not existing.managed:
-        yield Finding("TWY023", "error", config_path("cluster", "existing", "managed"),
-                      "managed is false, but ackstack adopts only ACK managed Pro clusters (TWY020); set "
-                      f"managed: true (ackstack then always adds {C.ENI_CONF_CREDENTIAL_PATH_KEY})")
+    if existing is not None and (problem := declared_managed_problem(existing.managed)):
+        yield Finding("TWY023", "error", config_path("cluster", "existing", "managed"), problem)
+
+
+def declared_managed_problem(managed: bool) -> str | None:
+    """TWY023 (also `ExistingTerwayCluster`'s entry point)."""
+    if managed:
+        return None
+    return ("managed is false, but ackstack adopts only ACK managed Pro clusters (TWY020); set "
+            f"managed: true (ackstack then always adds {C.ENI_CONF_CREDENTIAL_PATH_KEY})")
 
 
 @rule("TWY024", "error", "Adopted eniConf passes Terway's own validation",
@@ -101,10 +107,16 @@ def eni_conf_valid(plan: NetworkPlan) -> Iterator[Finding]:
     version, _ = terway_eniip_version(plan)
     # cni.eniSecurityGroups replaces `security_groups` in the patched eni_conf (merged_eni_conf); TWY001 counts it.
     replaced = {C.ENI_CONF_SECURITY_GROUPS_KEY} if getattr(plan.config.cni, "eni_security_groups", None) else set()
+    for key, message in eni_conf_problems(conf, version, replaced):
+        yield Finding("TWY024", "error", f"{path}.{key}", message)
+
+
+def eni_conf_problems(conf: dict, version: str | None, replaced: set[str]) -> Iterator[tuple[str, str]]:
+    """TWY024 on a parsed eni_conf: (key, message), leaving out keys ackstack replaces (also
+    `ExistingTerwayCluster`'s entry point)."""
     for key, message in W.eni_conf_problems(conf, version):
-        if key in replaced:
-            continue
-        yield Finding("TWY024", "error", f"{path}.{key}", f"eniConf `{key}`: {message}")
+        if key not in replaced:
+            yield key, f"eniConf `{key}`: {message}"
 
 
 def upgrade_window_message(hooks: W.WebhookConfigurations) -> str:

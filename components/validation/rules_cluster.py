@@ -79,10 +79,16 @@ def has_node_pools(plan: NetworkPlan) -> Iterator[Finding]:
       "ACK docs: deletion_protection; ackstack docs/operations.md")
 def production_protection(plan: NetworkPlan) -> Iterator[Finding]:
     config = plan.config
-    if config.environment.production and not config.cluster.deletion_protection:
-        yield Finding("CLU005", "error", config_path("cluster", "deletionProtection"),
-                      "deletionProtection is false in a production environment (environment.production: true); "
-                      "see docs/operations.md to lift protection deliberately")
+    if problem := production_protection_problem(config.environment.production, config.cluster.deletion_protection):
+        yield Finding("CLU005", "error", config_path("cluster", "deletionProtection"), problem)
+
+
+def production_protection_problem(production: bool, deletion_protection: bool) -> str | None:
+    """CLU005 (also the `AckProCluster` component's entry point)."""
+    if production and not deletion_protection:
+        return ("deletionProtection is false in a production environment (environment.production: true); "
+                "see docs/operations.md to lift protection deliberately")
+    return None
 
 
 @rule("CLU006", "warning", "Production API servers are not exposed to the internet",
@@ -104,15 +110,20 @@ def node_login(plan: NetworkPlan) -> Iterator[Finding]:
     if spec.existing is not None:
         return
     for index, pool in enumerate(spec.node_pools):
-        if pool.key_name or spec.key_name:
-            continue
-        if not pool.managed and plan.node_password_set:
-            continue
-        why = ("managed node pools (managed: true) take only a key pair, not ackstack:nodePassword"
-               if plan.node_password_set else "neither a key pair nor ackstack:nodePassword is set")
-        yield Finding("CLU007", "error", config_path("cluster", "nodePools", index, "keyName"),
-                      f"node pool `{pool.name}` has no login method: {why}. Set nodePools[{index}].keyName or "
-                      f"cluster.keyName to an ECS key pair of the region ({C.NODE_LOGIN_DOC})")
+        if problem := node_login_problem(pool.name, pool.key_name or spec.key_name, pool.managed,
+                                         plan.node_password_set):
+            yield Finding("CLU007", "error", config_path("cluster", "nodePools", index, "keyName"),
+                          f"{problem}. Set nodePools[{index}].keyName or cluster.keyName to an ECS key pair of the "
+                          f"region ({C.NODE_LOGIN_DOC})")
+
+
+def node_login_problem(pool: str, key_name: str | None, managed: bool, password_set: bool) -> str | None:
+    """CLU007 for one pool (also the `NodePool` component's entry point)."""
+    if key_name or (not managed and password_set):
+        return None
+    why = ("managed node pools (managed: true) take only a key pair, not ackstack:nodePassword"
+           if password_set else "neither a key pair nor ackstack:nodePassword is set")
+    return f"node pool `{pool}` has no login method: {why}"
 
 
 @rule("CLU008", "error", "The control plane gets 1 to 5 vSwitches",
@@ -123,14 +134,21 @@ def control_plane_vswitches(plan: NetworkPlan) -> Iterator[Finding]:
     spec = plan.config.cluster
     if spec.existing is not None:
         return
-    limits = SCHEMA["alicloud:cs/managedKubernetes:ManagedKubernetes"]["fields"]["vswitchIds"]
-    low, high = limits["min_items"], limits["max_items"]
     chosen = [v.key for v in plan.by_role("node") if v.zone_id in plan.node_zones]
-    if not low <= len(chosen) <= high:
+    if problem := control_plane_vswitch_count_problem(len(chosen)):
         yield Finding("CLU008", "error", config_path("cluster", "nodePools"),
                       f"the cluster would get {len(chosen)} control-plane vSwitch(es) ({', '.join(sorted(chosen)) or 'none'}: "
-                      f"the node vSwitches of the node pools' zones); the provider takes {low} to {high} "
-                      "(vswitch_ids MinItems/MaxItems). Add a node pool, or spread fewer zones/node vSwitches")
+                      f"the node vSwitches of the node pools' zones); {problem}. Add a node pool, or spread fewer "
+                      "zones/node vSwitches")
+
+
+def control_plane_vswitch_count_problem(count: int) -> str | None:
+    """CLU008's limit (also the `AckProCluster` component's entry point)."""
+    limits = SCHEMA["alicloud:cs/managedKubernetes:ManagedKubernetes"]["fields"]["vswitchIds"]
+    low, high = limits["min_items"], limits["max_items"]
+    if low <= count <= high:
+        return None
+    return f"the provider takes {low} to {high} (vswitch_ids MinItems/MaxItems)"
 
 
 @rule("CLU009", "error", "cni.eniSecurityGroups on a new cluster is the cluster security group only",

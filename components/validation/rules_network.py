@@ -16,48 +16,62 @@ from components.validation.findings import Finding, config_path, rule
       "Alibaba Cloud VPC docs: Plan networks / CreateVpc CidrBlock")
 def vpc_cidr_range(plan: NetworkPlan) -> Iterator[Finding]:
     cidr = plan.config.network.vpc.cidr
-    if cidr is None:
-        return
+    if cidr is not None and (problem := vpc_cidr_problem(cidr)):
+        yield Finding("NET001", "error", config_path("network", "vpc", "cidr"), problem)
+
+
+def vpc_cidr_problem(cidr: str) -> str | None:
+    """NET001 on one VPC CIDR (also the `Network` component's entry point)."""
     net = ipaddress.IPv4Network(cidr)
     ranges = [ipaddress.IPv4Network(r) for r in C.VPC_ALLOWED_PRIVATE_RANGES]
     if not netmath.within_any(net, ranges) or not C.VPC_MIN_PREFIX <= net.prefixlen <= C.VPC_MAX_PREFIX:
-        yield Finding("NET001", "error", config_path("network", "vpc", "cidr"),
-                      f"{cidr} must be inside {', '.join(C.VPC_ALLOWED_PRIVATE_RANGES)} with a prefix between "
-                      f"/{C.VPC_MIN_PREFIX} and /{C.VPC_MAX_PREFIX}")
+        return (f"{cidr} must be inside {', '.join(C.VPC_ALLOWED_PRIVATE_RANGES)} with a prefix between "
+                f"/{C.VPC_MIN_PREFIX} and /{C.VPC_MAX_PREFIX}")
+    return None
 
 
 @rule("NET002", "error", "vSwitch CIDR inside the VPC CIDR, with an allowed prefix",
       "A vSwitch outside its VPC's CIDR is rejected by the VPC API after the VPC is already created.",
       "Alibaba Cloud VPC docs: CreateVSwitch CidrBlock (mask /16 to /29)")
 def vswitch_cidr_in_vpc(plan: NetworkPlan) -> Iterator[Finding]:
-    vpc = ipaddress.IPv4Network(plan.vpc_cidr) if plan.vpc_cidr else None
     for fact in plan.vswitches.values():
         if fact.cidr is None or fact.role == "external":
             continue
-        net = ipaddress.IPv4Network(fact.cidr)
         path = f"{fact.path}.cidr" if fact.id is None else f"{fact.path}.id"
-        if not C.VSWITCH_MIN_PREFIX <= net.prefixlen <= C.VSWITCH_MAX_PREFIX:
-            yield Finding("NET002", "error", path, f"vSwitch `{fact.key}` CIDR {fact.cidr} has prefix /{net.prefixlen}; "
-                          f"allowed /{C.VSWITCH_MIN_PREFIX} to /{C.VSWITCH_MAX_PREFIX}")
-        if vpc is not None and not netmath.within(net, vpc):
-            yield Finding("NET002", "error", path,
-                          f"vSwitch `{fact.key}` CIDR {fact.cidr} is not inside the VPC CIDR {plan.vpc_cidr}")
+        for problem in vswitch_cidr_problems(fact.key, fact.cidr, plan.vpc_cidr):
+            yield Finding("NET002", "error", path, problem)
+
+
+def vswitch_cidr_problems(key: str, cidr: str, vpc_cidr: str | None) -> list[str]:
+    """NET002 on one vSwitch CIDR (also the `Network` component's entry point)."""
+    net = ipaddress.IPv4Network(cidr)
+    problems = []
+    if not C.VSWITCH_MIN_PREFIX <= net.prefixlen <= C.VSWITCH_MAX_PREFIX:
+        problems.append(f"vSwitch `{key}` CIDR {cidr} has prefix /{net.prefixlen}; "
+                        f"allowed /{C.VSWITCH_MIN_PREFIX} to /{C.VSWITCH_MAX_PREFIX}")
+    if vpc_cidr is not None and not netmath.within(net, ipaddress.IPv4Network(vpc_cidr)):
+        problems.append(f"vSwitch `{key}` CIDR {cidr} is not inside the VPC CIDR {vpc_cidr}")
+    return problems
 
 
 @rule("NET003", "error", "vSwitch CIDRs do not overlap",
       "Two vSwitches of one VPC cannot share addresses; the second create fails mid-deployment.",
       "Alibaba Cloud VPC docs: CreateVSwitch")
 def vswitch_overlap(plan: NetworkPlan) -> Iterator[Finding]:
+    facts = [f for f in plan.vswitches.values() if f.cidr is not None and f.role != "external"]
+    for index, problem in vswitch_overlap_problems([(f.key, f.cidr) for f in facts]):
+        yield Finding("NET003", "error", facts[index].path, problem)
+
+
+def vswitch_overlap_problems(cidrs: list[tuple[str, str]]) -> Iterator[tuple[int, str]]:
+    """NET003 over (key, CIDR) pairs: (index of the later vSwitch, message) per overlapping pair."""
     seen: list[tuple[str, ipaddress.IPv4Network]] = []
-    for fact in plan.vswitches.values():
-        if fact.cidr is None or fact.role == "external":
-            continue
-        net = ipaddress.IPv4Network(fact.cidr)
+    for index, (key, cidr) in enumerate(cidrs):
+        net = ipaddress.IPv4Network(cidr)
         for other_key, other in seen:
             if net.overlaps(other):
-                yield Finding("NET003", "error", fact.path,
-                              f"vSwitch `{fact.key}` CIDR {fact.cidr} overlaps vSwitch `{other_key}` ({other})")
-        seen.append((fact.key, net))
+                yield index, f"vSwitch `{key}` CIDR {cidr} overlaps vSwitch `{other_key}` ({other})"
+        seen.append((key, net))
 
 
 @rule("NET004", "error", "Names are unique",
@@ -75,12 +89,17 @@ def unique_names(plan: NetworkPlan) -> Iterator[Finding]:
     for index, group in enumerate(config.network.security_groups):
         groups[("network", "securityGroups", index, "rules")] = [r.name for r in group.rules]
     for parts, names in groups.items():
-        seen: set[str] = set()
-        for index, name in enumerate(names):
-            if name in seen:
-                yield Finding("NET004", "error", config_path(*parts, index, "name"),
-                              f"name `{name}` is used twice; names must be unique")
-            seen.add(name)
+        for index, problem in duplicate_names(names):
+            yield Finding("NET004", "error", config_path(*parts, index, "name"), problem)
+
+
+def duplicate_names(names: list[str]) -> Iterator[tuple[int, str]]:
+    """NET004 over one list of names: (index, message) for each repeat."""
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            yield index, f"name `{name}` is used twice; names must be unique"
+        seen.add(name)
 
 
 @rule("NET005", "error", "References name a known vSwitch or security group",
@@ -114,17 +133,25 @@ def service_cidr(plan: NetworkPlan) -> Iterator[Finding]:
     if spec.service_cidr is None:
         yield Finding("NET006", "error", path, "serviceCidr is required (e.g. 192.168.0.0/16), it cannot change later")
         return
-    net = ipaddress.IPv4Network(spec.service_cidr)
+    vswitches = [(f.key, f.cidr) for f in plan.vswitches.values() if f.cidr]
+    for problem in service_cidr_problems(spec.service_cidr, plan.vpc_cidr, vswitches):
+        yield Finding("NET006", "error", path, problem)
+
+
+def service_cidr_problems(cidr: str, vpc_cidr: str | None, vswitches: list[tuple[str, str]]) -> list[str]:
+    """NET006 on a set service CIDR (also the `AckProCluster` component's entry point)."""
+    net = ipaddress.IPv4Network(cidr)
     low, high = C.SERVICE_CIDR_MIN_PREFIX, C.SERVICE_CIDR_MAX_PREFIX
+    problems = []
     if not netmath.within_any(net, C.SERVICE_CIDR_ALLOWED_RANGES) or not low <= net.prefixlen <= high:
-        yield Finding("NET006", "error", path, f"{spec.service_cidr} must be inside "
-                      f"{', '.join(C.SERVICE_CIDR_ALLOWED_RANGES)} with a prefix between /{low} and /{high}")
-    if plan.vpc_cidr and net.overlaps(ipaddress.IPv4Network(plan.vpc_cidr)):
-        yield Finding("NET006", "error", path, f"{spec.service_cidr} overlaps the VPC CIDR {plan.vpc_cidr}")
-        return
-    for fact in plan.vswitches.values():
-        if fact.cidr and net.overlaps(ipaddress.IPv4Network(fact.cidr)):
-            yield Finding("NET006", "error", path, f"{spec.service_cidr} overlaps vSwitch `{fact.key}` ({fact.cidr})")
+        problems.append(f"{cidr} must be inside {', '.join(C.SERVICE_CIDR_ALLOWED_RANGES)} with a prefix between "
+                        f"/{low} and /{high}")
+    if vpc_cidr and net.overlaps(ipaddress.IPv4Network(vpc_cidr)):
+        return [*problems, f"{cidr} overlaps the VPC CIDR {vpc_cidr}"]
+    for key, other in vswitches:
+        if net.overlaps(ipaddress.IPv4Network(other)):
+            problems.append(f"{cidr} overlaps vSwitch `{key}` ({other})")
+    return problems
 
 
 RULES = (vpc_cidr_range, vswitch_cidr_in_vpc, vswitch_overlap, unique_names, references_resolve, service_cidr)

@@ -17,10 +17,8 @@ def max_pods_above_minimum(plan: NetworkPlan) -> Iterator[Finding]:
     floor = C.ACK_MIN_MAX_PODS_EXCLUSIVE
     config = plan.config
     for index, pool in enumerate(config.cluster.node_pools):
-        if pool.max_pods is not None and pool.max_pods <= floor:
-            yield Finding("NOD001", "error", config_path("cluster", "nodePools", index, "maxPods"),
-                          f"node pool `{pool.name}` sets maxPods {pool.max_pods}; ACK requires more than {floor} "
-                          f"pods per node for a node to join ({C.ACK_MIN_MAX_PODS_DOC})")
+        if problem := max_pods_problem(pool.name, pool.max_pods):
+            yield Finding("NOD001", "error", config_path("cluster", "nodePools", index, "maxPods"), problem)
         if not config.is_terway:
             continue
         for type_index, name in enumerate(pool.instance_types):
@@ -36,6 +34,15 @@ def max_pods_above_minimum(plan: NetworkPlan) -> Iterator[Finding]:
         yield Finding("NOD001", "error", config_path("cni", "maxPodsPerNode"),
                       f"maxPodsPerNode {config.cni.max_pods_per_node}; ACK requires more than {floor} pods per node "
                       f"for a node to join ({C.ACK_MIN_MAX_PODS_DOC})")
+
+
+def max_pods_problem(pool: str, max_pods: int | None) -> str | None:
+    """NOD001 on a pool's maxPods (also the `NodePool` component's entry point)."""
+    floor = C.ACK_MIN_MAX_PODS_EXCLUSIVE
+    if max_pods is not None and max_pods <= floor:
+        return (f"node pool `{pool}` sets maxPods {max_pods}; ACK requires more than {floor} "
+                f"pods per node for a node to join ({C.ACK_MIN_MAX_PODS_DOC})")
+    return None
 
 
 RULES = (max_pods_above_minimum,)

@@ -138,11 +138,17 @@ def release_after_duration(plan: NetworkPlan) -> Iterator[Finding]:
 def fixed_has_strategy(plan: NetworkPlan) -> Iterator[Finding]:
     for index, entry in _entries(plan):
         alloc = entry.allocation_type
-        if alloc.type == "Fixed" and alloc.release_strategy is None:
-            yield Finding("PNW007", "error", _p(index, "allocationType", "releaseStrategy"),
-                          f"PodNetworking `{entry.name}` is Fixed without releaseStrategy: Terway's pod-ENI GC then "
-                          f"keeps every IP forever, as with Never; set TTL (with releaseAfter >= "
-                          f"{C.RELEASE_AFTER_MIN_SECONDS // 60}m) or Never explicitly")
+        if problem := fixed_strategy_problem(entry.name, alloc.type, alloc.release_strategy):
+            yield Finding("PNW007", "error", _p(index, "allocationType", "releaseStrategy"), problem)
+
+
+def fixed_strategy_problem(name: str, kind: str | None, strategy: str | None) -> str | None:
+    """PNW007 on one allocationType (also `TerwayTrunk`'s entry point)."""
+    if kind == "Fixed" and strategy is None:
+        return (f"PodNetworking `{name}` is Fixed without releaseStrategy: Terway's pod-ENI GC then "
+                f"keeps every IP forever, as with Never; set TTL (with releaseAfter >= "
+                f"{C.RELEASE_AFTER_MIN_SECONDS // 60}m) or Never explicitly")
+    return None
 
 
 @rule("PNW008", "error", "vSwitchOptions: non-empty, every vSwitch in the cluster's VPC",
@@ -204,11 +210,17 @@ def worker_zones_covered(plan: NetworkPlan) -> Iterator[Finding]:
 def has_selector(plan: NetworkPlan) -> Iterator[Finding]:
     for index, entry in _entries(plan):
         sel = entry.selector
-        if sel.pod_selector is None and sel.namespace_selector is None:
-            yield Finding("PNW011", "error", _p(index, "selector"),
-                          f"PodNetworking `{entry.name}` has neither podSelector nor namespaceSelector, so "
-                          f"terway-controlplane matches no pod to it (ackstack does not emit the per-pod request "
-                          f"annotation that could use it); add at least one (limit: 1 selector)")
+        if problem := no_selector_problem(entry.name, sel.pod_selector is not None, sel.namespace_selector is not None):
+            yield Finding("PNW011", "error", _p(index, "selector"), problem)
+
+
+def no_selector_problem(name: str, has_pod_selector: bool, has_namespace_selector: bool) -> str | None:
+    """PNW011 on one entry (also `TerwayTrunk`'s entry point)."""
+    if has_pod_selector or has_namespace_selector:
+        return None
+    return (f"PodNetworking `{name}` has neither podSelector nor namespaceSelector, so "
+            f"terway-controlplane matches no pod to it (ackstack does not emit the per-pod request "
+            f"annotation that could use it); add at least one (limit: 1 selector)")
 
 
 @rule("PNW012", "warning", "An empty selector matches everything",

@@ -17,8 +17,13 @@ from ackstack_core import terway_webhook as W
 from ackstack_core.selectors import selector_problems
 from components.config import PodNetworkingConfig
 from components.plan import NetworkPlan
-from components.podnetworking import effective_security_groups, effective_vswitches, podnetworking_spec
-from components.terway import namespace_labels, selector_matches
+from components.podnetworking import (
+    effective_security_groups,
+    effective_vswitches,
+    namespace_labels,
+    podnetworking_spec,
+    selector_matches,
+)
 from components.validation.findings import Finding, config_path, rule
 from components.validation.rules_terway import terway_controlplane_version
 

@@ -46,6 +46,14 @@ func main() {
 	printVersion := flag.Bool("version", false, "Print the current plugin version and exit")
 	executor := flag.String("use-executor", "",
 		"Use the given program as the executor instead of the one installed next to this host")
+	// Divergence, on purpose: accepted and ignored, as the host at v3.206.0 did (main.go:110-113). Plugin loaders of
+	// pulumi/pkg before v3.209.0 (pulumi/pulumi 72153320cb, #21054) start a language plugin with `-root=<dir>` and one
+	// `-<option>=<value>` per runtime option; pulumi-yaml v1.25.0 (go/yaml) embeds such a loader when it loads a
+	// source-based Python package's schema. v3.259.0 dropped the flags; the RPCs carry the same data.
+	flag.String("root", "", "[obsolete] Project root path to use")
+	flag.String("virtualenv", "", "[obsolete] Virtual environment path to use")
+	flag.String("typechecker", "", "[obsolete] Use a typechecker to type check")
+	flag.String("toolchain", "pip", "[obsolete] Select the package manager to use for dependency management.")
 	flag.Parse()
 
 	if *printVersion {
