@@ -39,8 +39,8 @@ from ackstack.engine import bridge
 from ackstack.engine.engine_view import texts, unknown_where
 from ackstack.engine.plan_steps import checked_inputs, planned_diff, step_op
 from ackstack.engine.provider_model import create_only_advice, field_change, source_of
+from ackstack.inputs.errors import InputError
 from ackstack.preview.compare_pinning import fixed_zone_pinning
-from ackstack.preview.preview import InputError
 from ackstack.preview.resource_paths import entry_path, resource_paths
 from ackstack_core import constants as C
 from ackstack_core.provider_schema import SCHEMA
@@ -582,3 +582,10 @@ def _show(value: Any) -> str:
 
 def _finding(rule: str, level: str, path: str, urn: str, message: str) -> dict:
     return {"source": "compare", "rule": rule, "level": level, "path": path, "urn": urn, "message": message}
+
+
+def change_summary(changes: dict) -> str:
+    """`2 to create, 1 to update, ...` or `no change`, against the base."""
+    counts = changes["summary"]
+    parts = [f"{counts[a]} to {a}" for a in ("create", "update", "replace", "delete") if counts.get(a)]
+    return ", ".join(parts) if parts else "no change"

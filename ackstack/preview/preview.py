@@ -14,17 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from ackstack.engine.engine import ProgramRun, Registration, mask_secret_leaves, mask_secrets, run_program
+from ackstack.inputs.errors import InputError
 from ackstack.inputs.inventory import Inventory, InventoryError
 from ackstack.inputs.project import project_root
 from ackstack.inputs.stackfile import StackFileError, read_stack_file, stack_file_path
+from ackstack.preview.compare import change_summary, compare, load_baseline
 
 # The program every stack of the project runs (the project's `__main__.py` calls it).
 PROGRAM = "components.program:main"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-class InputError(Exception):
-    """Input that cannot be read (exit 2)."""
-
 
 class Progress:
     """Stage lines on stderr (`ackstack: [3.1s] ...`), so a long run (1,000 PodNetworkings) shows it is
@@ -98,8 +96,6 @@ def run_preview(
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
     policy_config = _load_policy_config(policy_config_file)  # read even with --no-policy: bad input is exit 2
     if compare_file:  # an unreadable or foreign base is refused before anything runs
-        from ackstack.preview.compare import load_baseline
-
         compare_file = load_baseline(compare_file, stack=stack)
     # The pack starts (a Python process) on the other core while the program runs.
     session = _start_policy_pack(stack) if policy else None
@@ -124,8 +120,6 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
     result = PreviewResult(stack, run, findings, resources, outputs)
     _attach_plan(result, stack_file.config, inventory)
     if compare_file:
-        from ackstack.preview.compare import compare
-
         progress(f"comparing with {compare_file.path}")
         comparison = compare(result, compare_file)
         result.changes = comparison.changes
@@ -301,13 +295,6 @@ def render_tree(result: PreviewResult) -> str:
     return "\n".join(lines)
 
 
-def change_summary(changes: dict) -> str:
-    """`2 to create, 1 to update, ...` or `no change`, against the base."""
-    counts = changes["summary"]
-    parts = [f"{counts[a]} to {a}" for a in ("create", "update", "replace", "delete") if counts.get(a)]
-    return ", ".join(parts) if parts else "no change"
-
-
 def render_changes_text(changes: dict) -> list[str]:
     marks = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
     lines = [f"Changes against {changes['against']} ({changes['source']}): {change_summary(changes)}"]
@@ -335,6 +322,7 @@ class OutputError(Exception):
 
 
 def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
+    # Imported here because only `--out` needs them (jinja2 and the templates): not a cycle.
     from ackstack.preview.manifests import write_manifests
     from ackstack.preview.report import write_report
 
