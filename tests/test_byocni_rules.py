@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from ackstack.engine.testing import assert_fires, changed, findings_for, stack_config
-from components.validation import rules_byocni
 from components.validation.catalog import ALL_RULES
 
 STAGING = stack_config("staging")
-RULE_IDS = [r.info.id for r in rules_byocni.RULES]
+RULE_IDS = ["BYO001", "BYO002", "BYO003", "BYO004", "BYO005", "BYO006", "CIL001", "CIL002", "CIL003", "CIL004", "CIL005", "CIL006", "CIL007"]  # the rules of the former rules_byocni.py
 
 
 def _cfg(*changes: tuple[str, object]) -> dict:
@@ -26,7 +25,7 @@ def _only(findings, rule_id):
 
 
 def test_rules_are_in_the_catalog():
-    assert all(r in ALL_RULES for r in rules_byocni.RULES)
+    assert set(RULE_IDS) <= {r.info.id for r in ALL_RULES}
     assert len(set(RULE_IDS)) == len(RULE_IDS)
 
 

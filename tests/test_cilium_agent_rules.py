@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 
 from ackstack.engine.testing import assert_fires, changed, findings_for, stack_config
-from components.validation import rules_cilium_agent
 from components.validation.catalog import ALL_RULES
 
 STAGING = stack_config("staging")
-RULE_IDS = [r.info.id for r in rules_cilium_agent.RULES]
+RULE_IDS = ["CIL021", "CIL022", "CIL023", "CIL024", "CIL025", "CIL026", "CIL027", "CIL028", "CIL029"]  # the rules of the former rules_cilium_agent.py
 
 
 def _cfg(values: dict, **cilium) -> dict:
@@ -71,7 +70,7 @@ PASSING = [
 
 
 def test_rules_are_in_the_catalog():
-    assert all(r in ALL_RULES for r in rules_cilium_agent.RULES)
+    assert set(RULE_IDS) <= {r.info.id for r in ALL_RULES}
 
 
 def test_every_rule_has_a_failing_and_a_passing_case():

@@ -424,7 +424,7 @@ def _controlplane_upgrade(previous: dict[str, dict], current: dict[str, dict], p
     """REP011: terway-controlplane moves to a newer version while the stack has PodNetworkings; pods created
     while it restarts meet its pod webhook's failurePolicy (the chart's Ignore: they keep the shared ENI)."""
     from ackstack_core import terway_webhook as W
-    from components.validation.rules_adopted import upgrade_window_message
+    from components.validation.rules_twy import upgrade_window_message
 
     if not any(r["type"] == T_POD_NETWORKING for r in current.values()):
         return []

@@ -1,7 +1,5 @@
-"""Kubernetes name and label syntax (K8S0xx) for the objects ackstack applies in Terway mode.
-
-The API server rejects a bad name or label only when the object is applied, i.e. after the cluster
-and node pools exist; checking here stops that before anything is created.
+"""K8S: Kubernetes names and label syntax of PodNetworkings, Namespaces and node pools, as the API server
+validates them.
 """
 
 from __future__ import annotations
@@ -83,4 +81,51 @@ def label_syntax(plan: NetworkPlan) -> Iterator[Finding]:
                 yield Finding("K8S003", "error", path, f"label value `{value}` {problem}")
 
 
-RULES = (podnetworking_names, namespace_names, label_syntax)
+@rule("K8S004", "error", "Node-pool labels use Kubernetes label syntax",
+      "ACK applies node-pool labels to every node; the API server rejects an invalid key or value, after the node "
+      "pool was created.", SOURCE)
+def node_pool_labels(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, pool in enumerate(plan.config.cluster.node_pools):
+        for key, value in pool.labels.items():
+            path = config_path("cluster", "nodePools", index, "labels", key)
+            if problem := label_key_problem(key):
+                yield Finding("K8S004", "error", path, f"label key `{key}` {problem}")
+            if problem := label_value_problem(value):
+                yield Finding("K8S004", "error", path, f"label value `{value}` {problem}")
+
+
+@rule("K8S005", "error", "Node-pool taints use Kubernetes taint syntax",
+      "A taint key is a qualified name and its value a label value; the API server rejects anything else.",
+      SOURCE + "; Taints and Tolerations")
+def node_pool_taints(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, pool in enumerate(plan.config.cluster.node_pools):
+        for t_index, taint in enumerate(pool.taints):
+            base = ("cluster", "nodePools", index, "taints", t_index)
+            if problem := label_key_problem(taint.key):
+                yield Finding("K8S005", "error", config_path(*base, "key"), f"taint key `{taint.key}` {problem}")
+            if problem := label_value_problem(taint.value):
+                yield Finding("K8S005", "error", config_path(*base, "value"), f"taint value `{taint.value}` {problem}")
+
+
+@rule("K8S006", "error", "Node-pool taints are unique by key and effect",
+      "The API server rejects a node whose taints repeat a key/effect pair.",
+      "Kubernetes API validation of Node spec.taints (\"taints must be unique by key and effect pair\")")
+def node_pool_taints_unique(plan: NetworkPlan) -> Iterator[Finding]:
+    for index, pool in enumerate(plan.config.cluster.node_pools):
+        seen: set[tuple[str, str]] = set()
+        for t_index, taint in enumerate(pool.taints):
+            pair = (taint.key, taint.effect)
+            if pair in seen:
+                yield Finding("K8S006", "error", config_path("cluster", "nodePools", index, "taints", t_index),
+                              f"taint `{taint.key}:{taint.effect}` is listed twice; key and effect must be unique")
+            seen.add(pair)
+
+
+RULES = (
+    podnetworking_names,
+    namespace_names,
+    label_syntax,
+    node_pool_labels,
+    node_pool_taints,
+    node_pool_taints_unique,
+)

@@ -1,11 +1,13 @@
-"""Cluster-level rules: managed Pro only, versions, node pool placement, production switches."""
+"""CLU: the cluster: an ACK managed Pro spec, its Kubernetes version, node-pool zones and logins, production
+protection, control-plane vSwitches.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ackstack_core import constants as C
-from ackstack_core.cluster_checks import ack_support_ended, cluster_spec_problem, kubernetes_version_problem
+from ackstack_core.cluster_checks import cluster_spec_problem, kubernetes_version_problem
 from ackstack_core.provider_schema import SCHEMA
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
@@ -28,28 +30,6 @@ def known_version(plan: NetworkPlan) -> Iterator[Finding]:
     problem = kubernetes_version_problem(spec.kubernetes_version) if spec.existing is None else None
     if problem:
         yield Finding("CLU002", "warning", config_path("cluster", "kubernetesVersion"), problem)
-
-
-@rule("VER004", "error", "The Kubernetes minor is one ACK still supports",
-      "ACK creates new clusters only on the minors it still supports (today 1.35 and 1.36) and ends support for each "
-      "minor on a published date; a new cluster on an ended minor fails at creation (error), an adopted one runs "
-      "unsupported (warning: upgrade it).",
-      f"ACK Kubernetes versions page ({C.ACK_K8S_VERSION_PAGE}), as of {C.ACK_K8S_FACTS_AS_OF}")
-def ack_supported_minor(plan: NetworkPlan) -> Iterator[Finding]:
-    cluster = plan.config.cluster
-    ended, why = ack_support_ended(cluster.k8s_minor)
-    if not ended:
-        return
-    creatable = ", ".join(f"{m[0]}.{m[1]}" for m, eos in sorted(C.ACK_K8S_END_OF_SUPPORT.items())
-                          if eos > C.ACK_K8S_FACTS_AS_OF)
-    if cluster.existing is None:
-        yield Finding("VER004", "error", config_path("cluster", "kubernetesVersion"),
-                      f"{cluster.kubernetes_version} is past ACK's end of support: {why}; ACK creates new clusters on "
-                      f"{creatable} only (default {C.DEFAULT_K8S_VERSION})")
-    else:
-        yield Finding("VER004", "warning", config_path("cluster", "kubernetesVersion"),
-                      f"the adopted cluster runs {cluster.kubernetes_version}, past ACK's end of support: {why}; "
-                      f"upgrade it to {creatable}")
 
 
 @rule("CLU003", "error", "Every node pool zone has a node vSwitch",
@@ -153,5 +133,14 @@ def eni_security_groups_reach_terway(plan: NetworkPlan) -> Iterator[Finding]:
                       "creation, adopt the cluster (cluster.existing) to manage eni-config's groups")
 
 
-RULES = (ack_supported_minor, managed_pro, known_version, node_pool_zones, has_node_pools, production_protection, production_private_api,
-         node_login, control_plane_vswitches, eni_security_groups_reach_terway)
+RULES = (
+    managed_pro,
+    known_version,
+    node_pool_zones,
+    has_node_pools,
+    production_protection,
+    production_private_api,
+    node_login,
+    control_plane_vswitches,
+    eni_security_groups_reach_terway,
+)

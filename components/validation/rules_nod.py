@@ -1,4 +1,4 @@
-"""Node rules (NOD0xx): what keeps a node from joining an ACK cluster."""
+"""NOD: node pools: pods per node as ACK admits a node."""
 
 from __future__ import annotations
 
@@ -38,4 +38,6 @@ def max_pods_above_minimum(plan: NetworkPlan) -> Iterator[Finding]:
                       f"for a node to join ({C.ACK_MIN_MAX_PODS_DOC})")
 
 
-RULES = (max_pods_above_minimum,)
+RULES = (
+    max_pods_above_minimum,
+)

@@ -1,53 +1,13 @@
-"""VER001 (PodNetworking fields newer than the configured Terway) and ASZ001 (autoscaling pools in zones a
-PodNetworking cannot serve)."""
+"""ASZ: autoscaling node pools and the zones their PodNetworkings cover."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ackstack_core import constants as C
 from components.capacity import effective_vswitch_refs
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
-
-
-def parse_version(text: str) -> tuple[int, int, int]:
-    """`v1.10.3` / `1.10.3` -> (1, 10, 3); the config pattern already guarantees three numbers."""
-    major, minor, patch = text.lstrip("v").split(".")[:3]
-    return int(major), int(minor), int(patch)
-
-
-def _v(version: tuple[int, int, int]) -> str:
-    return "v" + ".".join(str(p) for p in version)
-
-
-@rule("VER001", "error", "PodNetworking fields are supported by the configured Terway version",
-      "vSwitchSelectOptions and eniOptions are ignored or rejected by Terway before v1.11.0. Without cni.version "
-      "ACK installs its current Terway, which supports both, so no finding.",
-      "seed terway-trunk-eni-podnetworking (vSwitchSelectOptions, eniOptions: Terway v1.11.0 and later)")
-def terway_version_gates(plan: NetworkPlan) -> Iterator[Finding]:
-    config = plan.config
-    if not config.is_terway:
-        return
-    # terway-eniip (cni.version) and terway-controlplane (cni.controlplaneVersion, which serves the
-    # PodNetworking CRD) both have to understand the fields; an unset version is ACK's current one.
-    configured = [(key, value, parse_version(value))
-                  for key, value in (("cni.version", config.cni.version),
-                                     ("cni.controlplaneVersion", config.cni.controlplane_version)) if value]
-    if not configured:
-        return
-    gates = (("v_switch_select_options", "vSwitchSelectOptions", C.TERWAY_MIN_VERSION_VSWITCH_SELECT_OPTIONS),
-             ("eni_options", "eniOptions", C.TERWAY_MIN_VERSION_ENI_OPTIONS))
-    for index, pn in enumerate(config.pod_networkings):
-        for attr, key, minimum in gates:
-            if getattr(pn, attr) is None:
-                continue
-            old = [f"{name} is {value}" for name, value, parsed in configured if parsed < minimum]
-            if old:
-                yield Finding("VER001", "error", config_path("podNetworkings", index, key),
-                              f"PodNetworking `{pn.name}` sets {key}, which needs Terway {_v(minimum)} or later, but "
-                              f"{' and '.join(old)}; upgrade the Terway add-ons or drop {key}")
 
 
 @rule("ASZ001", "warning", "Autoscaling node pools only span zones their PodNetworkings cover",
@@ -94,4 +54,6 @@ def autoscaling_zones(plan: NetworkPlan) -> Iterator[Finding]:
                           f"PodNetworking or give the pool only covered zones")
 
 
-RULES = (terway_version_gates, autoscaling_zones)
+RULES = (
+    autoscaling_zones,
+)

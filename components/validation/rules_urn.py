@@ -1,8 +1,4 @@
-"""URN001-URN002: no two resources get the same URN.
-
-Why: the engine aborts `pulumi up` on a duplicate URN after registering everything before it. URNs are
-the type chain plus a logical name (components.names), so two different config entries can collide.
-"""
+"""URN: resource names that would give two resources one URN."""
 
 from __future__ import annotations
 
@@ -55,4 +51,7 @@ def addon_urns(plan: NetworkPlan) -> Iterator[Finding]:
         seen.add(name)
 
 
-RULES = (security_group_rule_urns, addon_urns)
+RULES = (
+    security_group_rule_urns,
+    addon_urns,
+)

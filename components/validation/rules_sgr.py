@@ -1,4 +1,4 @@
-"""Cluster security group and security-group rule rules: what ACK needs, what ECS and the provider accept."""
+"""SGR: security-group rules: protocol and port ranges, names left to ackstack."""
 
 from __future__ import annotations
 
@@ -6,24 +6,8 @@ from collections.abc import Iterator
 
 from ackstack_core import constants as C
 from ackstack_core.sg_rule_checks import port_range_problem
-from components.cluster_security import ack_required_rules, missing_rules
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
-
-
-@rule("NET016", "error", "An adopted cluster security group has the rules ACK needs",
-      "ACK adds no rule to an existing group; without them nodes, control plane, CoreDNS and pods cannot talk.",
-      "ACK docs: Configure and manage cluster security groups (doc-detail/353191)")
-def adopted_cluster_group_rules(plan: NetworkPlan) -> Iterator[Finding]:
-    group = plan.security_group(plan.config.cluster.security_group)
-    if group is None or group.id is None or group.rules is None:
-        return
-    missing = missing_rules(ack_required_rules(plan, group), list(group.rules), group.id)
-    if missing:
-        yield Finding("NET016", "error", f"{group.path}.id" if group.path else config_path("cluster", "securityGroup"),
-                      f"cluster security group {group.id} ({group.type}) lacks {len(missing)} rule(s) ACK needs: "
-                      + "; ".join(r.describe() for r in missing)
-                      + ". Add them to the group (ACK adds none to an existing group), see docs/security-groups.md")
 
 
 @rule("SGR001", "error", "Security-group rule protocol and port range fit together",
@@ -55,4 +39,7 @@ def reserved_rule_names(plan: NetworkPlan) -> Iterator[Finding]:
                               "to the cluster security group; rename it")
 
 
-RULES = (adopted_cluster_group_rules, rule_ports, reserved_rule_names)
+RULES = (
+    rule_ports,
+    reserved_rule_names,
+)

@@ -1,4 +1,6 @@
-"""VPC-side rules: CIDR shapes, containment and overlap, and references between network objects."""
+"""NET: the VPC side: CIDRs, vSwitches, names, references, the service CIDR, zones of the region and the adopted
+cluster group's rules.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from collections.abc import Iterator
 
 from ackstack_core import constants as C
 from components import netmath
+from components.cluster_security import ack_required_rules, missing_rules
+from components.netmath import parse_ipv4_network
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 
@@ -127,4 +131,80 @@ def service_cidr(plan: NetworkPlan) -> Iterator[Finding]:
             yield Finding("NET006", "error", path, f"{spec.service_cidr} overlaps vSwitch `{fact.key}` ({fact.cidr})")
 
 
-RULES = (vpc_cidr_range, vswitch_cidr_in_vpc, vswitch_overlap, unique_names, references_resolve, service_cidr)
+@rule("NET016", "error", "An adopted cluster security group has the rules ACK needs",
+      "ACK adds no rule to an existing group; without them nodes, control plane, CoreDNS and pods cannot talk.",
+      "ACK docs: Configure and manage cluster security groups (doc-detail/353191)")
+def adopted_cluster_group_rules(plan: NetworkPlan) -> Iterator[Finding]:
+    group = plan.security_group(plan.config.cluster.security_group)
+    if group is None or group.id is None or group.rules is None:
+        return
+    missing = missing_rules(ack_required_rules(plan, group), list(group.rules), group.id)
+    if missing:
+        yield Finding("NET016", "error", f"{group.path}.id" if group.path else config_path("cluster", "securityGroup"),
+                      f"cluster security group {group.id} ({group.type}) lacks {len(missing)} rule(s) ACK needs: "
+                      + "; ".join(r.describe() for r in missing)
+                      + ". Add them to the group (ACK adds none to an existing group), see docs/security-groups.md")
+
+
+def _cidr_fields(plan: NetworkPlan) -> Iterator[tuple[str, str]]:
+    config = plan.config
+    if config.network.vpc.cidr:
+        yield config_path("network", "vpc", "cidr"), config.network.vpc.cidr
+    for index, vsw in enumerate(config.network.vswitches):
+        if vsw.cidr:
+            yield config_path("network", "vswitches", index, "cidr"), vsw.cidr
+    for g_index, group in enumerate(config.network.security_groups):
+        for r_index, sg_rule in enumerate(group.rules):
+            yield config_path("network", "securityGroups", g_index, "rules", r_index, "cidr"), sg_rule.cidr
+    if config.cluster.service_cidr:
+        yield config_path("cluster", "serviceCidr"), config.cluster.service_cidr
+    if config.is_byocni:
+        yield config_path("cni", "podCidr"), config.cni.pod_cidr
+
+
+@rule("NET020", "error", "CIDRs are written as address/prefix-length",
+      "Python reads `10.0.0.0/255.0.0.0` and `10.0.0.0/08` as CIDRs; the VPC and ECS APIs take "
+      "`<IPv4>/<0-32>` only, so the plan would be checked against a block the cloud then refuses.",
+      "VPC API CreateVSwitch / ECS API AuthorizeSecurityGroup (CidrBlock, SourceCidrIp: CIDR notation); the spelling "
+      "is Go's net/netip.ParsePrefix (components/netmath.py, checked against it by tests/test_oracle_goparse.py)")
+def cidr_spelling(plan: NetworkPlan) -> Iterator[Finding]:
+    for path, cidr in _cidr_fields(plan):
+        try:
+            parse_ipv4_network(cidr)
+        except ValueError:
+            yield Finding("NET020", "error", path, f"`{cidr}` is not written as <IPv4 address>/<prefix length "
+                          "0-32> (no netmask, no leading zeros, no spaces)")
+
+
+@rule("NET021", "error", "Zones belong to the configured region",
+      "A zone id is `<region>-<letter>`; a zone of another region is refused when the vSwitch or node pool is "
+      "created.", "Alibaba Cloud docs: Regions and zones (zone ids are the region id plus a zone suffix)")
+def zones_in_region(plan: NetworkPlan) -> Iterator[Finding]:
+    config = plan.config
+    prefix = f"{config.region}-"
+
+    def foreign(zone: str) -> bool:
+        return not (zone.startswith(prefix) and zone[len(prefix):].isalnum() and zone[len(prefix):].isascii())
+
+    for index, vsw in enumerate(config.network.vswitches):
+        if vsw.zone_id is not None and foreign(vsw.zone_id):
+            yield Finding("NET021", "error", config_path("network", "vswitches", index, "zoneId"),
+                          f"zone `{vsw.zone_id}` is not a zone of region {config.region}")
+    for index, pool in enumerate(config.cluster.node_pools):
+        for z_index, zone in enumerate(pool.zones):
+            if foreign(zone):
+                yield Finding("NET021", "error", config_path("cluster", "nodePools", index, "zones", z_index),
+                              f"zone `{zone}` is not a zone of region {config.region}")
+
+
+RULES = (
+    vpc_cidr_range,
+    vswitch_cidr_in_vpc,
+    vswitch_overlap,
+    unique_names,
+    references_resolve,
+    service_cidr,
+    adopted_cluster_group_rules,
+    cidr_spelling,
+    zones_in_region,
+)

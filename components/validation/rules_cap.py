@@ -1,5 +1,6 @@
-"""Capacity rules: what runs out when node pools scale to `maxSize` (vSwitch IPs, security groups, pod CIDR,
-route table). All figures come from `components.capacity`, the same model the preview's table shows."""
+"""CAP: capacity: vSwitch IPs, ENI density, security-group members, node CIDRs, pods per node, routes (the model
+is `components.capacity`, docs/capacity.md).
+"""
 
 from __future__ import annotations
 
@@ -153,5 +154,11 @@ def route_table_quota(plan: NetworkPlan) -> Iterator[Finding]:
                   f"{where}; lower maxSize, or raise the quota in Quota Center and set capacity.routeTableQuota")
 
 
-RULES = (vswitch_capacity, pod_density, security_group_capacity, pod_cidr_nodes, pod_ips_per_node,
-         route_table_quota)
+RULES = (
+    vswitch_capacity,
+    pod_density,
+    security_group_capacity,
+    pod_cidr_nodes,
+    pod_ips_per_node,
+    route_table_quota,
+)
