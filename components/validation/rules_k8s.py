@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ackstack_core.k8s_names import (  # noqa: F401 (re-exported for the other rules)
+from ackstack_core.k8s_names import (
     dns_label_problem,
     dns_subdomain_problem,
     label_key_problem,
