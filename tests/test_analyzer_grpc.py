@@ -206,14 +206,18 @@ def test_non_compliant_stack_exact_diagnostics(spawned):
 
 
 def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
+    """prod's hygiene is mandatory through its policy-pack config file alone; overrides on top of it win."""
     cfg_file = tmp_path / "config.prod.json"
+    prod = json.loads((Path(PACK) / "config.prod.json").read_text())
     cfg_file.write_text(
         json.dumps(
             {
+                **prod,
+                "ack-control-plane-logs": "mandatory",  # prod's level, the default requiredComponents
                 "ack-managed-pro": "advisory",
                 "podnetworking-security-groups": "mandatory",
                 "terway-trunk-addons": {"enforcementLevel": "disabled"},
-                "sg-no-open-admin-ports": {"mandatoryEnvironments": []},
+                "sg-no-open-admin-ports": "advisory",
             }
         )
     )
@@ -225,7 +229,7 @@ def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
         policy_config=load_policy_config(cfg_file),
     )
     assert by_rule(findings) == [
-        ("ack-deletion-protection", "error"),  # hygiene is mandatory on prod (default mandatoryEnvironments)
+        ("ack-deletion-protection", "error"),  # hygiene is mandatory on prod (policies/config.prod.json)
         ("ack-log-service-addon", "warning"),  # advisory everywhere
         ("ack-managed-pro", "warning"),  # enforcement override
         ("ack-private-api-server", "error"),
@@ -235,7 +239,7 @@ def test_policy_config_overrides_and_prod_escalation(spawned, tmp_path):
         ("podnetworking-security-groups", "error"),  # 6 groups, ECS's default 5 (no declared raise)
         ("podnetworking-vswitch-known", "error"),
         ("sg-no-internet-ingress", "error"),
-        ("sg-no-open-admin-ports", "warning"),  # prod removed from its mandatoryEnvironments
+        ("sg-no-open-admin-ports", "warning"),  # set back to advisory over the prod config
         ("sg-no-risky-ports", "error"),
     ]  # terway-trunk-addons disabled
 

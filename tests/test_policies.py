@@ -17,9 +17,7 @@ from ackstack_policies import ALL_POLICIES, POLICIES_BY_NAME  # noqa: E402
 from ackstack_policies._common import (  # noqa: E402
     UNKNOWN_STRING,
     StackResource,
-    escalate_to_mandatory,
     plain,
-    stack_matches,
 )
 from tests.test_policies_infraguard import CASES as INFRAGUARD_CASES  # noqa: E402
 
@@ -339,19 +337,6 @@ def test_plain_unwraps_pulumi_policy_proxies_and_secrets():
         }
     )
     assert plain(proxied) == {"a": {"b": [U, 1]}, "s": 2}
-
-
-def test_stack_matching_and_escalation():
-    assert stack_matches("prod", ["prod"]) and stack_matches("acme/ackstack/prod-eu", ["prod*"])
-    assert not stack_matches("dev", ["prod"]) and not stack_matches("", ["*"])
-
-    def report_violation(message, urn=None):
-        return enforcement_level
-
-    enforcement_level = EnforcementLevel.ADVISORY
-    escalated = escalate_to_mandatory(report_violation)
-    assert escalated("m") == EnforcementLevel.MANDATORY
-    assert report_violation("m") == EnforcementLevel.ADVISORY  # original untouched
 
 
 def test_pack_speedup_memoises_property_conversion_per_message():
