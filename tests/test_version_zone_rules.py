@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ackstack.engine.testing import DELETE, findings_for, stack_config, with_value
-from components.validation.rules_ver import parse_version
+from ackstack_core.versions import parse_version
 
 POOL = "ackstack:cluster.nodePools[0]"
 

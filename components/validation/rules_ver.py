@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ackstack_core import cilium_chart
 from ackstack_core import constants as C
 from ackstack_core.cluster_checks import ack_support_ended
+from ackstack_core.versions import parse_version
 from components.plan import NetworkPlan
 from components.validation.findings import Finding, config_path, rule
 
@@ -93,12 +94,6 @@ def chart_facts_known(plan: NetworkPlan) -> Iterator[Finding]:
         yield Finding("VER003", "warning", _chart_version_path(),
                       f"no chart facts for Cilium {version} or its release line: key paths and types of "
                       f"cni.cilium.values are unverified (known: {', '.join(C.CILIUM_CHART_FACTS_VERSIONS)})")
-
-
-def parse_version(text: str) -> tuple[int, int, int]:
-    """`v1.10.3` / `1.10.3` -> (1, 10, 3); the config pattern already guarantees three numbers."""
-    major, minor, patch = text.lstrip("v").split(".")[:3]
-    return int(major), int(minor), int(patch)
 
 
 def _v(version: tuple[int, int, int]) -> str:

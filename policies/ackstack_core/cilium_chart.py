@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ackstack_core import constants as C
+from ackstack_core.versions import parse_version
 
 FACTS_DIR = Path(__file__).resolve().parent / "cilium_charts"
 
@@ -54,8 +55,8 @@ def load(version: str) -> ChartFacts | None:
 
 
 def release_line(version: str) -> tuple[int, int] | None:
-    match = re.match(r"^v?(\d+)\.(\d+)\.", version)
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    parsed = parse_version(version)
+    return parsed.line if parsed else None
 
 
 def facts_for(version: str) -> tuple[ChartFacts | None, bool]:

@@ -20,6 +20,7 @@ from typing import Any
 from ackstack_core import constants as C
 from ackstack_core.go_duration import GoDurationError, parse_go_duration_ns
 from ackstack_core.selectors import SelectorError, selector_matches
+from ackstack_core.versions import parse_version
 
 Version = tuple[int, int, int]
 
@@ -61,16 +62,6 @@ RELEASE_LINES: tuple[WebhookRules, ...] = (
                  "eniOptions/vSwitchSelectOptions; types/daemon/config.go:103-113"),
 )
 NEWEST = RELEASE_LINES[0]
-
-
-def parse_version(text: str | None) -> Version | None:
-    """`v1.13.2` / `1.13.2` -> (1, 13, 2); None when absent or not x.y.z."""
-    if not text:
-        return None
-    parts = str(text).strip().lstrip("v").split("-")[0].split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    return int(parts[0]), int(parts[1]), int(parts[2])
 
 
 def rules_for(version: str | None) -> WebhookRules:
