@@ -649,8 +649,8 @@ def egress_gateway_kpr(plan: NetworkPlan) -> Iterator[Finding]:
 
 def health_server_can_start(values: dict, chart_version: str) -> bool:
     """From 1.19 the NodePort health-check server starts only with kube-proxy replacement on."""
-    line = cilium_chart.release_line(chart_version)
-    if line is not None and line >= C.CILIUM_HEALTH_SERVER_NEEDS_KPR_FROM:
+    record = cilium_chart.release_record(chart_version)
+    if record is not None and record.health_server_needs_kpr:
         return kube_proxy_replacement(values)
     return True
 

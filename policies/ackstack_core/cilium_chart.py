@@ -59,6 +59,18 @@ def release_line(version: str) -> tuple[int, int] | None:
     return parsed.line if parsed else None
 
 
+def release_record(version: str) -> C.CiliumReleaseLine | None:
+    """The record of `version`'s release line; a line ackstack does not know gets its nearest known neighbour
+    (older than the oldest: the oldest, newer than the newest: the newest); None when `version` is no version."""
+    line = release_line(version)
+    if line is None:
+        return None
+    known = {r.line: r for r in C.CILIUM_RELEASE_LINES}
+    if line in known:
+        return known[line]
+    return known[max(known)] if line > max(known) else known[min(known)]
+
+
 def facts_for(version: str) -> tuple[ChartFacts | None, bool]:
     """(facts, exact): the release's own facts, else the newest known patch of its release line."""
     exact = load(version)
