@@ -141,6 +141,13 @@ CASES = {
 CASES.update(INFRAGUARD_CASES)  # IGD001-IGD010 (tests/test_policies_infraguard.py) get the same generic tests
 
 
+def test_every_policy_has_a_compliant_and_a_violating_case():
+    from tests.test_policies_stack import STACK_CASES
+
+    assert {p.name for p in ALL_POLICIES} == set(CASES) | set(STACK_CASES)
+    assert not set(CASES) & set(STACK_CASES)
+
+
 def test_every_resource_policy_has_cases():
     resource_policies = {p.name for p in ALL_POLICIES if hasattr(p, "resource_types")}
     assert resource_policies == set(CASES)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "policies"))
 
@@ -103,3 +105,63 @@ def test_stack_policies_over_grpc_with_property_dependencies():
     assert "PNW009" in by_rule["podnetworking-vswitch-zones"]["message"]
     assert by_rule["podnetworking-selector-overlap"]["level"] == "error"
     assert "SEL001" in by_rule["podnetworking-selector-overlap"]["message"]
+
+
+# One compliant and one violating set of resources per stack policy; tests/test_policies.py's CASES hold the
+# resource policies', and test_every_policy_has_a_compliant_and_a_violating_case checks the two cover the pack.
+SG_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
+MK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
+_SSH = {"type": "ingress", "ipProtocol": "tcp", "portRange": "22/22", "policy": "accept", "priority": 1,
+        "securityGroupId": "sg-1", "nicType": "intranet"}
+
+
+def _rule(name, cidr):
+    return StackResource(u(SG_RULE, name), SG_RULE, name, {**_SSH, "cidrIp": cidr})
+
+
+def _pool_zones(*zones):
+    return [switch(f"n-{z}", z) for z in zones] + [pool("general", [f"n-{z}" for z in zones]),
+                                                   StackResource(u(MK, "ack"), MK, "ack", {})]
+
+
+STACK_CASES = {
+    "podnetworking-vswitch-known": (
+        [switch("db-h", "cn-hangzhou-h"), StackResource(u(PN, "db"), PN, "db", {"spec": {"vSwitchOptions": ["vsw-1"]}})],
+        [StackResource(u(PN, "db"), PN, "db", {"spec": {"vSwitchOptions": ["typo"]}})],
+        "'typo'"),
+    "podnetworking-vswitch-zones": (
+        [switch("node-h", "cn-hangzhou-h"), switch("db-h", "cn-hangzhou-h"), pool("general", ["node-h"]),
+         podnetworking("db", ["db-h"], {"matchLabels": {"app": "db"}})],
+        [switch("node-h", "cn-hangzhou-h"), switch("db-k", "cn-hangzhou-k"), pool("general", ["node-h"]),
+         podnetworking("db", ["db-k"], {"matchLabels": {"app": "db"}})],
+        "PNW009"),
+    "podnetworking-selector-overlap": (
+        [podnetworking("a", pod_selector={"matchLabels": {"app": "x"}}),
+         podnetworking("b", pod_selector={"matchLabels": {"app": "y"}})],
+        [podnetworking("a", pod_selector={"matchLabels": {"app": "x"}}),
+         podnetworking("b", ns_selector={"matchLabels": {"team": "y"}})],
+        "SEL001"),
+    "podnetworking-security-groups": (
+        [StackResource(u(PN, "db"), PN, "db", {"spec": {"securityGroupIDs": ["sg-1", "sg-2"]}})],
+        [StackResource(u(PN, "db"), PN, "db", {"spec": {"securityGroupIDs": [f"sg-{i}" for i in range(6)]}})],
+        "ECS limit of 5"),
+    "sg-no-open-admin-ports-combined": (
+        [_rule("low", "0.0.0.0/1"), _rule("office", "203.0.113.0/24")],
+        [_rule("low", "0.0.0.0/1"), _rule("high", "128.0.0.0/1")],
+        "`high`, `low`"),
+    "ack-nodes-multi-zone": (
+        _pool_zones("cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"),
+        _pool_zones("cn-hangzhou-h"),
+        "zone(s)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STACK_CASES))
+def test_stack_policy_compliant_case_passes(name):
+    assert POLICIES_BY_NAME[name].run_check(STACK_CASES[name][0]) == []
+
+
+@pytest.mark.parametrize("name", sorted(STACK_CASES))
+def test_stack_policy_violating_case_is_reported(name):
+    found = POLICIES_BY_NAME[name].run_check(STACK_CASES[name][1])
+    assert found and any(STACK_CASES[name][2] in message for message, _urn in found), found
