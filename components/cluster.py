@@ -62,7 +62,7 @@ class AckProCluster(pulumi.ComponentResource):
         env = config.environment
         tags = {**env.tags, "ackstack:environment": env.name}
         # Sorted by config name: the order of `vswitches` in config means nothing to ACK, so reordering the
-        # config must not produce a diff (tests/test_reliability_urns.py).
+        # config must not produce a diff (tests/components/test_reliability_urns.py).
         node_vswitches = sorted((v for v in plan.by_role("node") if v.zone_id in plan.node_zones), key=lambda v: v.key)
 
         logs = spec.control_plane_logs

@@ -46,7 +46,7 @@ def test_every_rule_has_metadata_with_a_source():
 
 
 def test_every_rule_id_appears_in_the_tests():
-    text = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_docs.py")
+    text = "\n".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py") if p.name != "test_docs.py")
     missing = [rid for rid in sorted({r.id for r in catalog()} | NON_CATALOG) if rid not in text]
     assert missing == []
 

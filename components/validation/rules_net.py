@@ -166,7 +166,7 @@ def _cidr_fields(plan: NetworkPlan) -> Iterator[tuple[str, str]]:
       "Python reads `10.0.0.0/255.0.0.0` and `10.0.0.0/08` as CIDRs; the VPC and ECS APIs take "
       "`<IPv4>/<0-32>` only, so the plan would be checked against a block the cloud then refuses.",
       "VPC API CreateVSwitch / ECS API AuthorizeSecurityGroup (CidrBlock, SourceCidrIp: CIDR notation); the spelling "
-      "is Go's net/netip.ParsePrefix (components/netmath.py, checked against it by tests/test_oracle_goparse.py)")
+      "is Go's net/netip.ParsePrefix (components/netmath.py, checked against it by tests/policies/test_oracle_goparse.py)")
 def cidr_spelling(plan: NetworkPlan) -> Iterator[Finding]:
     for path, cidr in _cidr_fields(plan):
         try:

@@ -42,7 +42,7 @@ class WebhookRules:
 
 # Newest first. Read at every tag from v1.10.0 to v1.17.5 (pkg/controller/webhook/validate.go, mutating.go,
 # types/daemon/config.go, types/daemon/dynamicconfig.go); the lines change exactly at v1.11.0 (CRD eniOptions),
-# v1.13.7 and v1.16.1. v1.17.5 is also checked by running its own code (tests/test_oracle_terway.py); the Go
+# v1.13.7 and v1.16.1. v1.17.5 is also checked by running its own code (tests/policies/test_oracle_terway.py); the Go
 # module proxy serves no other tag of the lines (docs/oracles.md), so the others stand on the source read.
 RELEASE_LINES: tuple[WebhookRules, ...] = (
     WebhookRules((1, 16, 1), "v1.17.5", 10, "inject", True, True, 10, True,
