@@ -235,7 +235,7 @@ def test_the_helm_in_the_venv_is_the_pinned_one(helm):
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("install_helm", cilium_render.ROOT / "tools" / "install_helm.py")
+    spec = importlib.util.spec_from_file_location("install_helm", Path(__file__).resolve().parents[2] / "tools" / "install_helm.py")
     installer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(installer)
     assert hashlib.sha256(Path(helm).read_bytes()).hexdigest() == installer.HELM_SHA256
