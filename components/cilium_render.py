@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from ackstack_core import constants as C
+from ackstack_core.versions import parse_version
 
 # The official chart packages beside the repository checkout (../shared/reference/cilium: this workplace's copy
 # of what helm.cilium.io serves; see its README).
@@ -71,7 +72,8 @@ def package_chart_version(package: Path) -> tuple[str, str] | None:
 
 def kube_version(kubernetes_version: str) -> str:
     """`1.34.1-aliyun.1` -> `1.34.1`, what `helm template --kube-version` takes."""
-    return kubernetes_version.lstrip("v").split("-", 1)[0]
+    parsed = parse_version(kubernetes_version, patch_required=False)
+    return str(parsed) if parsed else kubernetes_version
 
 
 def render(values: dict, package: Path, kubernetes_version: str, helm: str | None = None) -> list[dict]:

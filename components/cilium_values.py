@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import yaml
 
 from ackstack_core import cilium_chart
-from ackstack_core import constants as C
 
 if TYPE_CHECKING:
     from components.plan import NetworkPlan
@@ -99,15 +98,9 @@ def overlay_values(plan: NetworkPlan, api_server: str | None) -> dict:
 
 def bpf_masquerade_needs_node_port(chart_version: str) -> bool:
     """1.17/1.18 agents refuse BPF masquerading without BPF NodePort; 1.19 dropped the check and the chart the key."""
-    line = cilium_chart.release_line(chart_version)
-    known = C.CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT
-    if line is None:
-        return True
-    if line in known:
-        return known[line]
+    record = cilium_chart.release_record(chart_version)
     # An unknown line follows its nearest known neighbour: 1.21 has no 1.17-style check (and its chart no key).
-    newer = line > max(known)
-    return known[max(known)] if newer else known[min(known)]
+    return record is None or record.bpf_masquerade_requires_nodeport
 
 
 def mirrored_repository(repository: str, registry: str) -> str:

@@ -10,11 +10,11 @@ from ackstack_core import constants as C
 from ackstack_core.cluster_checks import cluster_spec_problem
 from components.args_check import ArgsProblem, known, raise_for
 from components.names import addon_resource_name
-from components.validation.rules_cluster import (
+from components.validation.rules_clu import (
     control_plane_vswitch_count_problem,
     production_protection_problem,
 )
-from components.validation.rules_network import service_cidr_problems
+from components.validation.rules_net import service_cidr_problems
 
 
 def kubernetes_access(

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from ackstack_core import constants as C
+from ackstack_core.versions import parse_version
 
 # Kubernetes object names (RFC 1123 subdomain / label); checked again with messages in validation.
 _NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
@@ -287,10 +288,8 @@ class ClusterConfig(Model):
 
 
 def _parse_k8s_minor(version: str) -> tuple[int, int] | None:
-    parts = version.lstrip("v").split("-")[0].split(".")
-    if len(parts) < 2 or not all(p.isdigit() for p in parts[:3]):
-        return None
-    return int(parts[0]), int(parts[1])
+    parsed = parse_version(version, patch_required=False)
+    return parsed.line if parsed else None
 
 
 # ---------------------------------------------------------------- CNI

@@ -25,7 +25,7 @@ import pulumi_kubernetes as k8s
 from ackstack_core import constants as C
 from components.args_check import ArgsProblem, raise_for
 from components.cluster import kubernetes_access
-from components.validation.rules_adopted import declared_managed_problem, eni_conf_problems
+from components.validation.rules_twy import declared_managed_problem, eni_conf_problems
 
 
 def current_eni_conf(raw: dict | str | None) -> dict:

@@ -23,7 +23,7 @@ NetLike = IPv4Network | str
 
 
 # Go's net/netip.ParsePrefix (golang/go src/net/netip/netip.go ParsePrefix, parseIPv4Fields; checked against the
-# real thing by tests/test_oracle_goparse.py): dotted-decimal IPv4 with ASCII digits, no leading zeros in an
+# real thing by tests/policies/test_oracle_goparse.py): dotted-decimal IPv4 with ASCII digits, no leading zeros in an
 # octet or in the prefix length, nothing around it; no netmask form (`/255.255.0.0`), which Python's
 # ipaddress would take.
 _OCTET = r"(?:0|[1-9][0-9]{0,2})"

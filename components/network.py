@@ -8,7 +8,7 @@ import pulumi_alicloud as alicloud
 from ackstack_core import constants as C
 from components.args_check import ArgsProblem, known, path, raise_for
 from components.names import security_group_rule_name
-from components.validation.rules_network import (
+from components.validation.rules_net import (
     duplicate_names,
     vpc_cidr_problem,
     vswitch_cidr_problems,

@@ -6,8 +6,8 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from components.args_check import ArgsProblem, known, raise_for
-from components.validation.rules_cluster import node_login_problem
-from components.validation.rules_nodes import max_pods_problem
+from components.validation.rules_clu import node_login_problem
+from components.validation.rules_nod import max_pods_problem
 
 
 class NodePoolScalingArgs(TypedDict):

@@ -215,7 +215,7 @@ def build_plan(config: StackConfig, facts: CloudFacts) -> NetworkPlan:
 
 
 # Fields of pulumi-alicloud 4.0.0's GetSecurityGroupRulesRuleResult the cluster-group check reads
-# (tests/test_sdk_surface.py checks each exists; the provider lower-cases ip_protocol and policy:
+# (tests/components/test_sdk_surface.py checks each exists; the provider lower-cases ip_protocol and policy:
 # terraform-provider-alicloud@ace5bcf8777e alicloud/data_source_alicloud_security_group_rules.go:155,163).
 SECURITY_GROUP_RULE_FIELDS = ("direction", "ip_protocol", "port_range", "source_cidr_ip", "source_group_id",
                               "dest_cidr_ip", "dest_group_id", "policy")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ackstack_core import terway_webhook as W
 from components.config import PodNetworkingConfig
 from components.plan import NetworkPlan
-from components.terway import namespace_labels, selector_matches
+from components.podnetworking import namespace_labels, selector_matches
 
 
 @dataclass(frozen=True)

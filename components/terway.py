@@ -10,6 +10,12 @@ import pulumi_kubernetes as k8s
 
 from ackstack_core import constants as C
 from ackstack_core.go_json import go_json
+from ackstack_core.k8s_names import (
+    dns_label_problem,
+    dns_subdomain_problem,
+    label_key_problem,
+    label_value_problem,
+)
 from ackstack_core.podnetworking_checks import grouped_overlap_message, grouped_overlaps, release_problems
 from ackstack_core.selectors import find_overlaps
 from ackstack_core.selectors import selector_matches as core_selector_matches
@@ -23,14 +29,8 @@ from components.podnetworking import (  # noqa: F401  (selector_matches, namespa
     selector_k8s,
     selector_matches,
 )
-from components.validation.rules_k8s_names import (
-    dns_label_problem,
-    dns_subdomain_problem,
-    label_key_problem,
-    label_value_problem,
-)
-from components.validation.rules_network import duplicate_names
-from components.validation.rules_podnetworking import fixed_strategy_problem, no_selector_problem
+from components.validation.rules_net import duplicate_names
+from components.validation.rules_pnw import fixed_strategy_problem, no_selector_problem
 
 
 def terway_trunk_addons(version: str | None = None, controlplane_version: str | None = None, ipvlan: bool = False,

@@ -133,9 +133,9 @@ def migrate_apply(signum: int, *, inherit_sigint_ignored: bool = False) -> Outco
     """Interrupted while the scale-down request is in flight: that request completes, nothing after it
     runs, the backup on disk is complete, and the line says how to undo."""
     from ackstack.day2.migrate import Backup
+    from tests.ackstack.day2.test_migrate import DEPLOY, MUTATING, VALIDATING, webhook_configuration
     from tests.fake_cluster import deployment, node
     from tests.fake_kube import FakeKube
-    from tests.test_migrate import DEPLOY, MUTATING, VALIDATING, webhook_configuration
 
     with tempfile.TemporaryDirectory() as tmp, FakeKube(max_seconds=300) as kube:
         kube.put("/api/v1/nodes/master-1", node("master-1", "cn-hangzhou-h", master=True))

@@ -6,7 +6,7 @@ Each run picks SIGINT, SIGTERM or SIGINT with SIGINT ignored at start-up (in tur
 moment in its first half second after the policy pack started, `preview-loading` a random moment in
 the first 1.5 seconds after its first line ran (Pulumi and the components loading, the program starting). Prints one line per scenario with
 its counts and the slowest exit, every failure with its stderr, and exits 1 on any failure. Not part of
-the test command (it takes minutes); `tests/test_interrupts.py` runs each scenario once per variant.
+the test command (it takes minutes); `tests/ackstack/test_interrupts.py` runs each scenario once per variant.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ is generated from the models. That every rule id fires in some test is judged ov
 import re
 from pathlib import Path
 
-from components.validation.catalog import catalog
+from components.validation.catalog import ALL_RULES, FINDINGS_OUTSIDE_RULES, catalog
+from tools import validation_doc
 from tools.config_doc import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,24 @@ def test_every_rule_id_is_unique_and_documented_once():
     documented = RULE_ID.findall((ROOT / "docs" / "validation.md").read_text())
     assert sorted(documented) == sorted(set(documented)), "a rule id is documented twice"
     assert set(documented) == set(ids) | NON_CATALOG
+
+
+def test_validation_reference_is_generated_from_the_catalog():
+    assert (ROOT / "docs" / "validation.md").read_text() == validation_doc.render(), (
+        "run: python -m tools.validation_doc > docs/validation.md")
+
+
+def test_a_rule_lives_in_the_module_of_its_id_prefix():
+    misplaced = [(r.info.id, r.__module__) for r in ALL_RULES
+                 if r.__module__ != f"components.validation.rules_{r.info.id[:3].lower()}"]
+    assert misplaced == []
+
+
+def test_findings_outside_the_rules_are_the_documented_ones_and_emitted_where_listed():
+    assert {info.id for _, info in FINDINGS_OUTSIDE_RULES} == NON_CATALOG
+    for path, info in FINDINGS_OUTSIDE_RULES:
+        assert f'"{info.id}"' in (ROOT / path).read_text(), (info.id, path)
+        assert info.level in ("error", "warning") and info.title and info.why and info.source, info.id
 
 
 def test_every_rule_has_metadata_with_a_source():

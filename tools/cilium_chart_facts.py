@@ -3,7 +3,7 @@ chart package, and write them as `policies/ackstack_core/cilium_charts/cilium-<v
 
 Why generated: the facts must come from the chart helm.cilium.io serves, and stay checkable. The output
 is a list of facts (paths, JSON types, enums, default image repositories), not a copy of the chart.
-tests/test_cilium_chart_facts.py regenerates them from `../shared/reference/cilium/*.tgz` and compares.
+tests/policies/test_cilium_chart_facts.py regenerates them from `../shared/reference/cilium/*.tgz` and compares.
 
     python -m tools.cilium_chart_facts ../shared/reference/cilium/cilium-1.19.6.tgz [...]
 """

@@ -31,18 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # module -> the test files that own its behaviour (fast ones: no real engine, no Go oracle, no helm).
 MODULES: dict[str, tuple[str, ...]] = {
-    "policies/ackstack_core/selectors.py": ("tests/test_selectors.py", "tests/test_rules_selectors.py",
-                                            "tests/test_podnetworking_spec.py"),
-    "policies/ackstack_core/terway_webhook.py": ("tests/test_terway_behaviour_rules.py", "tests/test_boundaries.py",
-                                                 "tests/test_podnetworking_rules.py", "tests/test_terway_rules.py"),
-    "components/capacity.py": ("tests/test_capacity.py", "tests/test_capacity_byocni.py",
-                               "tests/test_boundaries.py"),
-    "ackstack/preview/compare.py": ("tests/test_compare_deployed.py", "tests/test_reliability_compare.py",
-                                    "tests/test_compare_pinning.py"),
-    "components/validation/rules_capacity.py": ("tests/test_capacity.py", "tests/test_capacity_byocni.py",
-                                                "tests/test_boundaries.py"),
-    "components/validation/rules_cloud_limits.py": ("tests/test_hostile_input.py", "tests/test_boundaries.py"),
-    "components/secrets.py": ("tests/test_secrets_channels.py", "tests/test_secrets_leaks.py"),
+    "policies/ackstack_core/selectors.py": ("tests/policies/test_selectors.py", "tests/components/test_rules_selectors.py",
+                                            "tests/components/test_podnetworking_spec.py"),
+    "policies/ackstack_core/terway_webhook.py": ("tests/components/test_terway_behaviour_rules.py", "tests/components/test_boundaries.py",
+                                                 "tests/components/test_podnetworking_rules.py", "tests/components/test_terway_rules.py"),
+    "components/capacity.py": ("tests/components/test_capacity.py", "tests/components/test_capacity_byocni.py",
+                               "tests/components/test_boundaries.py"),
+    "ackstack/preview/compare.py": ("tests/ackstack/preview/test_compare_deployed.py", "tests/ackstack/preview/test_reliability_compare.py",
+                                    "tests/ackstack/preview/test_compare_pinning.py"),
+    "components/validation/rules_cap.py": ("tests/components/test_capacity.py", "tests/components/test_capacity_byocni.py",
+                                                "tests/components/test_boundaries.py"),
+    "components/validation/rules_tag.py": ("tests/ackstack/inputs/test_hostile_input.py", "tests/components/test_boundaries.py"),
+    "components/secrets.py": ("tests/components/test_secrets_channels.py", "tests/components/test_secrets_leaks.py"),
 }
 SWAP_COMPARE = {ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Eq: ast.NotEq,
                 ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}

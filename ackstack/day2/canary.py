@@ -52,7 +52,7 @@ def statefulset_path(namespace: str, name: str = "") -> str:
 def canary_namespace(kube: Kube, expected: Expected, planned: PlannedPodNetworking) -> str | None:
     """A namespace the namespaceSelector matches: a planned one that exists, else any live one."""
     from ackstack_core.selectors import NAMESPACE_NAME_LABEL
-    from components.terway import namespace_labels, selector_matches
+    from components.podnetworking import namespace_labels, selector_matches
 
     selector = planned.entry.selector.namespace_selector
     if selector is None:

@@ -25,6 +25,7 @@ from ackstack.engine.terway_controlplane import (
 )
 from ackstack.inputs.inventory import Inventory
 from ackstack_core import constants as C
+from ackstack_core.versions import parse_version
 from components.netmath import usable_vswitch_ips
 
 # Region-specific id infix, as seen in real ids (vpc-bp1..., sg-uf6...). Default for other regions.
@@ -239,7 +240,8 @@ class Cloud:
 
     def kubernetes_version(self) -> str | None:
         """The one cluster's Kubernetes version (`1.34.1` of `1.34.1-aliyun.1`), if known."""
-        versions = [str(c.get("version") or "").split("-")[0] for c in self.clusters.values() if c.get("version")]
+        versions = [str(parsed) for c in self.clusters.values()
+                    if (parsed := parse_version(c.get("version"), patch_required=False))]
         return versions[-1] if versions else None
 
     def _controlplane_version(self) -> str | None:

@@ -6,7 +6,7 @@ values, round-trips them through YAML, and hands the program `config.Map.Decrypt
 (a string as is, a number or boolean as JSON, null as ""), an object as JSON whose numbers were re-read with
 json.Number (an integer literal that fits int64 is an int, anything else a float64), a time as Go's
 time.Time.String(), a non-string map key as Go's "%v" of it. NaN or Infinity anywhere refuses the file (JSON
-cannot carry it). Checked against the CLI itself by tests/test_oracle_stackfile.py.
+cannot carry it). Checked against the CLI itself by tests/ackstack/inputs/test_oracle_stackfile.py.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ level (deep input exhausts the C stack). The CLI sees none of that; a preview mu
 refusal is a `YamlInputError` with one line naming the file and, where known, line and column.
 
 Scalar resolution follows go-yaml v3 (facts in `ackstack_core.constants`, "Hostile input" section; checked
-against gopkg.in/yaml.v3 itself by tests/test_oracle_goparse.py). An unquoted timestamp is a `GoTime`: its
+against gopkg.in/yaml.v3 itself by tests/policies/test_oracle_goparse.py). An unquoted timestamp is a `GoTime`: its
 text as written (what the inventory reads) carrying the time go-yaml decodes, whose Go `String()` is what the
 Pulumi CLI hands a program (ackstack/inputs/stackfile.py).
 """

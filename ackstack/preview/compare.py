@@ -42,8 +42,8 @@ from ackstack.engine import bridge
 from ackstack.engine.engine_view import texts, unknown_where
 from ackstack.engine.plan_steps import checked_inputs, planned_diff, step_op
 from ackstack.engine.provider_model import T_HELM_RELEASE, create_only_advice, field_change, source_of
+from ackstack.inputs.errors import InputError
 from ackstack.preview.compare_pinning import fixed_zone_pinning
-from ackstack.preview.preview import InputError
 from ackstack.preview.resource_paths import entry_path, resource_paths
 from ackstack_core import constants as C
 from ackstack_core.provider_schema import SCHEMA
@@ -445,7 +445,7 @@ def _controlplane_upgrade(previous: dict[str, dict], current: dict[str, dict], p
     """REP011: terway-controlplane moves to a newer version while the stack has PodNetworkings; pods created
     while it restarts meet its pod webhook's failurePolicy (the chart's Ignore: they keep the shared ENI)."""
     from ackstack_core import terway_webhook as W
-    from components.validation.rules_adopted import upgrade_window_message
+    from components.validation.rules_twy import upgrade_window_message
 
     if not any(r["type"] == T_POD_NETWORKING for r in current.values()):
         return []
@@ -603,3 +603,15 @@ def _show(value: Any) -> str:
 
 def _finding(rule: str, level: str, path: str, urn: str, message: str) -> dict:
     return {"source": "compare", "rule": rule, "level": level, "path": path, "urn": urn, "message": message}
+
+
+COMPARISON_NOT_RUN = "comparison did not run: the program stopped before it planned anything (fix the errors first)"
+
+
+def change_summary(changes: dict) -> str:
+    """`2 to create, 1 to update, ...` or `no change`, against the base (or why there is no comparison)."""
+    if changes.get("notRun"):
+        return changes["notRun"]
+    counts = changes["summary"]
+    parts = [f"{counts[a]} to {a}" for a in ("create", "update", "replace", "delete") if counts.get(a)]
+    return ", ".join(parts) if parts else "no change"

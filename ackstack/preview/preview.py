@@ -8,23 +8,24 @@ Exit status: 0 no error finding, 1 an error finding, 2 unreadable input.
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ackstack.engine.engine import ProgramRun, Registration, mask_secret_leaves, mask_secrets, run_program
+from ackstack.inputs.errors import InputError
 from ackstack.inputs.inventory import Inventory, InventoryError
 from ackstack.inputs.project import project_root
 from ackstack.inputs.stackfile import StackFileError, read_stack_file, stack_file_path
+from ackstack.preview.compare import COMPARISON_NOT_RUN, change_summary, compare, load_baseline
 
 # The program every stack of the project runs (the project's `__main__.py` calls it).
 PROGRAM = "components.program:main"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-class InputError(Exception):
-    """Input that cannot be read (exit 2)."""
-
 
 class Progress:
     """Stage lines on stderr (`ackstack: [3.1s] ...`), so a long run (1,000 PodNetworkings) shows it is
@@ -98,8 +99,6 @@ def run_preview(
     stack_file, inventory = load_inputs(stack, config_file, inventory_file)
     policy_config = _load_policy_config(policy_config_file)  # read even with --no-policy: bad input is exit 2
     if compare_file:  # an unreadable or foreign base is refused before anything runs
-        from ackstack.preview.compare import load_baseline
-
         compare_file = load_baseline(compare_file, stack=stack)
     # The pack starts (a Python process) on the other core while the program runs.
     session = _start_policy_pack(stack) if policy else None
@@ -129,8 +128,6 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
         result.changes = {"against": compare_file.path, "source": compare_file.source, "baseTime": compare_file.time,
                           "summary": {}, "resources": [], "notRun": COMPARISON_NOT_RUN}
     elif compare_file:
-        from ackstack.preview.compare import compare
-
         progress(f"comparing with {compare_file.path}")
         comparison = compare(result, compare_file)
         result.changes = comparison.changes
@@ -318,18 +315,6 @@ def render_tree(result: PreviewResult) -> str:
     return "\n".join(lines)
 
 
-COMPARISON_NOT_RUN = "comparison did not run: the program stopped before it planned anything (fix the errors first)"
-
-
-def change_summary(changes: dict) -> str:
-    """`2 to create, 1 to update, ...` or `no change`, against the base (or why there is no comparison)."""
-    if changes.get("notRun"):
-        return changes["notRun"]
-    counts = changes["summary"]
-    parts = [f"{counts[a]} to {a}" for a in ("create", "update", "replace", "delete") if counts.get(a)]
-    return ", ".join(parts) if parts else "no change"
-
-
 def render_changes_text(changes: dict) -> list[str]:
     marks = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
     lines = [f"Changes against {changes['against']} ({changes['source']}): {change_summary(changes)}"]
@@ -360,8 +345,6 @@ class OutputError(Exception):
 def write_out(result: PreviewResult, out_dir: str) -> list[Path]:
     """Write into a new directory beside `out_dir`, then swap it in: a reader (or a run that failed or was
     interrupted half-way) never sees a mix of two runs, a cut `preview.json`, or manifests without a report."""
-    import secrets
-    import shutil
 
     out = Path(out_dir)
     try:
@@ -407,8 +390,6 @@ def _write_files(result: PreviewResult, into: Path) -> list[Path]:
 
 def _swap_in(staging: Path, out: Path) -> None:
     """`staging` becomes `out`; the user's own files in `out` move along. Signals wait: never half a swap."""
-    import os
-    import shutil
 
     from ackstack.interrupts import signals_deferred
 
@@ -450,7 +431,6 @@ def _out_lock(out: Path):
 
 def _remove_leftovers(out: Path) -> None:
     """Directories a killed run left beside `out` (the lock is held: no run is using them)."""
-    import shutil
 
     for pattern in (f".{out.name}.ackstack-new-*", f".{out.name}.ackstack-old-*"):
         for leftover in out.parent.glob(pattern):

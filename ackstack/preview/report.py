@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ackstack.inputs.project import project_root
+from ackstack.preview.compare import change_summary
 from ackstack.preview.markdown import Raw, code, md
 from ackstack.preview.network_view import network_diagram, placement_rows, zone_rows
 from ackstack_core import constants as C
@@ -136,8 +137,6 @@ def _blank_lines_around_blocks(markdown: str) -> str:
 
 
 def _render(result, *, rows: int | None, diagram_level: str, source: dict, cut: bool) -> str:
-    from ackstack.preview.preview import change_summary
-
     template = _environment().get_template("report.md.j2")
     mode = result.config.cni.mode if result.config is not None else None
     diagram = network_diagram(result.plan, diagram_level) if diagram_level != "none" else ""

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from components.cni.byocni import ByocniCilium
+from components.cni.terway import TerwayTrunk
+
 if TYPE_CHECKING:
     import pulumi
 
-    from components.cluster import AckProCluster
     from components.network import Network
     from components.plan import NetworkPlan
+
+
+class ClusterHandle(Protocol):
+    """What a strategy installs into: a new `AckProCluster` or an adopted cluster. Typed by what it offers,
+    so this package does not import the cluster module that imports it."""
+
+    provider: pulumi.ProviderResource
+    addons: dict[str, pulumi.Resource]
 
 
 class CniStrategy(Protocol):
@@ -21,12 +31,9 @@ class CniStrategy(Protocol):
     def addons(self, plan: NetworkPlan) -> list[dict]:
         """Add-ons listed explicitly at cluster creation (ACK's defaults are never relied on)."""
 
-    def install(self, plan: NetworkPlan, network: Network, cluster: AckProCluster) -> list[pulumi.Resource]:
+    def install(self, plan: NetworkPlan, network: Network, cluster: ClusterHandle) -> list[pulumi.Resource]:
         """What runs in the cluster once it exists (PodNetworkings, Cilium)."""
 
 
 def strategy_for(plan: NetworkPlan) -> CniStrategy:
-    from components.cni.byocni import ByocniCilium
-    from components.cni.terway import TerwayTrunk
-
     return TerwayTrunk() if plan.config.is_terway else ByocniCilium()

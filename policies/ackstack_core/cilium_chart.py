@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ackstack_core import constants as C
+from ackstack_core.versions import parse_version
 
 FACTS_DIR = Path(__file__).resolve().parent / "cilium_charts"
 
@@ -54,8 +55,20 @@ def load(version: str) -> ChartFacts | None:
 
 
 def release_line(version: str) -> tuple[int, int] | None:
-    match = re.match(r"^v?(\d+)\.(\d+)\.", version)
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    parsed = parse_version(version)
+    return parsed.line if parsed else None
+
+
+def release_record(version: str) -> C.CiliumReleaseLine | None:
+    """The record of `version`'s release line; a line ackstack does not know gets its nearest known neighbour
+    (older than the oldest: the oldest, newer than the newest: the newest); None when `version` is no version."""
+    line = release_line(version)
+    if line is None:
+        return None
+    known = {r.line: r for r in C.CILIUM_RELEASE_LINES}
+    if line in known:
+        return known[line]
+    return known[max(known)] if line > max(known) else known[min(known)]
 
 
 def facts_for(version: str) -> tuple[ChartFacts | None, bool]:

@@ -343,26 +343,47 @@ CILIUM_RELEASE_NAME = "cilium"
 # The chart-side facts (key paths, types, images, rendered ConfigMap) come from the exact official packages.
 # ---------------------------------------------------------------------------
 
-# Source: cilium/cilium Documentation/network/kubernetes/requirements.rst:16-24, read at v1.19.6 and v1.20.0 (the module
-# proxy's source zips) and, for 1.17/1.18, at v1.17.9 and v1.18.7 (via shared/reference/README.md): "All Kubernetes
-# versions listed are e2e tested ... Older Kubernetes versions not listed here do not have Cilium support."
-# Release line -> (oldest, newest) tested minor.
+
+@dataclass(frozen=True)
+class CiliumReleaseLine:
+    """What ackstack knows of one Cilium release line, in one record (sources in the comments of the table)."""
+
+    line: tuple[int, int]
+    # the release whose chart facts ackstack_core/cilium_charts holds (key paths, types, images, templates)
+    chart_facts_version: str
+    # oldest and newest Kubernetes minor the line is e2e-tested on
+    k8s_tested: tuple[tuple[int, int], tuple[int, int]]
+    # the agent refuses BPF masquerading without BPF NodePort (CIL003)
+    bpf_masquerade_requires_nodeport: bool
+    # the NodePort health-check server starts only with kube-proxy replacement (CIL015)
+    health_server_needs_kpr: bool
+
+
+# Sources, per field:
+# - k8s_tested: cilium/cilium Documentation/network/kubernetes/requirements.rst:16-24, read at v1.19.6 and v1.20.0
+#   (the module proxy's source zips) and, for 1.17/1.18, at v1.17.9 and v1.18.7 (via shared/reference/README.md):
+#   "All Kubernetes versions listed are e2e tested ... Older Kubernetes versions not listed here do not have Cilium
+#   support."
+# - chart_facts_version: official chart packages in shared/reference/cilium (sha256 in each cilium_charts/*.json
+#   "source").
+# - bpf_masquerade_requires_nodeport: cilium/cilium daemon/cmd/daemon.go "BPF masquerade requires NodePort
+#   (--enable-node-port=\"true\")" at ee3ca4a7e99 (1.17.6) line 658 and 593834ec452 (1.18.0-pre.3) line 585; gone at
+#   f12299b25e4 (1.19.0-pre.4) daemon.go:108-120, and the 1.19.6 chart has no `nodePort.enabled` key
+#   (cilium_charts/cilium-1.19.6.json); CIL-120 daemon/cmd/daemon.go initAndValidateDaemonConfig has no such check
+#   either.
+# - health_server_needs_kpr: pkg/loadbalancer/healthserver/healthserver.go:105 (v1.19.6, v1.20.0), CIL015.
+# A line ackstack does not know follows its nearest known neighbour (`cilium_chart.release_record`).
+CILIUM_RELEASE_LINES: tuple[CiliumReleaseLine, ...] = (
+    CiliumReleaseLine((1, 17), "1.17.9", ((1, 29), (1, 32)), True, False),
+    CiliumReleaseLine((1, 18), "1.18.12", ((1, 30), (1, 33)), True, False),
+    CiliumReleaseLine((1, 19), "1.19.6", ((1, 31), (1, 34)), False, True),
+    CiliumReleaseLine((1, 20), "1.20.0", ((1, 33), (1, 36)), False, True),
+)
+# Views of the records for readers that want one field (release line -> tested range; the facts releases, oldest
+# first).
 CILIUM_K8S_TESTED: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {
-    (1, 17): ((1, 29), (1, 32)),
-    (1, 18): ((1, 30), (1, 33)),
-    (1, 19): ((1, 31), (1, 34)),
-    (1, 20): ((1, 33), (1, 36)),
-}
-# Source: official chart packages in shared/reference/cilium (sha256 in each cilium_charts/*.json "source");
-# the releases whose key paths / types ackstack_core/cilium_charts holds, oldest first
-CILIUM_CHART_FACTS_VERSIONS: tuple[str, ...] = ("1.17.9", "1.18.12", "1.19.6", "1.20.0")
-# Source: cilium/cilium daemon/cmd/daemon.go: "BPF masquerade requires NodePort (--enable-node-port=\"true\")"
-# at ee3ca4a7e99 (1.17.6) line 658 and 593834ec452 (1.18.0-pre.3) line 585; gone at f12299b25e4
-# (1.19.0-pre.4) daemon.go:108-120, and the 1.19.6 chart has no `nodePort.enabled` key (cilium_charts/cilium-1.19.6.json)
-# CIL-120 daemon/cmd/daemon.go initAndValidateDaemonConfig has no such check either; a line ackstack does not know
-# follows its nearest known neighbour (older: the check, newer: none).
-CILIUM_BPF_MASQUERADE_REQUIRES_NODEPORT: dict[tuple[int, int], bool] = {
-    (1, 17): True, (1, 18): True, (1, 19): False, (1, 20): False}
+    r.line: r.k8s_tested for r in CILIUM_RELEASE_LINES}
+CILIUM_CHART_FACTS_VERSIONS: tuple[str, ...] = tuple(r.chart_facts_version for r in CILIUM_RELEASE_LINES)
 CILIUM_CHECK_BPF_MASQ_NODEPORT = "daemon/cmd/daemon.go: 1.17 ee3ca4a7e99:658, 1.18 593834ec452:585 (gone in v1.19.6, v1.20.0)"
 # Source: cilium/cilium daemon/cmd/daemon.go "BPF ip-masq-agent requires (--enable-ipv4-masquerade=\"true\" or
 # --enable-ipv6-masquerade=\"true\") and --enable-bpf-masquerade=\"true\"": ee3ca4a7e99:674, 593834ec452:604, f12299b25e4:122
@@ -787,7 +808,6 @@ CILIUM_CHECK_INGRESS_GATEWAY_KPR = ("operator/pkg/ingress/cell.go (v1.19.6:105, 
 CILIUM_CHECK_EGRESS_GATEWAY_KPR = "Documentation/network/egress-gateway/egress-gateway.rst (v1.19.6:55-56, v1.20.0:56)"
 # Source: CIL-119 and CIL-120 pkg/loadbalancer/healthserver/healthserver.go:105: the NodePort health-check server
 # starts only with kube-proxy replacement on, so it cannot clash with ACK's kube-proxy otherwise (1.19 and later)
-CILIUM_HEALTH_SERVER_NEEDS_KPR_FROM: tuple[int, int] = (1, 19)
 CILIUM_CHECK_HEALTH_SERVER_KPR = "pkg/loadbalancer/healthserver/healthserver.go:105 (v1.19.6, v1.20.0)"
 
 # Source: CIL-120 (and CIL-119) pkg/ipam/hostscope.go:21-24 (the Kubernetes-IPAM pool is ipallocator.NewCIDRRange of

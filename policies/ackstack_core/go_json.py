@@ -3,7 +3,7 @@
 
 terraform-provider-alicloud reads an add-on's config back that way (aliyun/terraform-provider-alicloud@ace5bcf8777e
 alicloud/resource_alicloud_cs_kubernetes_addon.go:101-123). Go's encoding/json (golang/go src/encoding/json,
-checked against the real thing by tests/test_oracle_goparse.py) then writes: compact, map keys sorted, every
+checked against the real thing by tests/policies/test_oracle_goparse.py) then writes: compact, map keys sorted, every
 number a float64 (an integer past 2^53 rounds; 1.0 is `1`; exponent form below 1e-6 and from 1e21, `1e-7`,
 `1e+21`), `<`, `>`, `&`, U+2028, U+2029 escaped as \\u003c, \\u003e, \\u0026, \\u2028, \\u2029 (HTML-safe
 default), other non-ASCII kept, a lone surrogate (invalid UTF-8) as U+FFFD. Emitting the same text means no

@@ -2,7 +2,7 @@
 
 Source: kubernetes/apimachinery v0.36.0 pkg/api/validate/content/kube.go IsLabelKey (:43-72: an optional
 DNS-1123 subdomain prefix, one '/', a name of 1-63 characters), IsLabelValue (:80-92), dns.go
-IsDNS1123Label / IsDNS1123Subdomain; checked against the real code by tests/test_oracle_selectors.py. Go's
+IsDNS1123Label / IsDNS1123Subdomain; checked against the real code by tests/policies/test_oracle_selectors.py. Go's
 regexps anchor at the very end of the text (Python's `$` would also accept a trailing newline), hence
 fullmatch. Shared by the rules (K8S003), the selector model (`selectors.py`, what LabelSelectorAsSelector
 refuses) and the policy pack.

@@ -109,7 +109,7 @@ def _parse(sel: Selector) -> tuple[list[tuple[str, str, frozenset[str]]], list[s
     Mirrors what Terway's decoding (k8s.io/apimachinery/pkg/util/json into metav1.LabelSelector: a JSON null
     string is "", a list or map of the wrong type fails) and LabelSelectorAsSelector (apimachinery v0.36.0
     pkg/apis/meta/v1/helpers.go, labels.NewRequirement in pkg/labels/selector.go) refuse; the syntax part is
-    `ackstack_core.k8s_names`. Checked against the real code by tests/test_oracle_selectors.py.
+    `ackstack_core.k8s_names`. Checked against the real code by tests/policies/test_oracle_selectors.py.
     """
     if sel is None:
         return [], [], []

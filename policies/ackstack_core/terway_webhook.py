@@ -20,6 +20,7 @@ from typing import Any
 from ackstack_core import constants as C
 from ackstack_core.go_duration import GoDurationError, parse_go_duration_ns
 from ackstack_core.selectors import SelectorError, selector_matches
+from ackstack_core.versions import parse_version
 
 Version = tuple[int, int, int]
 
@@ -41,7 +42,7 @@ class WebhookRules:
 
 # Newest first. Read at every tag from v1.10.0 to v1.17.5 (pkg/controller/webhook/validate.go, mutating.go,
 # types/daemon/config.go, types/daemon/dynamicconfig.go); the lines change exactly at v1.11.0 (CRD eniOptions),
-# v1.13.7 and v1.16.1. v1.17.5 is also checked by running its own code (tests/test_oracle_terway.py); the Go
+# v1.13.7 and v1.16.1. v1.17.5 is also checked by running its own code (tests/policies/test_oracle_terway.py); the Go
 # module proxy serves no other tag of the lines (docs/oracles.md), so the others stand on the source read.
 RELEASE_LINES: tuple[WebhookRules, ...] = (
     WebhookRules((1, 16, 1), "v1.17.5", 10, "inject", True, True, 10, True,
@@ -61,16 +62,6 @@ RELEASE_LINES: tuple[WebhookRules, ...] = (
                  "eniOptions/vSwitchSelectOptions; types/daemon/config.go:103-113"),
 )
 NEWEST = RELEASE_LINES[0]
-
-
-def parse_version(text: str | None) -> Version | None:
-    """`v1.13.2` / `1.13.2` -> (1, 13, 2); None when absent or not x.y.z."""
-    if not text:
-        return None
-    parts = str(text).strip().lstrip("v").split("-")[0].split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    return int(parts[0]), int(parts[1]), int(parts[2])
 
 
 def rules_for(version: str | None) -> WebhookRules:

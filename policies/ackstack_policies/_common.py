@@ -8,9 +8,6 @@ to skip, instead of the SDK turning an unknown access into a "can't run policy" 
 
 from __future__ import annotations
 
-import fnmatch
-import os
-import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -151,71 +148,7 @@ def effective_config(schema: PolicyConfigSchema | None, given: Mapping[str, Any]
 
 
 # ---------------------------------------------------------------------------------------------
-# Environment (stack) awareness.
-
-
-def current_stack() -> str:
-    """The stack being previewed.
-
-    The CLI launches the pack with PULUMI_STACK/PULUMI_PROJECT/PULUMI_DRY_RUN in its environment
-    (analyzer_plugin.go constructEnv); pulumi_policy 1.21's ConfigureStack keeps only tags, so the
-    environment variable is the reliable source. Falls back to pulumi's runtime settings.
-    """
-    stack = os.environ.get("PULUMI_STACK", "")
-    if stack:
-        return stack
-    try:
-        import pulumi
-
-        return pulumi.get_stack() or ""
-    except Exception:  # noqa: BLE001 - no runtime settings outside the engine
-        return ""
-
-
-def stack_matches(stack: str, patterns: Iterable[Any]) -> bool:
-    """Glob-match the stack name (or the last segment of 'org/project/stack') against patterns."""
-    if not stack:
-        return False
-    short = stack.rsplit("/", 1)[-1]
-    return any(
-        isinstance(p, str) and (fnmatch.fnmatchcase(stack, p) or fnmatch.fnmatchcase(short, p))
-        for p in patterns
-    )
-
-
-def escalate_to_mandatory(report_violation: ReportViolation) -> ReportViolation:
-    """Return a reporter that files violations as mandatory instead of advisory.
-
-    pulumi_policy fixes a diagnostic's level in the ``report_violation`` closure it builds per
-    policy, and the CLI always sends an explicit level per policy in Configure, so a policy can
-    only be made stricter for some stacks from inside validation. We rebuild the closure with a
-    fresh ``enforcement_level`` cell (nothing shared is mutated). If the SDK layout ever changes,
-    the original reporter is returned unchanged (advisory), never an exception.
-    """
-    code = getattr(report_violation, "__code__", None)
-    closure = getattr(report_violation, "__closure__", None)
-    if code is None or not closure or "enforcement_level" not in code.co_freevars:
-        return report_violation
-    idx = code.co_freevars.index("enforcement_level")
-    if closure[idx].cell_contents != EnforcementLevel.ADVISORY:
-        return report_violation
-    cells = list(closure)
-    cells[idx] = types.CellType(EnforcementLevel.MANDATORY)
-    return types.FunctionType(
-        code, report_violation.__globals__, code.co_name, report_violation.__defaults__, tuple(cells)
-    )
-
-
-# ---------------------------------------------------------------------------------------------
 # Adapters.
-
-MANDATORY_ENVIRONMENTS_SCHEMA = {
-    "type": "array",
-    "items": {"type": "string"},
-    "default": ["prod", "production"],
-    "description": "Stack names (globs) where this advisory policy is reported as mandatory.",
-}
-
 
 def malformed_message(exc: Exception) -> str:
     """What a policy reports (at its own level: fail closed) when the properties are not what it can read."""
@@ -236,12 +169,10 @@ class AckResourcePolicy(ResourceValidationPolicy):
         resource_types: Iterable[str],
         check: Check,
         config_schema: PolicyConfigSchema | None = None,
-        stack_escalation: bool = False,
         remediation_steps: str | None = None,
     ) -> None:
         self.resource_types = frozenset(resource_types)
         self.check = check
-        self.stack_escalation = stack_escalation
         super().__init__(
             name=name,
             description=description,
@@ -263,12 +194,6 @@ class AckResourcePolicy(ResourceValidationPolicy):
             messages = self.check(plain(args.props), config)
         except Exception as exc:  # noqa: BLE001 - malformed properties: a diagnostic, never a crashed run
             messages = [malformed_message(exc)]
-        if (
-            messages
-            and self.stack_escalation
-            and stack_matches(current_stack(), config.get("mandatoryEnvironments") or [])
-        ):
-            report_violation = escalate_to_mandatory(report_violation)
         for message in messages:
             report_violation(message, None)
 
@@ -309,10 +234,8 @@ class AckStackPolicy(StackValidationPolicy):
         enforcement_level: EnforcementLevel,
         check: StackCheck,
         config_schema: PolicyConfigSchema | None = None,
-        stack_escalation: bool = False,
     ) -> None:
         self.check = check
-        self.stack_escalation = stack_escalation
         super().__init__(
             name=name,
             description=description,
@@ -337,9 +260,6 @@ class AckStackPolicy(StackValidationPolicy):
             found = self.check(resources, config)
         except Exception as exc:  # noqa: BLE001 - malformed properties: a diagnostic, never a crashed run
             found = [(malformed_message(exc), None)]
-        if found and self.stack_escalation and stack_matches(current_stack(),
-                                                             config.get("mandatoryEnvironments") or []):
-            report_violation = escalate_to_mandatory(report_violation)
         for message, urn in found:
             report_violation(message, urn)
 

@@ -1,4 +1,5 @@
-"""Operational hygiene: advisory everywhere, reported as mandatory on stacks in mandatoryEnvironments."""
+"""Operational hygiene: advisory by default; a stack makes them mandatory in its policy-pack config file
+(`policies/config.prod.json`), the one place per-stack enforcement is set."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
 from ._common import (
-    MANDATORY_ENVIRONMENTS_SCHEMA,
     AckResourcePolicy,
     AckStackPolicy,
     Check,
@@ -23,10 +23,8 @@ from ._common import (
 from .types_ import MANAGED_KUBERNETES, NODE_POOL, SECURITY_GROUP_RULE
 
 
-def _schema(**extra: dict[str, Any]) -> PolicyConfigSchema:
-    return PolicyConfigSchema(
-        properties={"mandatoryEnvironments": dict(MANDATORY_ENVIRONMENTS_SCHEMA), **extra}
-    )
+def _schema(**extra: dict[str, Any]) -> PolicyConfigSchema | None:
+    return PolicyConfigSchema(properties=extra) if extra else None
 
 
 @skip_unknown
@@ -200,7 +198,6 @@ def _hygiene(
         resource_types=types,
         check=check,
         config_schema=_schema(**extra),
-        stack_escalation=True,
     )
 
 
@@ -272,7 +269,6 @@ SG_NO_OPEN_ADMIN_PORTS_COMBINED = AckStackPolicy(
     enforcement_level=EnforcementLevel.ADVISORY,
     check=check_open_admin_ports_union,
     config_schema=_schema(adminPorts=dict(_ADMIN_PORTS_SCHEMA)),
-    stack_escalation=True,
 )
 
 POLICIES = [

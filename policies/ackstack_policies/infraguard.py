@@ -3,7 +3,7 @@
 Same intent, written against what ackstack registers (pulumi-alicloud input names). Each policy's
 description starts with its id (IGD0xx) and the InfraGuard rule it mirrors; docs/policies.md maps every
 InfraGuard ACK/ECS rule to a policy here, to an existing one, or says why it does not apply.
-Hygiene-style: advisory, mandatory on stacks matching `mandatoryEnvironments` (except IGD002 and the
+Hygiene-style: advisory; `policies/config.prod.json` makes them mandatory on prod (except IGD002 and the
 stack policy IGD011, advisory everywhere).
 """
 

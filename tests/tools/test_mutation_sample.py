@@ -1,0 +1,30 @@
+"""A fixed sample of tools/mutate.py's mutants runs in every suite run (issue #25): each must make the boundary
+test written for it FAIL (pytest exit 1: an assertion, not a collection error, so the copy itself imports and
+runs). The full run, `python -m tools.mutate`, is documented in docs/testing.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools import mutate
+
+B = "tests/components/test_boundaries.py::"
+SAMPLE = [  # (module, function, change, the test that must catch it): the issue's boundary mutants
+    ("policies/ackstack_core/terway_webhook.py", "rules_for", "GtE->Gt", B + "test_a_line_starts_at_its_first_version"),
+    ("components/capacity.py", "_pool_density", "min->max",
+     B + "test_byocni_pods_per_node_are_capped_by_the_node_cidr_mask"),
+    ("components/validation/rules_cap.py", "vswitch_capacity", "Gt->GtE",
+     B + "test_a_vswitch_at_exactly_100_percent_is_a_warning_not_an_error"),
+]
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory):
+    return mutate.copy_repository(tmp_path_factory.mktemp("mutants"))
+
+
+@pytest.mark.parametrize(("module", "function", "change", "test"), SAMPLE, ids=[f"{s[1]}:{s[2]}" for s in SAMPLE])
+def test_the_sample_mutant_is_killed(copy, module, function, change, test):
+    mutant = mutate.find(module, function, change)
+    assert mutate.mutated_source(mutant) != (mutate.ROOT / module).read_text(encoding="utf-8")
+    assert mutate.test_exit_code(mutant, (test,), copy, timeout=300) == 1, f"{mutant.key} survived {test}"
