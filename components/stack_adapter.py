@@ -80,7 +80,7 @@ def cluster_args(plan: NetworkPlan, network: Network, cni) -> AckProClusterArgs:
     spec = plan.config.cluster
     env = plan.config.environment
     # Sorted by config name: the order of `vswitches` in config means nothing to ACK, so reordering the
-    # config must not produce a diff (tests/test_reliability_urns.py).
+    # config must not produce a diff (tests/components/test_reliability_urns.py).
     node_vswitches = sorted((v for v in plan.by_role("node") if v.zone_id in plan.node_zones), key=lambda v: v.key)
     logs = spec.control_plane_logs
     args: AckProClusterArgs = {

@@ -28,13 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod", "existing")
 
 
-def _group(stack: str) -> pytest.MarkDecorator:
+def stack_group(stack: str) -> pytest.MarkDecorator:
+    """The xdist group of the tests that read `deployed(stack)`: the rehearsal is made once, by one worker."""
     return pytest.mark.xdist_group(f"real-engine-{stack}")
 
 
 def per_stack(stacks: tuple[str, ...] | list[str] = STACKS) -> list:
     """`stack` parameters, each in its stack's xdist group."""
-    return [pytest.param(stack, marks=_group(stack), id=stack) for stack in stacks]
+    return [pytest.param(stack, marks=stack_group(stack), id=stack) for stack in stacks]
 KEEP = Path(os.environ.get("ACKSTACK_REHEARSAL_DIR", "")) if os.environ.get("ACKSTACK_REHEARSAL_DIR") else None
 
 
@@ -161,7 +162,7 @@ EDITS = (
 
 def per_edit() -> list:
     """`edit` parameters, each in its stack's xdist group."""
-    return [pytest.param(edit, marks=_group(edit.stack), id=edit.name) for edit in EDITS]
+    return [pytest.param(edit, marks=stack_group(edit.stack), id=edit.name) for edit in EDITS]
 
 
 def edited_stack_file(stack_file: Path, edit: Edit, out: Path) -> Path:

@@ -15,9 +15,7 @@ import pytest
 
 from ackstack import __version__
 from ackstack.engine.rehearse import Workspace
-from tests.real_engine import GROUP, ROOT, require_cli
-
-pytestmark = GROUP
+from tests.real_engine import ROOT, require_cli
 
 # What a Pulumi program in any language sees: component -> (required inputs, some optional inputs, outputs).
 EXPECTED = {

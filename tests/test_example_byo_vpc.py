@@ -11,10 +11,9 @@ from pathlib import Path
 import yaml
 
 from ackstack.engine.rehearse import Workspace, _json
-from tests.real_engine import GROUP, ROOT, require_cli
+from tests.real_engine import ROOT, require_cli
 
 EXAMPLE = ROOT / "examples" / "byo-vpc-terway"
-pytestmark = GROUP
 
 
 def example_workspace(tmp: Path) -> Workspace:

@@ -12,11 +12,10 @@ import pytest
 import yaml
 
 from ackstack.engine.rehearse import Workspace, _json, change_counts, pulumi_binary
-from tests.real_engine import GROUP, ROOT, require_cli
+from tests.real_engine import ROOT, require_cli
 from tests.test_component_package import plugin_copy
 
 EXAMPLE = ROOT / "examples" / "yaml-terway"
-pytestmark = GROUP
 
 
 def require_yaml_host() -> None:

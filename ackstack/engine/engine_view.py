@@ -5,7 +5,7 @@ The offline engine answers every resource with concrete planned values (ids, the
 the kubeconfig) so the preview can render Cilium and draw the network. The real engine does not: in a
 preview, what a resource created by this update computes is unknown, and so is everything derived from
 it. This module turns a run into the engine's view, and the differential test checks it against the
-real CLI (tests/test_real_engine.py):
+real CLI (tests/ackstack/engine/test_real_engine_differential.py):
 
 - the id and every computed-only output of a resource created in this update are unknown, and so is
   every value equal to one of them (the program passed it on) and every result of an invoke whose

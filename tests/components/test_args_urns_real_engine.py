@@ -21,7 +21,7 @@ import pytest
 
 from ackstack.engine.rehearse import SECRET_CONFIG_KEY, Workspace, _json, change_counts
 from components.cilium_render import REFERENCE_CHARTS
-from tests.real_engine import GROUP, ROOT, STACKS, require_cli
+from tests.real_engine import ROOT, STACKS, require_cli
 
 # `package` at ec1216a ("ruff"): the program with plan-taking components, just before #21 §2.
 BASE_COMMIT = "ec1216a"
@@ -30,7 +30,6 @@ BASE_PATHS = ("components", "charts")  # what the program imports from the proje
 # Component resources #21 §2 put between the cluster and its children: a logical node in the state, no cloud object.
 NEW_COMPONENT_TYPES = ("ackstack:cluster:NodePool", "ackstack:terway:TerwayTrunk")
 
-pytestmark = GROUP
 
 
 def _base_program(into: Path) -> None:

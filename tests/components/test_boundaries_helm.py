@@ -3,7 +3,7 @@
 The chart's cilium-configmap.yaml:540 (cilium 1.19.6) writes `routing-mode: {{ .Values.routingMode | default
 (ternary "native" "tunnel" (or .Values.eni.enabled .Values.gke.enabled)) }}`, and values.yaml:3064 has
 `routingMode: ""`; helm drops a null key, so both fall back to tunnel. ackstack must read them the same way
-(CIL004: an overlay on ACK managed Pro). Needs helm and the chart package (tests/test_cilium_render.py).
+(CIL004: an overlay on ACK managed Pro). Needs helm and the chart package (tests/components/test_cilium_render.py).
 """
 
 from __future__ import annotations

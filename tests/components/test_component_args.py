@@ -120,7 +120,7 @@ def test_cilium_endpoint_values_are_what_the_plan_gives():
     replacement on or off."""
     from components.cilium import with_api_server
     from components.cilium_values import cilium_values
-    from tests.test_cilium import plan_for, stack_config
+    from tests.components.test_cilium import plan_for, stack_config
 
     for kpr in (True, False):
         config = stack_config("staging")

@@ -1,6 +1,6 @@
 """Hand-written expected fragments of the generated artefacts (issue #25).
 
-tests/test_config_schema.py, test_docs.py and test_cilium_chart_facts.py check that the committed files equal
+tests/tools/test_config_schema.py, test_docs.py and test_cilium_chart_facts.py check that the committed files equal
 what the generators produce now; a generator bug would pass them, since the expected text is the generator's.
 These fragments were written by hand from the sources named beside each, not produced by the generators.
 """

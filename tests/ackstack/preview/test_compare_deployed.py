@@ -19,10 +19,10 @@ import yaml
 from ackstack.engine.testing import stack_config, with_value
 from ackstack.preview.compare import STATEFUL_TYPES, load_baseline
 from ackstack.preview.preview import InputError, render_tree, run_preview
-from tests.real_engine import GROUP, deployed
+from tests.real_engine import deployed, stack_group
 
 ROOT = Path(__file__).resolve().parents[3]
-pytestmark = GROUP  # the export is the real engine's (tests/real_engine.py)
+pytestmark = stack_group("dev")  # the export is the real engine's (tests/real_engine.py)
 
 
 def preview(tmp_path: Path, config: dict, name: str, compare: Path | None = None, stack: str = "dev"):
@@ -226,6 +226,7 @@ def test_against_a_base_branch_preview_protected_replace_delete_and_create(tmp_p
     assert result.blocked
 
 
+@stack_group("staging")
 def test_a_helm_release_as_the_provider_stored_it_is_no_change(tmp_path):
     """pulumi-kubernetes' Check stores `checksum` and `resourceNames` among the Release's inputs and drops every
     false bool (C.HELM_RELEASE_CHECK_COMPUTED_INPUTS): against the real engine's export the Cilium release must not

@@ -15,7 +15,7 @@ import pytest
 
 from ackstack.preview.preview import main as preview_main
 from policies.ackstack_policies.podnetworking import GO_DURATION_UNSIGNED_PATTERN, RELEASE_SCHEMA
-from tests.test_go_duration import GO_INVALID, GO_VALID
+from tests.policies.test_go_duration import GO_INVALID, GO_VALID
 
 POLICY = "podnetworking-release-strategy"
 
