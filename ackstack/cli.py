@@ -20,6 +20,7 @@ COMMANDS = {
                 "against a throw-away backend and ackstack's provider plugins",
     "verify": "check a live cluster against the stack (--kubeconfig FILE)",
     "migrate-controlplane": "migrate terway-controlplane config on a live cluster (--kubeconfig, --backup-dir)",
+    "charts": "fetch the pinned Cilium chart packages from their Helm repository into the cache, verified by digest",
 }
 EXIT_USAGE = 2
 # Standard output cannot be written (a closed pipe, a full disk, a file-size limit): like an unwritable --out.
@@ -77,6 +78,8 @@ def _command(name: str):
         from ackstack.day2.migrate import main
     elif name == "rehearse":
         from ackstack.engine.rehearse import main
+    elif name == "charts":
+        from ackstack.charts import main
     else:
         from ackstack.preview.preview import main
     return main

@@ -2,7 +2,7 @@
 
 Why: values that merge cleanly can still render a `cilium-config` the agent rejects, or fail Helm's schema
 check and the chart's own `fail` checks at `pulumi up`. Rendering the exact package (a local
-`cni.cilium.chartPath`, else the official package in `../shared/reference/cilium/`) shows what the agent will
+`cni.cilium.chartPath`, else the pinned official package from the chart cache, `ackstack charts`) shows what the agent will
 read. Used by validation (CIL020, whenever helm and the package are here), the render tests and
 `offline preview --out`; helm comes from tools/install_helm.py (`.venv/bin/helm`).
 """
@@ -25,10 +25,8 @@ import yaml
 
 from ackstack_core import constants as C
 from ackstack_core.versions import parse_version
+from components.chart_cache import REFERENCE_CHARTS, ChartPackage, cache_dir, cached_package  # noqa: F401 (tests)
 
-# The official chart packages beside the repository checkout (../shared/reference/cilium: this workplace's copy
-# of what helm.cilium.io serves; see its README).
-REFERENCE_CHARTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "cilium"
 RENDER_TIMEOUT_SECONDS = 120
 
 
@@ -47,13 +45,18 @@ def resolve_chart_path(chart_path: str) -> Path:
     return path if path.is_absolute() else Path.cwd() / path  # relative to the project, where the CLI runs
 
 
-def chart_package(chart_version: str, chart_path: str | None = None) -> Path | None:
-    """The package to render: the stack's local package, else the official reference package, if present."""
+def chart_source(chart_version: str, chart_path: str | None = None) -> ChartPackage | None:
+    """The package to render and where it came from: the stack's local package, else the pinned package in the
+    chart cache (`ackstack charts`), else the reference stand-in, each verified by its pinned digest."""
     if chart_path:
         path = resolve_chart_path(chart_path)
-        return path if path.is_file() else None
-    reference = REFERENCE_CHARTS / f"cilium-{chart_version}.tgz"
-    return reference if reference.is_file() else None
+        return ChartPackage(path, "cni.cilium.chartPath") if path.is_file() else None
+    return cached_package(chart_version)
+
+
+def chart_package(chart_version: str, chart_path: str | None = None) -> Path | None:
+    source = chart_source(chart_version, chart_path)
+    return source.path if source else None
 
 
 def package_chart_version(package: Path) -> tuple[str, str] | None:
@@ -127,14 +130,15 @@ def helm_version(helm: str) -> str:
 
 def render_check(chart_version: str, chart_path: str | None) -> RenderCheck:
     """Whether validation can render with the real helm: both the binary and the pinned package must be here."""
-    package = chart_package(chart_version, chart_path)
+    source = chart_source(chart_version, chart_path)
     helm = helm_binary()
     if helm is None:
         return RenderCheck("rules", "rule-based checks only: no helm binary (.venv/bin/python tools/install_helm.py)")
-    if package is None:
-        where = chart_path or f"{REFERENCE_CHARTS}/cilium-{chart_version}.tgz"
+    if source is None:
+        where = chart_path or f"cilium-{chart_version}.tgz in {cache_dir()} (run `ackstack charts`)"
         return RenderCheck("rules", f"rule-based checks only: no chart package {where}")
-    return RenderCheck("helm", f"rendered with helm {helm_version(helm)} and {package.name}", package, helm)
+    return RenderCheck("helm", f"rendered with helm {helm_version(helm)} and {source.path.name} ({source.origin})",
+                       source.path, helm)
 
 
 _SCHEMA_AT = re.compile(r"at '(/[^']*)'")

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBCOMMANDS = ("preview", "rehearse", "verify", "migrate-controlplane")
+SUBCOMMANDS = ("preview", "rehearse", "verify", "migrate-controlplane", "charts")
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
 
 pytestmark = pytest.mark.xdist_group("package")

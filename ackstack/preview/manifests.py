@@ -42,12 +42,13 @@ def _write_rendered_release(result, reg, values: dict, manifests: Path) -> list[
     config = getattr(getattr(result.config, "cni", None), "cilium", None)
     if config is None or not isinstance(values, dict):
         return []
-    package = cilium_render.chart_package(config.chart_version, config.chart_path)
-    if package is None or cilium_render.helm_binary() is None:
+    source = cilium_render.chart_source(config.chart_version, config.chart_path)
+    if source is None or cilium_render.helm_binary() is None:
         print(f"note: {reg.name} not rendered (needs helm, tools/install_helm.py, and the chart package "
-              f"cilium-{config.chart_version}.tgz in {cilium_render.REFERENCE_CHARTS} or cni.cilium.chartPath)",
-              file=sys.stderr)
+              f"cilium-{config.chart_version}.tgz: `ackstack charts` fetches it into {cilium_render.cache_dir()}; "
+              "or cni.cilium.chartPath)", file=sys.stderr)
         return []
+    package = source.path
     try:
         documents = cilium_render.render(values, package, result.config.cluster.kubernetes_version)
     except cilium_render.RenderError as exc:
@@ -55,7 +56,7 @@ def _write_rendered_release(result, reg, values: dict, manifests: Path) -> list[
         path.write_text(f"helm template {package.name} failed:\n{exc}\n", encoding="utf-8")
         return [path]
     path = manifests / f"helm-{_slug(reg.name)}-rendered.yaml"
-    path.write_text(f"# helm template cilium {package.name} --kube-version "
+    path.write_text(f"# helm template cilium {package.name} ({source.origin}) --kube-version "
                     f"{cilium_render.kube_version(result.config.cluster.kubernetes_version)}\n"
                     + cilium_render.manifests_text(documents), encoding="utf-8")
     return [path]

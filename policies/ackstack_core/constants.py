@@ -309,6 +309,15 @@ TRUNK_UNSUPPORTED_FAMILIES: tuple[str, ...] = ("t5", "t6", "sn1ne", "sn2ne", "g5
 CILIUM_CHART_REPO = "https://helm.cilium.io/"
 # Source: SEED-BYOCNI ("cilium cilium/cilium --version 1.17.4")
 CILIUM_CHART_NAME = "cilium"
+# Source: the official chart packages' sha256, which helm.cilium.io's index.yaml lists as each entry's `digest`
+# (shared/reference/README.md: the packages there are byte-identical to the repository's; the live index itself is
+# unverified here: no internet). A fetched or stand-in package is used only when its sha256 is the one pinned here.
+CILIUM_CHART_DIGESTS: dict[str, str] = {
+    "1.17.9": "025a18e9003b423856f3a51b43cb6616aa8481482396983e94e1d8fa10d72a22",
+    "1.18.12": "5923f9d9fcb11bc4692ad52353cc791b935d96e09ba0c535c5a8b88ea8a37572",
+    "1.19.6": "21c43cf53841f9ab0375047d95aa4c64051ea52bbd2c679416e6408f5f1c9179",
+    "1.20.0": "c5f013912360d1a334f44ef25f36da59ba3414cdb48f466ee12d0c4fdff27883",
+}
 # Source: pulumi/pulumi-kubernetes provider/pkg/provider/helm_release.go (commit 01799d56995683adc30ed8be5c42157d9a6d3c06,
 # resolveChartName/locateChart): a repositoryOpts.repo that parses as a URL is fetched as a classic repository
 # (index.yaml), so an OCI registry (ACR Enterprise serves Helm charts as OCI artifacts) works only as the chart
