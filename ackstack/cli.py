@@ -170,4 +170,27 @@ def run() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
-    sys.exit(status)
+    os._exit(_finish(status))
+
+
+def _finish(status: int) -> int:
+    """Exit-time cleanup with stop signals held, then the exit status: a signal that arrives now still ends the
+    command as interrupted (130/143, one line), never as Python's teardown, which resets the handlers and would
+    let the signal kill the process (status -2) or print a traceback from whatever was finalising."""
+    import atexit
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:  # standard output closed under us: as any other write failure
+        status = _stdout_failed(getattr(exc, "strerror", None) or str(exc))
+    atexit._run_exitfuncs()
+    sys.stderr.flush()
+    pending = sorted(held & signal.sigpending())
+    if pending:
+        name = signal.Signals(pending[0]).name
+        os.write(2, f"ackstack: interrupted ({name}) as it exited; the command had finished (status {status})\n"
+                 .encode())
+        return 128 + pending[0]
+    return status

@@ -241,5 +241,87 @@ def preview_loading(signum: int, *, inherit_sigint_ignored: bool = False, delay:
     return outcome
 
 
+# ---------------------------------------------------------------- preview of a large stack, signals at many points
+LARGE_PODNETWORKINGS = 200
+
+
+def _large_argv(stack_file: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "ackstack", "preview", "bench", "--config", str(stack_file), "--out", str(out),
+            "--progress"]
+
+
+def _listing(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.stat().st_size for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _cmdline(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:120]
+    return "(gone)"
+
+
+@dataclass
+class LargePreview:
+    """A generated stack, the complete `--out` of an uninterrupted run and how long that run took."""
+
+    stack_file: Path
+    out: Path
+    complete: dict[str, int]
+    seconds: float
+
+
+def large_preview(folder: Path, podnetworkings: int = LARGE_PODNETWORKINGS) -> LargePreview:
+    from bench.bench_scaling import make_config, write_stack_file
+
+    stack_file = folder / "Pulumi.bench.yaml"
+    write_stack_file(make_config(podnetworkings), stack_file)
+    out = folder / "out"
+    started = time.monotonic()
+    done = subprocess.run(_large_argv(stack_file, out), cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          stdin=subprocess.DEVNULL)
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"the uninterrupted large preview failed: {done.stderr[-3000:]}")
+    json.loads((out / "preview.json").read_text())
+    return LargePreview(stack_file, out, _listing(out), seconds)
+
+
+def preview_large_at(large: LargePreview, signum: int, delay: float) -> tuple[Outcome, str | None]:
+    """One run interrupted `delay` seconds after its first line ran; (outcome, the stage it was in: `loading`
+    before the first stage line, else the stage line's first word), stage None when it finished first."""
+    proc = subprocess.Popen(_large_argv(large.stack_file, large.out), cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    seen: set[int] = set()
+    # From the command's first line on (before it, the interpreter is starting: no program controls that).
+    _wait_until(lambda: _handles_sigterm(proc.pid), proc)
+    until = time.monotonic() + delay
+    while time.monotonic() < until and proc.poll() is None:
+        seen.update(descendants(proc.pid))
+        time.sleep(0.02)
+    seen.update(descendants(proc.pid))
+    finished_first = proc.poll() is not None
+    outcome = _signal_and_wait("preview", proc, signum)
+    lines = outcome.stderr.splitlines()
+    progress = [line for line in lines if line.startswith("ackstack: [")]
+    others = [line for line in lines if not line.startswith("ackstack: [")]
+    if finished_first:
+        return outcome, None
+    stage = progress[-1].split("] ", 1)[1].split(" ")[0] if progress else "loading"
+    if len(others) != 1 or "interrupted" not in others[0]:
+        outcome.problems.append(f"stderr besides progress lines: {others[-5:]}")
+    time.sleep(0.3)
+    if left := [pid for pid in seen if _alive(pid)]:
+        outcome.problems.append(f"{len(left)} process(es) of the run left: {[_cmdline(pid) for pid in left]}")
+        for pid in left:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    if _listing(large.out) != large.complete:
+        outcome.problems.append("--out is no longer the previous complete result")
+    else:
+        json.loads((large.out / "preview.json").read_text())
+    return outcome, stage
+
+
 SCENARIOS = {"verify": verify_canary, "migrate-controlplane": migrate_apply, "preview": preview_with_pack,
              "preview-loading": preview_loading}

@@ -27,6 +27,7 @@ import json
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -50,7 +51,7 @@ from pulumi.runtime.proto import (
 from pulumi.runtime.rpc import UNKNOWN
 from pulumi_policy.deserialize import serialize_properties as _policy_serialize
 
-from ackstack.interrupts import signals_deferred
+from ackstack.interrupts import descendants, signals_deferred
 
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -455,12 +456,45 @@ class _HostedPack:
     _tail = _PackProcess._tail
 
     def stop(self, grace: float = 5.0) -> int:
-        """Cancel the plugin (the host ends the pack with the stream), then stop the host."""
+        """Cancel the plugin (the host ends the pack with the stream), then stop the host, then whatever the host
+        had started: a host stopped while its RunPlugin child runs leaves that child behind (an orphaned
+        `pulumi.policy`, seen after interrupted previews), so the pack is ended here whatever the host did."""
+        family = descendants(self.host.pid) if self.host.poll() is None else []
         if self._stream is not None:
             self._stream.cancel()
         if self._channel is not None:
             self._channel.close()
-        return _PackProcess.stop(self, grace)
+        status = _PackProcess.stop(self, grace)
+        _end_processes(family, grace)
+        return status
+
+
+def _end_processes(pids: list[int], grace: float) -> None:
+    """SIGTERM to each process still there, SIGKILL to those alive after `grace` seconds."""
+    alive = [pid for pid in pids if _signal(pid, signal.SIGTERM)]
+    deadline = time.monotonic() + grace
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.02)
+        alive = [pid for pid in alive if _running(pid)]
+    for pid in alive:
+        _signal(pid, signal.SIGKILL)
+
+
+def _signal(pid: int, signum: int) -> bool:
+    try:
+        os.kill(pid, signum)
+    except OSError:
+        return False
+    return True
+
+
+def _running(pid: int) -> bool:
+    """Not gone and not a zombie (an orphan's zombie is reaped by init, not by us)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return _signal(pid, 0)
 
 
 def pack_argv(engine_address: str, python: str | None = None) -> list[str]:

@@ -1,0 +1,41 @@
+"""SIGINT and SIGTERM at many points of a large preview (issue #24 §1): while Pulumi and the components load,
+while the program registers, while the policy pack analyses and while `--out` is written.
+
+Each run (`tests/interrupt_scenarios.preview_large_at`): exit 128 + signal, one `interrupted` line on stderr
+besides the progress lines and no traceback, no process of the run left (the policy pack included), and the
+`--out` directory still the complete result of the previous run (written whole or not at all). The 2-second
+exit contract is measured under load by `tests/stress_interrupts.py --only preview-large`; here the deadline is
+the scenarios' generous one, so a loaded CI machine does not fail the suite for slowness.
+"""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from tests.interrupt_scenarios import large_preview, preview_large_at
+
+POINTS = 10
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    return large_preview(tmp_path_factory.mktemp("large-preview"))
+
+
+def test_a_signal_at_any_point_of_a_large_preview_ends_it_cleanly(large):
+    problems: list[str] = []
+    stages: set[str] = set()
+    for point in range(POINTS):
+        signum = (signal.SIGINT, signal.SIGTERM)[point % 2]
+        delay = large.seconds * point / POINTS
+        outcome, stage = preview_large_at(large, signum, delay)
+        if stage is None:
+            assert point == POINTS - 1, f"finished within {delay:.1f} s of a {large.seconds:.1f} s run"
+            continue
+        stages.add(stage)
+        problems += [f"{delay:.1f}s {signum.name} ({stage}): {p}" for p in outcome.problems]
+    assert problems == []
+    # The points cover the phases: loading (before the first stage line), the program, the pack.
+    assert {"loading", "running", "policy"} <= stages, stages
