@@ -23,9 +23,12 @@ from ackstack.engine.rehearse import SECRET_CONFIG_KEY, Workspace, _json, change
 from components.cilium_render import REFERENCE_CHARTS
 from tests.real_engine import ROOT, STACKS, require_cli
 
-# `package` at ec1216a ("ruff"): the program with plan-taking components, just before #21 §2.
-BASE_COMMIT = "ec1216a"
-BASE_PATHS = ("components", "charts")  # what the program imports from the project directory (ahead of the venv)
+# main just before the typed Args (#21 §2) and the one-place layout (#21 §4) landed: the program a deployed stack was
+# last updated with (plan-taking components, the PodNetworking quota input of #23 already there).
+BASE_COMMIT = "f78593f"
+# What the program imports from the project directory (ahead of the venv): its packages, and the facts and checks it
+# shares with the pack (`policies/ackstack_core`, which #21 §4 reorganised after BASE_COMMIT).
+BASE_PATHS = ("components", "charts", "policies/ackstack_core")
 
 # Component resources #21 §2 put between the cluster and its children: a logical node in the state, no cloud object.
 NEW_COMPONENT_TYPES = ("ackstack:cluster:NodePool", "ackstack:terway:TerwayTrunk")
@@ -39,6 +42,8 @@ def _base_program(into: Path) -> None:
                              capture_output=True, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
+    (into / "policies" / "ackstack_core").rename(into / "ackstack_core")
+    (into / "policies").rmdir()
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -51,8 +56,9 @@ def test_state_made_before_the_move_previews_with_no_changes(stack: str) -> None
         ws = Workspace(stack, Path(tmp), ROOT / f"Pulumi.{stack}.yaml", inventory if inventory.is_file() else None)
         ws.install_plugins()
         _base_program(ws.project)
-        # The provider plugins run in the project directory too, so they import the old copy, which finds the
-        # reference chart packages two levels above itself (components/cilium_render.py REFERENCE_CHARTS).
+        # The old program's chart render finds the reference chart packages two levels above its own copy
+        # (components/cilium_render.py REFERENCE_CHARTS at BASE_COMMIT). The provider plugins never import the
+        # project directory's copies (`python -P`, go/targets.json): they are this checkout's.
         charts = Path(tmp) / REFERENCE_CHARTS.relative_to(REFERENCE_CHARTS.parents[2])
         charts.parent.mkdir(parents=True)
         charts.symlink_to(REFERENCE_CHARTS)
@@ -65,7 +71,7 @@ def test_state_made_before_the_move_previews_with_no_changes(stack: str) -> None
         created = change_counts(_json(out)).get("create", 0)
         assert created > 0
 
-        for name in BASE_PATHS:
+        for name in (*BASE_PATHS[:2], "ackstack_core"):
             shutil.rmtree(ws.project / name)
         # The real engine's plan: every resource of the old state keeps its URN (aliases) and inputs ("same");
         # only the new component resources, which hold no cloud object, are created.

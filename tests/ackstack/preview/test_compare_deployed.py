@@ -91,7 +91,9 @@ def test_create_of_a_new_node_pool(tmp_path, dev_base):
     pools = config["ackstack:cluster"]["nodePools"]
     pools.append({**pools[0], "name": "batch"})
     result = preview(tmp_path, config, "create", dev_base["export"])
-    assert [e["name"] for e in entries(result, "create")] == ["dev-ack-np-batch"]
+    # The NodePool component (#21 §2) and the provider's node pool under it, both new.
+    assert sorted((e["type"], e["name"]) for e in entries(result, "create")) == [
+        ("ackstack:cluster:NodePool", "dev-ack-np-batch"), ("alicloud:cs/nodePool:NodePool", "dev-ack-np-batch")]
     assert "+  create" in render_tree(result)
 
 
