@@ -1,6 +1,7 @@
 """The PR workflow's cost against its floor (issue #14, section 8).
 
     python bench/bench_floor.py [--stack prod] [--reps 5]
+    python bench/bench_floor.py --podnetworkings 1000 [--reps 3]   (a generated stack, bench_scaling's)
 
 The floor is what ANY program registering the same resources with the same provider SDKs pays: a fresh
 Python process that imports the SDK modules the real program ends up loading (pulumi, pulumi_alicloud,
@@ -51,10 +52,10 @@ def _child_floor(state: Path) -> None:
     assert len(run.registrations) == len(data["registrations"])
 
 
-def _child_program(stack: str) -> None:
+def _child_program(stack: str, config_file: str | None) -> None:
     from ackstack.engine.engine import run_program
 
-    config, secret_keys, inventory = load_stack(stack)
+    config, secret_keys, inventory = load_stack(stack, config_file)
     run = run_program(PROGRAM, config=config, stack=stack, secret_keys=secret_keys, inventory=inventory)
     assert run.error is None, run.error
 
@@ -72,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default="prod")
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--podnetworkings", type=int, help="measure a generated stack of this many PodNetworkings "
+                        "(bench/bench_scaling.py's generator) instead of --stack")
+    parser.add_argument("--config", help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=("floor", "program"), help=argparse.SUPPRESS)
     parser.add_argument("--state", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -79,15 +83,24 @@ def main(argv: list[str] | None = None) -> int:
         _child_floor(Path(args.state))
         return 0
     if args.child == "program":
-        _child_program(args.stack)
+        _child_program(args.stack, args.config)
         return 0
+    with tempfile.TemporaryDirectory() as folder:
+        if args.podnetworkings:
+            from bench_scaling import make_config, write_stack_file
 
+            args.stack, args.config = "bench", str(Path(folder) / "Pulumi.bench.yaml")
+            write_stack_file(make_config(args.podnetworkings), Path(args.config))
+        return _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> int:
     from bare_program import bare_program, compare
 
     from ackstack.engine.engine import run_program
 
     print(machine())
-    config, secret_keys, inventory = load_stack(args.stack)
+    config, secret_keys, inventory = load_stack(args.stack, args.config)
     real = run_program(PROGRAM, config=config, stack=args.stack, secret_keys=secret_keys, inventory=inventory)
     if real.error is not None:
         print(f"the real program failed on {args.stack}: {real.error}")
@@ -106,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
             "secret_keys": secret_keys, "inventory": inventory,
         }))
         me = [sys.executable, str(Path(__file__).resolve())]
+        given = ["--config", args.config] if args.config else []
         commands = {
             "floor": [*me, "--child", "floor", "--state", str(state)],
-            "program": [*me, "--child", "program", "--stack", args.stack],
-            "preview": [sys.executable, "-m", "ackstack", "preview", args.stack, "--json"],
+            "program": [*me, "--child", "program", "--stack", args.stack, *given],
+            "preview": [sys.executable, "-m", "ackstack", "preview", args.stack, "--json", *given],
         }
         samples: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(args.reps):  # interleaved: drift and other load hit all three alike

@@ -44,7 +44,8 @@ class RepositoryUnreachable(ChartFetchError):
 class ChartPackage:
     path: Path
     origin: str
-    """Where the bytes came from, as the output says it: `fetched from <repo>`, `reference stand-in`, ..."""
+    """Where the bytes came from, as the output says it (no machine path: it goes into `--out` files):
+    `fetched from <repo>`, `chart cache`, `reference stand-in`, `cni.cilium.chartPath`."""
 
 
 def cache_dir() -> Path:
@@ -84,10 +85,10 @@ def cached_package(version: str) -> ChartPackage | None:
     reference stand-in, else None."""
     cached = cache_dir() / package_name(version)
     if _verified(cached, version):
-        return ChartPackage(cached, f"cache {cache_dir()}, sha256 verified")
+        return ChartPackage(cached, "chart cache, sha256 verified")
     reference = REFERENCE_CHARTS / package_name(version)
     if _verified(reference, version):
-        return ChartPackage(reference, f"reference stand-in {REFERENCE_CHARTS}, sha256 verified")
+        return ChartPackage(reference, "reference stand-in, sha256 verified")
     return None
 
 
@@ -156,11 +157,11 @@ def ensure(version: str, repo: str = C.CILIUM_CHART_REPO,
     cannot be reached; (package, why the fetch did not happen or failed, or None)."""
     cached = cache_dir() / package_name(version)
     if _verified(cached, version):
-        return ChartPackage(cached, f"cache {cache_dir()}, sha256 verified"), None
+        return ChartPackage(cached, "chart cache, sha256 verified"), None
     try:
         return fetch(version, repo, timeout), None
     except RepositoryUnreachable as exc:
         reference = REFERENCE_CHARTS / package_name(version)
         if _verified(reference, version):
-            return ChartPackage(reference, f"reference stand-in {REFERENCE_CHARTS}, sha256 verified"), str(exc)
+            return ChartPackage(reference, "reference stand-in, sha256 verified"), str(exc)
         raise

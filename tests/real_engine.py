@@ -200,13 +200,37 @@ def _preview_edits(stack: str, edits: dict[str, dict]) -> Callable[[Workspace, R
 CACHE = Path(os.environ["ACKSTACK_REHEARSAL_CACHE"]) if os.environ.get("ACKSTACK_REHEARSAL_CACHE") else None
 
 
+# Set by tests/conftest.py for one test session: the directory all xdist workers of the session share. A rehearsal
+# is made by the first worker that asks for it, under a lock, and the others load it: pytest-xdist 3.8 put the tests of
+# one stack's group on both workers (each made the 200-second prod rehearsal again).
+SHARED_ENV = "ACKSTACK_REHEARSAL_SHARED"
+
+
 @functools.cache
 def deployed(stack: str) -> Deployed:
-    """The stack's rehearsal (once per test process)."""
+    """The stack's rehearsal (once per test session)."""
     require_cli()
     cached = CACHE / f"{stack}.pickle" if CACHE else None
     if cached is not None and cached.is_file():
         return pickle.loads(cached.read_bytes())
+    shared = Path(os.environ[SHARED_ENV]) / f"rehearsal-{stack}.pickle" if os.environ.get(SHARED_ENV) else None
+    if shared is None:
+        return _rehearsed(stack, cached)
+    import fcntl
+
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a worker asking for it meanwhile waits here, then loads it
+        if shared.is_file():
+            return pickle.loads(shared.read_bytes())
+        found = _rehearsed(stack, cached)
+        partial = shared.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(found))
+        partial.replace(shared)
+        return found
+
+
+def _rehearsed(stack: str, cached: Path | None) -> Deployed:
     edits: dict[str, dict] = {}
     result = rehearse(stack, keep=KEEP, deployed=_preview_edits(stack, edits))
     found = Deployed(result, copy.deepcopy(result.documents.get("stack export") or {}), edits)

@@ -199,7 +199,9 @@ def test_preview_out_writes_the_rendered_release(helm, tmp_path):
     (rendered,) = (tmp_path / "manifests").glob("helm-*cilium*-rendered.yaml")
     text = rendered.read_text()
     k8s = stack_config("staging")["ackstack:cluster"]["kubernetesVersion"].split("-")[0]
-    assert text.startswith(f"# helm template cilium cilium-{C.CILIUM_CHART_VERSION}.tgz --kube-version {k8s}")
+    first = text.splitlines()[0]  # the package, where it came from (no machine path), the Kubernetes version
+    assert first.startswith(f"# helm template cilium cilium-{C.CILIUM_CHART_VERSION}.tgz (") and first.endswith(
+        f"sha256 verified) --kube-version {k8s}"), first
     documents = [d for d in yaml.safe_load_all(text) if d]
     config = cilium_render.configmap(documents, "cilium-config")
     assert (config["routing-mode"], config["ipv4-native-routing-cidr"]) == ("native", "172.16.0.0/16")

@@ -228,21 +228,6 @@ def test_against_a_base_branch_preview_protected_replace_delete_and_create(tmp_p
     assert result.blocked
 
 
-@stack_group("staging")
-def test_a_helm_release_as_the_provider_stored_it_is_no_change(tmp_path):
-    """pulumi-kubernetes' Check stores `checksum` and `resourceNames` among the Release's inputs and drops every
-    false bool (C.HELM_RELEASE_CHECK_COMPUTED_INPUTS): against the real engine's export the Cilium release must not
-    show an update on every run, while a real values change still does, leaf by leaf."""
-    path = tmp_path / "export.json"
-    path.write_text(json.dumps(deployed("staging").export), encoding="utf-8")
-    same = preview(tmp_path, stack_config("staging"), "sthead", path, stack="staging")
-    assert same.changes["summary"]["update"] == 0 and same.changes["resources"] == []
-    changed = preview(tmp_path, with_value(stack_config("staging"), "ackstack:cni.cilium.hubble", False), "sthubble",
-                      path, stack="staging")
-    fields = [f["field"] for e in changed.changes["resources"] for f in e["fields"]]
-    assert fields and all(f.startswith("values.hubble") for f in fields), fields
-
-
 def test_a_control_plane_vswitch_change_warns(tmp_path, dev_base):
     """Before issue #23 a `vswitchIds` update of the cluster showed as a plain update; ModifyCluster moves the
     control plane, so the comparison warns (REP016) and names the field."""
