@@ -57,14 +57,23 @@ def make_config(n: int) -> dict:
     pools_n = max(1, n // 20)
     ns_n = max(1, n // 10)
     pn_vsw = max(2, n // 100)  # PodNetworking vSwitches per zone
+    # Above 3,000 PodNetworkings (150+ node pools): /18 PodNetworking vSwitches (each must take the member ENIs of
+    # every pool in its zone) and more pod vSwitches per zone (a vSwitch is at most a /16), so the 5,000 case fits
+    # its IPs; sizes up to 3,000 are generated exactly as before.
+    big = n > 3000
+    extra_pod_vsw = 0 if n <= 3000 else n // 2500 - 1
     sg_n = max(2, n // 100)
     vswitches = []
     for z, zone in enumerate(ZONES):
         vswitches.append({"name": f"node-{z}", "role": "node", "zoneId": zone, "cidr": f"10.{z}.0.0/18"})
         vswitches.append({"name": f"pod-{z}", "role": "pod", "zoneId": zone, "cidr": f"10.{10 + z}.0.0/16"})
+        for j in range(extra_pod_vsw):
+            vswitches.append({"name": f"pod-{z}-{j + 1}", "role": "pod", "zoneId": zone,
+                              "cidr": f"10.{13 + z + 3 * j}.0.0/16"})
         for k in range(pn_vsw):
-            vswitches.append({"name": f"pn-{z}-{k}", "role": "podnetworking", "zoneId": zone,
-                              "cidr": f"10.{32 + z * 16 + k // 8}.{(k % 8) * 32}.0/19"})
+            cidr = (f"10.{32 + z * 16 + k // 4}.{(k % 4) * 64}.0/18" if big
+                    else f"10.{32 + z * 16 + k // 8}.{(k % 8) * 32}.0/19")
+            vswitches.append({"name": f"pn-{z}-{k}", "role": "podnetworking", "zoneId": zone, "cidr": cidr})
     groups = [{"name": "cluster", "type": "enterprise"}] + [
         {"name": f"pn-sg-{i}", "type": "enterprise",
          "rules": [{"name": "from-vpc", "protocol": "tcp", "portRange": "8080/8080", "cidr": "10.0.0.0/8"}]}
@@ -141,8 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
 
     from ackstack.engine.engine import run_program
+    from ackstack.inputs.project import project_root
     from ackstack.preview.analyzer import run_policy_pack
-    from ackstack.preview.preview import POLICY_PACK
+
+    policy_pack = project_root() / "policies"  # the pack the preview runs (ackstack/preview/preview.py)
 
     print(machine())
     out_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ackstack-bench-"))
@@ -167,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         resources = analyzed(run)
         pol_t, findings = [], []
         for _ in range(args.reps):
-            t, findings = timed(run_policy_pack, POLICY_PACK, resources, stack="bench", project=run.project,
+            t, findings = timed(run_policy_pack, policy_pack, resources, stack="bench", project=run.project,
                                 config={"ackstack:stack": "bench"})
             pol_t.append(t)
         policy_errors = [f for f in findings if f["level"] == "error"]

@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,38 +287,75 @@ def large_preview(folder: Path, podnetworkings: int = LARGE_PODNETWORKINGS) -> L
     return LargePreview(stack_file, out, _listing(out), seconds)
 
 
-def preview_large_at(large: LargePreview, signum: int, delay: float) -> tuple[Outcome, str | None]:
-    """One run interrupted `delay` seconds after its first line ran; (outcome, the stage it was in: `loading`
-    before the first stage line, else the stage line's first word), stage None when it finished first."""
+# Stages of a preview as its progress lines name them (ackstack/preview/preview.py), for `preview_large_at`.
+LARGE_STAGES = ("running the program", "registered", "policy pack analysing", "writing")
+
+
+def _stage(line: str) -> str:
+    text = line.split("] ", 1)[1] if "] " in line else line
+    return next((s.split(" ")[0] for s in LARGE_STAGES if s in text), text.split(" ")[0])
+
+
+def preview_large_at(large: LargePreview, signum: int, delay: float, after: str | None = None,
+                     ) -> tuple[Outcome, str | None]:
+    """One run interrupted `delay` seconds after its progress line containing `after` appeared (with `after`
+    None: after its first line ran, the loading phase); (outcome, the stage it was in: `loading` before the first
+    stage line, else the stage's first word), stage None when the run finished first. Stage-triggered, so a
+    loaded machine that stretches one phase does not move the signal into another."""
     proc = subprocess.Popen(_large_argv(large.stack_file, large.out), cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True)
+    reader.start()
     seen: set[int] = set()
+
+    def waiting() -> bool:
+        seen.update(descendants(proc.pid))
+        return (after is None and _handles_sigterm(proc.pid)) or (
+            after is not None and any(after in line for line in list(lines)))
+
     # From the command's first line on (before it, the interpreter is starting: no program controls that).
-    _wait_until(lambda: _handles_sigterm(proc.pid), proc)
+    _wait_until(waiting, proc)
     until = time.monotonic() + delay
     while time.monotonic() < until and proc.poll() is None:
         seen.update(descendants(proc.pid))
         time.sleep(0.02)
     seen.update(descendants(proc.pid))
     finished_first = proc.poll() is not None
-    outcome = _signal_and_wait("preview", proc, signum)
-    lines = outcome.stderr.splitlines()
-    progress = [line for line in lines if line.startswith("ackstack: [")]
-    others = [line for line in lines if not line.startswith("ackstack: [")]
+    sent = time.monotonic()
+    proc.send_signal(signum)
+    problems: list[str] = []
+    try:
+        proc.wait(timeout=EXIT_DEADLINE_SECONDS["preview"])
+        took: float | None = time.monotonic() - sent
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        took = None
+        problems.append(f"still running {EXIT_DEADLINE_SECONDS['preview']:.0f} s after {signal.Signals(signum).name}")
+    reader.join(timeout=10)
+    err = "".join(lines)
+    outcome = Outcome("preview", signum, proc.returncode, err, took, problems)
     if finished_first:
         return outcome, None
-    stage = progress[-1].split("] ", 1)[1].split(" ")[0] if progress else "loading"
+    if took is not None and proc.returncode != 128 + signum:
+        problems.append(f"exit {proc.returncode}, expected {128 + signum}")
+    if "Traceback" in err or "Task exception was never retrieved" in err:
+        problems.append("a traceback on stderr")
+    progress = [line for line in err.splitlines() if line.startswith("ackstack: [")]
+    others = [line for line in err.splitlines() if not line.startswith("ackstack: [")]
+    stage = _stage(progress[-1]) if progress else "loading"
     if len(others) != 1 or "interrupted" not in others[0]:
-        outcome.problems.append(f"stderr besides progress lines: {others[-5:]}")
+        problems.append(f"stderr besides progress lines: {others[-5:]}")
     time.sleep(0.3)
     if left := [pid for pid in seen if _alive(pid)]:
-        outcome.problems.append(f"{len(left)} process(es) of the run left: {[_cmdline(pid) for pid in left]}")
+        problems.append(f"{len(left)} process(es) of the run left: {[_cmdline(pid) for pid in left]}")
         for pid in left:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
     if _listing(large.out) != large.complete:
-        outcome.problems.append("--out is no longer the previous complete result")
+        problems.append("--out is no longer the previous complete result")
     else:
         json.loads((large.out / "preview.json").read_text())
     return outcome, stage
