@@ -40,7 +40,12 @@ def run_installed(target: Path, *args: str, cwd: Path) -> subprocess.CompletedPr
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    pip("wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT), cwd=out)
+    # Built from a copy: setuptools writes build/ inside the source tree, where the component package's editable
+    # install (provider/requirements.txt `-e ..`, another worker) may be building at the same time (a CI failure).
+    source = tmp_path_factory.mktemp("source") / "ackstack"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", "venv", "build", "node_modules", ".git",
+                                                                "__pycache__", "*.egg-info", ".hypothesis", "out"))
+    pip("wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(source), cwd=out)
     (found,) = out.glob("ackstack-*.whl")
     return found
 
