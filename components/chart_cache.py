@@ -80,16 +80,20 @@ def _verified(path: Path, version: str) -> bool:
     return path.is_file() and sha256_of(path) == C.CILIUM_CHART_DIGESTS.get(version)
 
 
+def _in_cache(version: str) -> ChartPackage | None:
+    cached = cache_dir() / package_name(version)
+    return ChartPackage(cached, "chart cache, sha256 verified") if _verified(cached, version) else None
+
+
+def _stand_in(version: str) -> ChartPackage | None:
+    reference = REFERENCE_CHARTS / package_name(version)
+    return ChartPackage(reference, "reference stand-in, sha256 verified") if _verified(reference, version) else None
+
+
 def cached_package(version: str) -> ChartPackage | None:
     """The cached package (verified again: a cache is a plain directory anyone can write), else the
     reference stand-in, else None."""
-    cached = cache_dir() / package_name(version)
-    if _verified(cached, version):
-        return ChartPackage(cached, "chart cache, sha256 verified")
-    reference = REFERENCE_CHARTS / package_name(version)
-    if _verified(reference, version):
-        return ChartPackage(reference, "reference stand-in, sha256 verified")
-    return None
+    return _in_cache(version) or _stand_in(version)
 
 
 def _get(url: str, limit: int, timeout: float) -> bytes:
@@ -155,13 +159,11 @@ def ensure(version: str, repo: str = C.CILIUM_CHART_REPO,
            timeout: float = FETCH_TIMEOUT_SECONDS) -> tuple[ChartPackage, str | None]:
     """The verified package in the cache (fetched if missing), else the reference stand-in when the repository
     cannot be reached; (package, why the fetch did not happen or failed, or None)."""
-    cached = cache_dir() / package_name(version)
-    if _verified(cached, version):
-        return ChartPackage(cached, "chart cache, sha256 verified"), None
+    if (cached := _in_cache(version)) is not None:
+        return cached, None
     try:
         return fetch(version, repo, timeout), None
     except RepositoryUnreachable as exc:
-        reference = REFERENCE_CHARTS / package_name(version)
-        if _verified(reference, version):
-            return ChartPackage(reference, "reference stand-in, sha256 verified"), str(exc)
+        if (stand_in := _stand_in(version)) is not None:
+            return stand_in, str(exc)
         raise
