@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from ackstack.engine.testing import require_reference
-from tools.install_pulumi import EXIT_BAD_TARGETS, EXIT_NO_GO, TARGETS_FILE, InstallError, load_targets
+from tools.install_pulumi import (
+    BINARY_CACHE_ENV,
+    EXIT_BAD_TARGETS,
+    EXIT_NO_GO,
+    TARGETS_FILE,
+    InstallError,
+    install,
+    load_targets,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "tools" / "install_pulumi.py"
@@ -74,3 +82,27 @@ def test_a_second_run_rebuilds_nothing_and_checks_the_versions():
     assert done.returncode == 0, done.stdout + done.stderr
     for target in load_targets():
         assert f"{target.output}: up to date in " in done.stdout, done.stdout
+
+
+def test_a_fresh_bin_dir_copies_a_binary_built_once_from_the_binary_cache(tmp_path, monkeypatch, capsys):
+    """CI starts with a fresh venv each run: the second install of a target links nothing, it copies the binary
+    the first one left in the cache under its stamp; `--force` links again whatever the cache holds."""
+    require_reference(subprocess.run(["which", "go"], capture_output=True).returncode == 0, "Go")
+    targets = tmp_path / "targets.json"
+    targets.write_text(json.dumps([e for e in json.loads(TARGETS_FILE.read_text())
+                                   if e["output"] == "goparse-oracle"]))
+    monkeypatch.setenv(BINARY_CACHE_ENV, str(tmp_path / "cache"))
+    install(tmp_path / "first", targets_file=targets)
+    assert "goparse-oracle: built in " in capsys.readouterr().out
+    cached = list((tmp_path / "cache").glob("*/goparse-oracle"))
+    assert len(cached) == 1 and cached[0].read_bytes() == (tmp_path / "first" / "goparse-oracle").read_bytes()
+
+    cached[0].write_bytes(cached[0].read_bytes() + b"marker")  # so a copy is told apart from a new link
+    install(tmp_path / "second", targets_file=targets)
+    assert "goparse-oracle: copied from the binary cache in " in capsys.readouterr().out
+    assert (tmp_path / "second" / "goparse-oracle").read_bytes().endswith(b"marker")
+
+    install(tmp_path / "second", force=True, targets_file=targets)
+    assert "goparse-oracle: built in " in capsys.readouterr().out
+    assert not (tmp_path / "second" / "goparse-oracle").read_bytes().endswith(b"marker")
+    assert os.access(tmp_path / "second" / "goparse-oracle", os.X_OK)
