@@ -58,6 +58,11 @@ def vswitch_capacity(plan: NetworkPlan) -> Iterator[Finding]:
 def pod_density(plan: NetworkPlan) -> Iterator[Finding]:
     if not plan.config.is_terway:
         return
+    trunking = plan.config.cni.trunking
+
+    def pods(facts) -> tuple[int, int]:  # (shared-ENI pods, trunk member ENIs) per node
+        return C.shared_eni_pods_per_node(facts), C.trunk_pods_per_node(facts) if trunking else 0
+
     for index, pool in enumerate(plan.config.cluster.node_pools):
         for type_index, name in enumerate(pool.instance_types):
             if name not in plan.instance_types:
@@ -71,11 +76,8 @@ def pod_density(plan: NetworkPlan) -> Iterator[Finding]:
         known = [(t, plan.instance_types[t]) for t in pool.instance_types if t in plan.instance_types]
         if not known:
             continue
-        trunking = getattr(plan.config.cni, "trunking", True)
-        name, facts = min(known, key=lambda item: C.shared_eni_pods_per_node(item[1])
-                          + (C.trunk_pods_per_node(item[1]) if trunking else 0))
-        shared = C.shared_eni_pods_per_node(facts)
-        trunk = C.trunk_pods_per_node(facts) if trunking else 0
+        name, facts = min(known, key=lambda item: sum(pods(item[1])))
+        shared, trunk = pods(facts)
         if pool.max_pods > shared + trunk:
             yield Finding("CAP002", "warning", config_path("cluster", "nodePools", index, "maxPods"),
                           f"node pool `{pool.name}` sets maxPods {pool.max_pods} but instance type `{name}` gives at "
@@ -118,12 +120,10 @@ def pod_cidr_nodes(plan: NetworkPlan) -> Iterator[Finding]:
       "Cilium host-scope IPAM (pkg/ipam/hostscope.go, ipallocator; router and health IPs), v1.19.6/v1.20.0: "
       "2^(32 - mask) - 4 (/24 -> 252)")
 def pod_ips_per_node(plan: NetworkPlan) -> Iterator[Finding]:
-    if not plan.config.is_byocni:
+    capacity = capacity_model(plan).pod_cidr
+    if capacity is None:  # Terway: no node CIDRs
         return
     cni = plan.config.cni
-    capacity = capacity_model(plan).pod_cidr
-    if capacity is None:
-        return
     limit = capacity.ips_per_node
     mask = cni.node_cidr_mask
     if cni.max_pods_per_node > limit:

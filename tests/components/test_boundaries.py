@@ -134,3 +134,180 @@ def test_a_malformed_zone_suffix_of_the_right_region_is_an_error(zone):
 def test_a_well_formed_zone_of_the_region_passes():
     cfg = with_value(stack_config("dev"), "ackstack:cluster.nodePools[0].zones", ["cn-hangzhou-h", "cn-hangzhou-k"])
     assert only(findings_for(cfg), "NET021") == []
+
+
+# ---------------------------------------------------------------- TAG001 / TAG002 at their limits
+# ECS TagResources (components/validation/rules_tag.py TAG_SOURCE): Tag.N for N 1..20, key and value up to 128
+# characters. Each case below was written from those numbers, not from the rule's output.
+TAGS = "ackstack:environment.tags"
+
+
+def _tag_findings(tags: dict[str, str]):
+    return findings_for(with_value(stack_config("dev"), TAGS, tags))
+
+
+def test_a_tag_key_and_value_of_exactly_128_characters_pass():
+    """Kills `len(key) > 128` -> `>=` and `len(value) > 128` -> `>=` in TAG001."""
+    assert only(_tag_findings({"k" * 128: "v" * 128}), "TAG001") == []
+
+
+def test_a_tag_value_of_129_characters_is_an_error():
+    """Kills skipping the value-length branch of TAG001 (no other test has a long value)."""
+    found = only(_tag_findings({"team": "v" * 129}), "TAG001")
+    assert [(f.path, f.message) for f in found] == [(f"{TAGS}.team", "tag value is 129 characters; at most 128")]
+
+
+def test_an_empty_tag_key_is_an_error():
+    """Kills skipping the empty-key branch of TAG001: ECS refuses a Tag.N.Key of length 0."""
+    found = only(_tag_findings({"": "v"}), "TAG001")
+    assert [(f.path, f.message) for f in found] == [(f"{TAGS}.", "tag key is empty")]
+
+
+def test_a_reserved_prefix_message_quotes_the_key_cut_at_40_characters():
+    """A 100-character key is quoted by its first 40 characters only (kills 40 -> 41)."""
+    key = "acs:" + "x" * 96
+    found = only(_tag_findings({key: "v"}), "TAG001")
+    assert [f.message for f in found] == [f"tag key `acs:{'x' * 36}` starts with a reserved prefix (acs:, aliyun)"]
+
+
+def test_eighteen_tags_pass_and_nineteen_do_not():
+    """20 per resource minus ackstack's two: exactly 18 pass (kills `>` -> `>=` in TAG002)."""
+    assert only(_tag_findings({f"t{i}": "v" for i in range(18)}), "TAG002") == []
+    assert len(only(_tag_findings({f"t{i}": "v" for i in range(19)}), "TAG002")) == 1
+
+
+# ---------------------------------------------------------------- CAP001 message and threshold edges
+POOL0 = "ackstack:cluster.nodePools[0]"
+DB_H = "ackstack:network.vswitches[4].cidr"
+
+
+def _podnetworkings_on_a_small_db_h(count: int):
+    """dev with `count` PodNetworkings (distinct selectors) on db-h as a /26: 64 - 4 = 60 usable IPs against
+    4 nodes x 16 member ENIs = 64 (g7.xlarge: EniTotalQuantity 20 - EniQuantity 4)."""
+    cfg = stack_config("dev")
+    mysql = cfg["ackstack:podNetworkings"][0]
+    cfg["ackstack:podNetworkings"] = [{**mysql, "name": f"db{i}", "selector": {"podSelector": {"matchLabels": {"app": f"db{i}"}}}}
+                                      for i in range(count)]
+    return with_value(cfg, DB_H, "10.2.0.0/26")
+
+
+def test_cap001_between_100_and_200_percent_says_it_exceeds_100_percent():
+    """64 / 60 = 106.7%: an error against 100%, not the warning threshold (kills `util > 1` -> `util > 2` in the
+    limit text). Three PodNetworkings are all named (kills `> 3` -> `>= 3`, which would add "and 0 more")."""
+    found = only(findings_for(_podnetworkings_on_a_small_db_h(3)), "CAP001")
+    assert [(f.level, f.path, f.message) for f in found] == [(
+        "error", DB_H,
+        "podnetworking vSwitch `db-h` (PodNetworkings `db0`, `db1`, `db2`) in cn-hangzhou-h has 60 usable IPs "
+        "(10.2.0.0/26 minus 4 reserved) but worst-case demand is 64 (general: 4 nodes x 16 member-ENI pod IPs): "
+        "106.7% utilisation exceeds 100%; use a larger CIDR, add a vSwitch in cn-hangzhou-h, or lower maxSize")]
+
+
+def test_cap001_names_three_podnetworkings_and_counts_the_rest():
+    """Kills 3 -> 4 in either place of the PodNetworking list."""
+    [finding] = only(findings_for(_podnetworkings_on_a_small_db_h(4)), "CAP001")
+    assert "(PodNetworkings `db0`, `db1`, `db2` and 1 more) in cn-hangzhou-h" in finding.message
+
+
+def test_cap001_at_exactly_the_warning_threshold_says_nothing():
+    """3 nodes x 16 = 48 of 60 usable = exactly 80%: not above capacity.vswitchUtilizationWarning (kills `<=` -> `<`)."""
+    at_threshold = with_value(_podnetworkings_on_a_small_db_h(1), f"{POOL0}.maxSize", 3)
+    assert only(findings_for(at_threshold), "CAP001") == []
+
+
+def test_cap001_at_exactly_100_percent_names_the_warning_threshold():
+    """Kills `util > 1` -> `>=` in the limit text: 100% is measured against the warning threshold, not 100%."""
+    cfg = with_value(stack_config("dev"), "ackstack:network.vswitches[0].cidr", "10.0.0.0/29")  # 8 - 4 = 4 usable
+    [finding] = only(findings_for(with_value(cfg, f"{POOL0}.maxSize", 4)), "CAP001")
+    assert finding.level == "warning"
+    assert "100.0% utilisation exceeds the 80% warning threshold (capacity.vswitchUtilizationWarning)" in finding.message
+    assert "together with" not in finding.message  # one vSwitch of its role in the zone: nothing pooled
+
+
+def _single_node_pools(count: int):
+    """dev with `count` one-node pools in zone h and node-h as a /29 (4 usable IPs): one node IP each."""
+    cfg = stack_config("dev")
+    pool = cfg["ackstack:cluster"]["nodePools"][0]
+    cfg["ackstack:cluster"]["nodePools"] = [
+        {**pool, "name": f"p{i}", "zones": ["cn-hangzhou-h"], "instanceTypes": ["ecs.g7.xlarge"],
+         "minSize": 0, "desiredSize": 0, "maxSize": 1} for i in range(count)]
+    return with_value(cfg, "ackstack:network.vswitches[0].cidr", "10.0.0.0/29")
+
+
+def test_cap001_lists_four_pools_and_counts_the_rest():
+    """Kills `len(texts) > 4` -> `>=` (four pools all listed) and the arithmetic of "N more pools"."""
+    [four] = only(findings_for(_single_node_pools(4)), "CAP001")
+    assert "(p0: 1 nodes x 1 node IP; p1: 1 nodes x 1 node IP; p2: 1 nodes x 1 node IP; p3: 1 nodes x 1 node IP)" \
+        in four.message
+    [five] = only(findings_for(_single_node_pools(5)), "CAP001")
+    assert ("(p0: 1 nodes x 1 node IP; p1: 1 nodes x 1 node IP; p2: 1 nodes x 1 node IP; p3: 1 nodes x 1 node IP; "
+            "1 more pools): 125.0% utilisation") in five.message
+
+
+# ---------------------------------------------------------------- CAP002 without trunking
+def test_cap002_without_trunking_counts_no_trunk_member_enis():
+    """trunking: false leaves the shared-ENI pods only: g7.xlarge (4 - 1) x 15 = 45 (ACK "Manage pod capacity on
+    nodes"), so maxPods 50 leaves 5 slots; kills 0 -> 1 for the trunk figure and the `- shared - trunk` arithmetic."""
+    cfg = with_value(with_value(stack_config("dev"), "ackstack:cni.trunking", False), f"{POOL0}.maxPods", 50)
+    assert [f.message for f in only(findings_for(cfg), "CAP002")] == [
+        "node pool `general` sets maxPods 50 but instance type `ecs.g7.xlarge` gives at most 45 pods with an ENI IP "
+        "per node (45 shared-ENI + 0 trunk member ENIs); the other 5 slots can only run hostNetwork pods"]
+
+
+def test_cap002_with_trunking_counts_the_least_dense_type():
+    """g7.2xlarge: 45 shared-ENI pods + (EniTotalQuantity 10 - EniQuantity 4) = 6 trunk member ENIs = 51, below
+    g7.xlarge's 45 + 16 = 61; maxPods 100 leaves 49 slots (kills either `-` of the slot count turned into `+`)."""
+    cfg = with_value(stack_config("dev"), f"{POOL0}.maxPods", 100)
+    assert [f.message for f in only(findings_for(cfg), "CAP002")] == [
+        "node pool `general` sets maxPods 100 but instance type `ecs.g7.2xlarge` gives at most 51 pods with an ENI IP "
+        "per node (45 shared-ENI + 6 trunk member ENIs); the other 49 slots can only run hostNetwork pods"]
+
+
+def test_cap002_max_pods_with_only_unknown_types_warns_once():
+    """A pool whose every type is unknown has no density to compare maxPods with (kills skipping `if not known`)."""
+    cfg = with_value(with_value(stack_config("dev"), f"{POOL0}.instanceTypes", ["ecs.zz9.large"]), f"{POOL0}.maxPods", 50)
+    assert [f.path for f in only(findings_for(cfg), "CAP002")] == [f"{POOL0}.instanceTypes[0]"]
+
+
+# ---------------------------------------------------------------- CAP003 at exactly the group's capacity
+def _basic_cluster_group(max_size: int):
+    """The cluster group as a basic group (6,000 private IPs) and a type of 2 ENIs x 59 IPs: a node puts its
+    primary IP and (2 - 1) x 59 shared-ENI IPs in the group, 60 private IPs per node."""
+    cfg = with_value(stack_config("dev"), "ackstack:network.securityGroups[0].type", "basic")
+    cfg = with_value(cfg, f"{POOL0}.instanceTypes", ["ecs.two.x"])
+    cfg = with_value(cfg, f"{POOL0}.maxSize", max_size)
+    return with_value(cfg, "ackstack:capacity", {"instanceTypes": {"ecs.two.x": {
+        "eniQuantity": 2, "eniTotalQuantity": 3, "ipv4PerEni": 59, "trunkSupported": True}}})
+
+
+def test_cap003_a_basic_group_holds_exactly_6000_private_ips():
+    """100 nodes x 60 = 6,000 fits (kills `<=` -> `<`); 101 x 60 = 6,060 does not, with the basic group's advice
+    (kills `==` -> `!=` on the group type)."""
+    assert only(findings_for(_basic_cluster_group(100)), "CAP003") == []
+    [finding] = only(findings_for(_basic_cluster_group(101)), "CAP003")
+    assert finding.message.startswith("basic security group `cluster` holds 6,000 private IPs but worst-case "
+                                      "membership is 6,060 private IPs")
+    assert finding.message.endswith("; use an enterprise (advanced) security group (type: enterprise, 65,536 ENIs) "
+                                    "or split the nodes and PodNetworkings over several groups")
+
+
+def test_cap003_an_enterprise_group_gets_the_split_advice():
+    cfg = with_value(stack_config("dev"), f"{POOL0}.instanceTypes", ["ecs.big.x"])
+    cfg = with_value(cfg, f"{POOL0}.maxSize", 70)
+    cfg = with_value(cfg, "ackstack:capacity", {"instanceTypes": {"ecs.big.x": {
+        "eniQuantity": 8, "eniTotalQuantity": 1000, "ipv4PerEni": 30, "trunkSupported": True}}})
+    [finding] = only(findings_for(cfg), "CAP003")
+    assert finding.message.endswith("; split the nodes and PodNetworkings over several enterprise groups")
+
+
+# ---------------------------------------------------------------- CAP004 / CAP005 at their limits
+def test_cap004_a_pod_cidr_holds_exactly_its_node_cidrs():
+    """A /20 holds 2^(24 - 20) = 16 node CIDRs of /24: 16 nodes fit (kills `<=` -> `<`)."""
+    cfg = with_value(stack_config("staging"), "ackstack:cni.podCidr", "172.16.0.0/20")
+    assert only(findings_for(with_value(cfg, f"{POOL0}.maxSize", 16)), "CAP004") == []
+
+
+def test_cap005_max_pods_per_node_equal_to_the_node_cidr_ips_passes():
+    """/26: 64 - 4 = 60 pod IPs (Cilium host-scope IPAM), so maxPodsPerNode 60 fits (kills `>` -> `>=`)."""
+    cfg = with_value(stack_config("staging"), "ackstack:cni.nodeCidrMask", 26)
+    cfg = with_value(with_value(cfg, "ackstack:cni.maxPodsPerNode", 60), f"{POOL0}.maxPods", 60)
+    assert only(findings_for(cfg), "CAP005") == []
