@@ -172,7 +172,7 @@ def _build(plan: NetworkPlan) -> CapacityModel:
     cni = plan.config.cni
     if plan.config.is_byocni:
         mask = cni.node_cidr_mask
-        max_pods = max([cni.max_pods_per_node, *(p.max_pods for p in pools if p.max_pods is not None)])
+        max_pods = max([cni.max_pods_per_node, *(p.max_pods for p in pools)])  # a BYOCNI pool's is never None
         model.pod_cidr = PodCidrCapacity(cni.pod_cidr, mask, netmath.nodes_in_pod_cidr(cni.pod_cidr, mask),
                                          sum(p.max_size for p in pools),
                                          netmath.pod_ips_per_node(mask, C.CILIUM_NODE_CIDR_RESERVED_IPS), max_pods)
@@ -195,7 +195,7 @@ def _pool_density(plan: NetworkPlan, index: int) -> PoolDensity:
     if not known:
         return PoolDensity(**base, max_pods=pool.max_pods)
     shared = max(C.shared_eni_pods_per_node(f) for f in known)
-    trunk = max(C.trunk_pods_per_node(f) for f in known) if getattr(plan.config.cni, "trunking", True) else 0
+    trunk = max(C.trunk_pods_per_node(f) for f in known) if plan.config.cni.trunking else 0
     exclusive = max(C.exclusive_eni_pods_per_node(f) for f in known)
     return PoolDensity(**base, max_pods=pool.max_pods, shared=shared, trunk=trunk, exclusive=exclusive,
                        pods_per_node=shared + trunk, mode="shared ENI + trunk" if trunk else "shared ENI")
@@ -207,8 +207,10 @@ class _PnUsage:
 
     by_vswitch: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     by_group: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    zones: list[frozenset[str]] = field(default_factory=list)  # zones of each PodNetworking's vSwitches
-    exclusive: list[bool] = field(default_factory=list)  # eniType ENI -> exclusive ENIs, else trunk members
+    # By PodNetworking index, for those whose pods get it (podnetworking_reach): the zones of its vSwitches, and
+    # whether it takes exclusive ENIs (eniType ENI) rather than trunk member ENIs.
+    zones: dict[int, frozenset[str]] = field(default_factory=dict)
+    exclusive: dict[int, bool] = field(default_factory=dict)
 
 
 def effective_vswitch_refs(plan: NetworkPlan, pn) -> list[str]:
@@ -225,11 +227,9 @@ def _podnetworking_usage(plan: NetworkPlan) -> _PnUsage:
     default_groups = plan.eni_security_groups()
     pod_vswitches = [v.key for v in plan.by_role("pod")]
     for index, pn in enumerate(plan.config.pod_networkings):
-        zones: set[str] = set()
         if not podnetworking_reach(pn, plan).applies:  # its pods keep the shared ENI: no member-ENI demand
-            usage.zones.append(frozenset())
-            usage.exclusive.append(False)
             continue
+        zones: set[str] = set()
         for ref in dict.fromkeys(pn.v_switch_options or pod_vswitches):
             fact = plan.vswitches.get(ref) or by_id.get(ref)
             if fact is None:
@@ -237,8 +237,8 @@ def _podnetworking_usage(plan: NetworkPlan) -> _PnUsage:
             usage.by_vswitch[fact.key].append(index)
             if fact.zone_id:
                 zones.add(fact.zone_id)
-        usage.zones.append(frozenset(zones))
-        usage.exclusive.append(pn.eni_options is not None and pn.eni_options.eni_type == "ENI")
+        usage.zones[index] = frozenset(zones)
+        usage.exclusive[index] = pn.eni_options is not None and pn.eni_options.eni_type == "ENI"
         for ref in dict.fromkeys(pn.security_group_ids or default_groups):
             group = plan.security_groups.get(ref) or groups_by_id.get(ref)
             if group is not None:
@@ -300,7 +300,7 @@ def _vswitch_loads(plan: NetworkPlan, pools: list[PoolDensity], usage: _PnUsage)
             loads.append(VSwitchLoad(fact.key, fact.role, fact.zone_id, fact.cidr, fact.id, _vswitch_path(fact),
                                      usable, keys, pool_usable if usable is not None else None, demand, shares,
                                      pn_names, unknown))
-    loads.sort(key=lambda v: (v.zone or "", _ROLE_ORDER.get(v.role, 9), v.key))
+    loads.sort(key=lambda v: (v.zone or "", _ROLE_ORDER[v.role], v.key))
     return loads
 
 
@@ -353,7 +353,7 @@ def _group_loads(plan: NetworkPlan, pools: list[PoolDensity], usage: _PnUsage) -
         for pool, groups in zip(pools, node_groups, strict=True):
             if group.key in groups:
                 shares.append(Share(pool.name, pool.max_size, 1, "primary ENIs" if not basic else "primary IPs"))
-            if terway and group.key in eni_groups:
+            if group.key in eni_groups:  # filled under Terway only
                 if pool.exclusive is None:
                     unknown.append(pool.name)
                 elif basic and pool.shared:

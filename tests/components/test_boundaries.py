@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from ackstack.engine.testing import findings_for, plan_for, stack_config, with_value
+from ackstack.engine.testing import findings_for, plan_for, stack_config, stack_inventory, with_value
 from ackstack_core import terway_webhook as W
 from components.capacity import capacity_model, capacity_report
 
@@ -311,3 +311,232 @@ def test_cap005_max_pods_per_node_equal_to_the_node_cidr_ips_passes():
     cfg = with_value(stack_config("staging"), "ackstack:cni.nodeCidrMask", 26)
     cfg = with_value(with_value(cfg, "ackstack:cni.maxPodsPerNode", 60), f"{POOL0}.maxPods", 60)
     assert only(findings_for(cfg), "CAP005") == []
+
+
+# ---------------------------------------------------------------- capacity model: secondary branches
+# Densities from ACK "Manage pod capacity on nodes" (constants.shared_eni_pods_per_node, trunk_pods_per_node,
+# exclusive_eni_pods_per_node): shared-ENI pods (EniQuantity - 1) x IPv4 per ENI, trunk member ENIs
+# EniTotalQuantity - EniQuantity, exclusive ENIs EniQuantity - 1.
+def _custom_types(cfg, types: dict[str, dict]):
+    return with_value(cfg, "ackstack:capacity", {"instanceTypes": types})
+
+
+def test_a_pool_of_two_types_counts_the_denser_of_each_figure():
+    """type a: 3 ENIs x 10 IPs -> 20 shared pods, 2 exclusive ENIs; type b: 5 ENIs x 4 IPs -> 16 shared, 4 exclusive.
+    The worst case takes 20 and 4 (kills max -> min for the shared and the exclusive figure)."""
+    cfg = with_value(stack_config("dev"), f"{POOL0}.instanceTypes", ["ecs.a.x", "ecs.b.x"])
+    cfg = with_value(cfg, f"{PN}.eniOptions", {"eniType": "ENI"})
+    cfg = _custom_types(cfg, {"ecs.a.x": {"eniQuantity": 3, "eniTotalQuantity": 10, "ipv4PerEni": 10, "trunkSupported": True},
+                              "ecs.b.x": {"eniQuantity": 5, "eniTotalQuantity": 10, "ipv4PerEni": 4, "trunkSupported": True}})
+    report = capacity_report(plan_for(cfg))
+    assert report["nodePools"][0]["sharedEniPods"] == 20
+    rows = {r["vswitch"]: r for r in report["zones"]}
+    assert rows["db-h"]["breakdown"] == ["general: 4 nodes x 4 member-ENI pod IPs"]  # exclusive ENIs, not trunk
+
+
+def test_an_exclusive_eni_podnetworking_takes_exclusive_enis_only():
+    """eniType ENI: g7.xlarge gives 4 - 1 = 3 exclusive ENIs per node, no trunk member ENIs (kills 0 -> 1 and
+    `+` -> `-` in _member_enis)."""
+    groups = {g.key: g for g in capacity_model(plan_for(with_value(stack_config("dev"), f"{PN}.eniOptions",
+                                                                   {"eniType": "ENI"}))).groups}
+    assert [s.text() for s in groups["db-clients"].shares] == ["general: 4 nodes x 3 member ENIs"]
+
+
+def test_a_podnetworking_without_eni_options_takes_trunk_member_enis():
+    """No eniOptions is Trunk's default (kills `eni_options is not None` -> `is None`, which reads a missing value)."""
+    cfg = stack_config("dev")
+    del cfg["ackstack:podNetworkings"][0]["eniOptions"]
+    rows = {r["vswitch"]: r for r in capacity_report(plan_for(cfg))["zones"]}
+    assert rows["db-h"]["worstCaseDemand"] == 4 * 16
+
+
+def test_a_podnetworking_no_pod_gets_adds_no_member_eni_demand():
+    """Fixed with only Deployments: no fixed-name pod, so Terway never gives the PodNetworking (reach does not
+    apply) and its vSwitches and group carry no member ENIs (kills skipping `if not ...applies`)."""
+    cfg = with_value(stack_config("dev"), f"{PN}.workloadKinds", ["Deployment"])
+    report = capacity_report(plan_for(cfg))
+    assert {r["vswitch"]: r["worstCaseDemand"] for r in report["zones"]}["db-h"] == 0
+    assert {g["name"]: g["worstCaseMembers"] for g in report["securityGroups"]}["db-clients"] == 0
+
+
+def test_a_podnetworking_vswitch_the_plan_does_not_know_is_skipped():
+    """A vSwitchOptions entry that is neither a declared vSwitch nor in the inventory (NET010's error) is not
+    counted; the model must not fail on it (kills skipping `if fact is None`)."""
+    cfg = with_value(stack_config("dev"), f"{PN}.vSwitchOptions", ["db-h", "vsw-nowhere"])
+    rows = {r["vswitch"]: r for r in capacity_report(plan_for(cfg))["zones"]}
+    assert rows["db-h"]["worstCaseDemand"] == 4 * 16 and "vsw-nowhere" not in rows
+
+
+def test_an_inventory_vswitch_named_by_id_is_reported_at_its_config_path():
+    """A PodNetworking naming a vSwitch by id that only the inventory knows: its row and findings point at the
+    vSwitchOptions entry (kills skipping the external branch of _vswitch_path)."""
+    from ackstack.inputs.inventory import Inventory
+
+    inventory = Inventory(vswitches=[{"id": "vsw-extra", "zoneId": "cn-hangzhou-h", "cidrBlock": "10.3.0.0/28"}])
+    cfg = with_value(stack_config("dev"), f"{PN}.vSwitchOptions", ["vsw-extra"])
+    [extra] = [v for v in capacity_model(plan_for(cfg, inventory)).vswitches if v.key == "vsw-extra"]
+    assert (extra.role, extra.path, extra.usable) == ("external", f"{PN}.vSwitchOptions[0]", 12)
+
+
+def test_an_adopted_vswitch_without_a_known_cidr_has_no_utilisation():
+    """The existing stack without its inventory: vSwitches by id with no CIDR. Usable IPs and utilisation are
+    unknown, not 0 or an error (kills skipping `if not self.pool_usable` and r[1] -> r[2] when pooling)."""
+    rows = capacity_report(plan_for(stack_config("existing")))["zones"]
+    assert rows and all(r["usableIps"] is None and r["utilization"] is None for r in rows)
+    assert only(findings_for(stack_config("existing")), "CAP001") == []
+
+
+def test_report_rows_go_by_zone_then_role():
+    """Zone h before zone i, and node, pod, PodNetworking vSwitches in that order within a zone (kills the
+    sort key's `v.zone or ""` -> `and`)."""
+    rows = capacity_report(plan_for(stack_config("dev")))["zones"]
+    assert [r["vswitch"] for r in rows] == ["node-h", "pod-h", "db-h", "node-i", "pod-i", "db-i"]
+
+
+def test_a_pool_of_unknown_types_is_unknown_only_where_it_would_take_addresses():
+    """Unknown density: the pod vSwitches and the PodNetworking vSwitches list the pool as unknown, the node
+    vSwitches do not (a node takes one IP whatever its type). Kills skipping `if members is None` and
+    `terway and pn_users` -> `or`; the pool lists only the type it does not know (kills `not in` -> `in`)."""
+    cfg = with_value(stack_config("dev"), f"{POOL0}.instanceTypes", ["ecs.zz9.large"])
+    report = capacity_report(plan_for(cfg))
+    assert {r["vswitch"]: r["unknownPools"] for r in report["zones"]} == {
+        "node-h": [], "pod-h": ["general"], "db-h": ["general"], "node-i": [], "pod-i": ["general"], "db-i": ["general"]}
+    mixed = with_value(stack_config("dev"), f"{POOL0}.instanceTypes", ["ecs.g7.xlarge", "ecs.zz9.large"])
+    assert capacity_report(plan_for(mixed))["nodePools"][0]["unknownInstanceTypes"] == ["ecs.zz9.large"]
+
+
+def test_a_pool_with_its_own_security_groups_puts_its_nodes_there():
+    """nodePools[].securityGroups replaces the cluster group for that pool's primary ENIs (kills skipping the
+    pool's own groups)."""
+    cfg = with_value(stack_config("dev"), f"{POOL0}.securityGroups", ["db-clients"])
+    groups = {g["name"]: g["breakdown"] for g in capacity_report(plan_for(cfg))["securityGroups"]}
+    assert "general: 4 nodes x 1 primary ENIs" in groups["db-clients"]
+    assert "general: 4 nodes x 1 primary ENIs" not in groups["cluster"]
+
+
+def test_byocni_pods_per_node_follow_cni_max_pods_when_the_pool_sets_none():
+    """A BYOCNI pool without maxPods takes cni.maxPodsPerNode (kills `is not None` -> `is`); the pod CIDR's
+    maxPodsPerNode is the largest configured (kills max -> min)."""
+    cfg = stack_config("staging")
+    cfg["ackstack:cluster"]["nodePools"][0].pop("maxPods", None)
+    cfg = with_value(cfg, "ackstack:cni.maxPodsPerNode", 64)
+    report = capacity_report(plan_for(cfg))
+    assert [p["podsPerNode"] for p in report["nodePools"]] == [64] * len(report["nodePools"])
+    assert report["podCidr"]["maxPodsPerNode"] == 64
+    higher = with_value(cfg, f"{POOL0}.maxPods", 100)
+    assert capacity_report(plan_for(higher))["podCidr"]["maxPodsPerNode"] == 100
+
+
+@pytest.mark.parametrize(("nodes", "other", "failing_route", "failing_node"), [
+    (190, 10, None, None),  # exactly the quota of 200
+    (5, 200, 201, 1),       # the other routes fill the table: the first node's route is the first to fail
+    (5, 201, 201, None),    # the other routes alone exceed it
+    (195, 10, 201, 191),
+])
+def test_the_first_route_that_does_not_fit(nodes, other, failing_route, failing_node):
+    """Routes are numbered other routes first, then one per node (VPC CreateRouteEntries, 200 per table): kills
+    `<=` -> `<`, `node >= 1` -> `>` and 1 -> 2 in RouteCapacity.failing_node."""
+    from components.capacity import RouteCapacity
+
+    routes = RouteCapacity(nodes, other, 200)
+    assert (routes.failing_route, routes.failing_node) == (failing_route, failing_node)
+
+
+# ---------------------------------------------------------------- capacity report and its text
+def _rendered_rows(cfg, inventory=None) -> list[str]:
+    """The lines of the capacity text (render_capacity_text) of `cfg`."""
+    from components.capacity import render_capacity_text
+
+    return render_capacity_text(capacity_report(plan_for(cfg, inventory))).splitlines()
+
+
+def _row(lines: list[str], name: str) -> str:
+    return next(line for line in lines if f" {name} " in f"{line} ")
+
+
+def test_report_json_rounds_to_four_places_and_marks_pooling_and_podnetworkings():
+    """db-clients: 64 member ENIs of 65,536 = 0.0009765625 -> 0.001 at four places (kills 4 -> 5); a vSwitch pooling
+    with nothing has no pooledWith (kills `> 1` -> `>= 1`); a PodNetworking vSwitch counts its PodNetworkings,
+    a node vSwitch has none (kills skipping that branch)."""
+    report = capacity_report(plan_for(stack_config("dev")))
+    assert {g["name"]: g["utilization"] for g in report["securityGroups"]}["db-clients"] == 0.001
+    rows = {r["vswitch"]: r for r in report["zones"]}
+    assert "pooledWith" not in rows["db-i"] and rows["db-i"]["podNetworkings"] == 1
+    assert "podNetworkings" not in rows["node-h"]
+
+
+def test_demand_is_unknown_only_for_an_adopted_cluster_without_node_pools():
+    """Kills every mutant of the demandUnknown condition: dev (created cluster) has no note, existing (adopted,
+    no pools) has it, existing with a node pool of its own has it no longer."""
+    from components.capacity import DEMAND_UNKNOWN
+
+    assert "demandUnknown" not in capacity_report(plan_for(stack_config("dev")))
+    existing = stack_config("existing")
+    assert capacity_report(plan_for(existing, stack_inventory("existing")))["demandUnknown"] == DEMAND_UNKNOWN
+    with_pool = with_value(existing, "ackstack:cluster.nodePools", [stack_config("dev")["ackstack:cluster"]["nodePools"][0]])
+    assert "demandUnknown" not in capacity_report(plan_for(with_pool, stack_inventory("existing")))
+
+
+def test_capacity_text_right_aligns_figures_and_shows_percentages():
+    """64 of 252 usable = 25.4% (kills 100 -> 101 in _pct); numbers end where their header ends (kills the right
+    alignment set and `in` -> `not in` in the cell format)."""
+    lines = _rendered_rows(stack_config("dev"))
+    header = next(line for line in lines if "WORST-CASE DEMAND" in line)
+    row = _row(lines, "db-h")
+    assert row.split() == ["cn-hangzhou-h", "db-h", "podnetworking", "10.2.0.0/24", "252", "64", "25.4%"]
+    for title, cell in (("USABLE IPS", "252"), ("WORST-CASE DEMAND", "64"), ("UTIL", "25.4%")):
+        end = header.index(title) + len(title)
+        assert row[end - len(cell):end] == cell, title
+
+
+def test_capacity_text_marks_unknown_demand_and_pooled_addresses():
+    """A pool of unknown type: `+?` after the demand where its pods would take addresses and `?` pods per node
+    (kills `or` -> `and` and the `+` of "+?"); pooled vSwitches show the pool's usable IPs (kills skipping it)."""
+    lines = _rendered_rows(with_value(stack_config("dev"), f"{POOL0}.instanceTypes", ["ecs.zz9.large"]))
+    assert _row(lines, "pod-h").split()[5] == "0+?" and _row(lines, "node-h").split()[5] == "4"
+    assert _row(lines, "general").split()[3] == "?"
+    assert _row(lines, "cluster").split()[5] == "4+?"  # 4 primary ENIs counted, the secondary ENIs unknown
+    cfg = with_value(stack_config("dev"), "ackstack:network.vswitches[4].cidr", "10.2.0.0/26")
+    cfg["ackstack:network"]["vswitches"].append(
+        {"name": "db-h2", "role": "podnetworking", "zoneId": "cn-hangzhou-h", "cidr": "10.2.2.0/26"})
+    cfg["ackstack:podNetworkings"][0]["vSwitchOptions"] = ["db-h", "db-h2", "db-i"]
+    assert "60 (pool 120)" in _row(_rendered_rows(cfg), "db-h")  # two /26: 2 x (64 - 4)
+
+
+def test_capacity_text_of_an_adopted_cluster_notes_unknown_demand():
+    """The note line and `+?` on every figure when the adopted cluster's nodes are not in the stack (kills
+    skipping the note); adopted groups show their ids, created ones `(created)`."""
+    lines = _rendered_rows(stack_config("existing"), stack_inventory("existing"))
+    assert lines[1].startswith("  Note: demand unknown: the adopted cluster's node pools are not in this stack")
+    assert _row(lines, "node-h").split()[5] == "0+?"
+    assert _row(lines, "cluster").split()[:2] == ["cluster", "sg-bp1existcluster0000001"]
+    assert _row(lines, "cluster").split()[5] == "0+?"
+    assert _row(_rendered_rows(stack_config("dev")), "cluster").split()[1] == "(created)"
+
+
+def test_without_trunking_a_pool_has_no_trunk_member_enis():
+    """trunking: false: g7.xlarge gives its (4 - 1) x 15 = 45 shared-ENI pods only (kills 0 -> 1 in _pool_density)."""
+    cfg = with_value(stack_config("dev"), "ackstack:cni.trunking", False)
+    [pool] = capacity_report(plan_for(cfg))["nodePools"]
+    assert (pool["trunkMemberEnis"], pool["podsPerNode"], pool["mode"]) == (0, 45, "shared ENI")
+
+
+def test_a_podnetworking_without_vswitch_options_uses_the_cluster_pod_vswitches():
+    """Terway gives such a PodNetworking's pods the eni-config vSwitches (kills `or` -> `and`)."""
+    from components.capacity import effective_vswitch_refs
+
+    plan = plan_for(with_value(stack_config("dev"), f"{PN}.vSwitchOptions", ["db-i", "db-h", "db-i"]))
+    assert effective_vswitch_refs(plan, plan.config.pod_networkings[0]) == ["db-i", "db-h"]
+    plan = plan_for(with_value(stack_config("dev"), f"{PN}.vSwitchOptions", []))
+    assert effective_vswitch_refs(plan, plan.config.pod_networkings[0]) == ["pod-h", "pod-i"]
+
+
+def test_an_inventory_group_a_pool_names_is_reported_at_that_reference():
+    """A security group only the inventory knows (no config path of its own): its CAP003 path is the first
+    config entry that names it (kills dropping the first-reference bookkeeping in key_of)."""
+    from ackstack.inputs.inventory import Inventory
+
+    inventory = Inventory(security_groups=[{"id": "sg-extra", "type": "enterprise"}])
+    cfg = with_value(stack_config("dev"), f"{POOL0}.securityGroups", ["sg-extra"])
+    groups = {g.key: g for g in capacity_model(plan_for(cfg, inventory)).groups}
+    assert groups["sg-extra"].path == f"{POOL0}.securityGroups[0]"
