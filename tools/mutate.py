@@ -9,7 +9,8 @@ the repository and that module's tests run against it (`pytest -x`, no xdist); a
 Prints the kill rate per module and every survivor (path:line, function, change). Survivors kept on purpose
 are explained as equivalent in docs/testing.md.
 
-Exit status: 0 every module at or above --target (default 90%), 1 below, 2 bad arguments.
+Exit status: 0 every module at or above --target (default 90%), 1 below, 2 bad arguments or a module whose
+tests fail with no mutant in place (checked first, before its mutants).
 """
 
 from __future__ import annotations
@@ -180,14 +181,19 @@ def copy_repository(into: Path) -> Path:
     return into
 
 
-def test_exit_code(mutant: Mutant, tests: tuple[str, ...], copy: Path, timeout: float) -> int | None:
-    """pytest's exit status for `tests` with the mutant in place in `copy` (None: it timed out). A fresh
+def test_exit_code(mutant: Mutant | None, tests: tuple[str, ...], copy: Path, timeout: float) -> int | None:
+    """pytest's exit status for `tests` with the mutant (None: none) in place in `copy` (None: it timed out). A fresh
     interpreter per mutant: forking the loaded runner saved nothing measurable (its imports take ~1.4 s CPU of
     a run) and is unsafe from a threaded process such as an xdist worker."""
-    target = copy / mutant.module
-    original = target.read_text(encoding="utf-8")
-    target.write_text(mutated_source(mutant), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": f"{copy}{os.pathsep}{copy / 'policies'}", "PYTHONDONTWRITEBYTECODE": "1"}
+    target = copy / mutant.module if mutant else None
+    original = target.read_text(encoding="utf-8") if target else ""
+    if target:
+        target.write_text(mutated_source(mutant), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": f"{copy}{os.pathsep}{copy / 'policies'}", "PYTHONDONTWRITEBYTECODE": "1",
+           # The real engine's rehearsals (tests/real_engine.py), made once by the unmutated baseline run and read
+           # by every mutant's run: the oracle never depends on the mutant, and a mutant costs seconds, not the
+           # minute a rehearsal takes.
+           "ACKSTACK_REHEARSAL_CACHE": str(copy / ".rehearsals")}
     env.pop("CI", None)  # a tool the tests need is missing -> skip, never "killed"
     try:
         return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
@@ -196,7 +202,8 @@ def test_exit_code(mutant: Mutant, tests: tuple[str, ...], copy: Path, timeout: 
     except subprocess.TimeoutExpired:
         return None
     finally:
-        target.write_text(original, encoding="utf-8")
+        if target:
+            target.write_text(original, encoding="utf-8")
 
 
 def killed(mutant: Mutant, tests: tuple[str, ...], copy: Path, timeout: float) -> bool:
@@ -205,6 +212,10 @@ def killed(mutant: Mutant, tests: tuple[str, ...], copy: Path, timeout: float) -
     if code is not None and code > 2:  # 3 internal error, 4 usage error, 5 no tests: the run proves nothing
         raise RuntimeError(f"pytest exited {code} for {mutant.key} with {' '.join(tests)}")
     return code != 0  # 1 a test failed, 2 collection failed (the mutant broke an import), None timed out
+
+
+class BaselineFailed(RuntimeError):
+    """The module's tests fail with no mutant in place: no kill rate can be measured (exit 2)."""
 
 
 def equivalent_keys() -> set[str]:
@@ -221,8 +232,29 @@ def run(modules: list[str], limit: int | None, seed: int, timeout: float) -> Ite
             if limit is not None and len(found) > limit:
                 found = sorted(random.Random(seed).sample(found, limit), key=lambda m: m.site)
             tests = tuple(t for t in MODULES[module] if (copy / t).is_file())  # an older checkout may lack one
+            if not tests:  # pytest with no paths would run the whole suite for every mutant
+                raise BaselineFailed(f"{module}: none of its test files exists: {' '.join(MODULES[module])}")
+            # Unmutated first: a failing baseline would count every mutant as killed; it also makes the rehearsals.
+            baseline = test_exit_code(None, tests, copy, timeout * 4)
+            if baseline != 0:
+                raise BaselineFailed(f"{module}: its tests fail without a mutant (pytest exit {baseline}): "
+                                     f"{' '.join(tests)}")
             for mutant in found:
                 yield mutant, killed(mutant, tests, copy, timeout)
+
+
+def _count(mutant: Mutant, dead: bool, totals: dict[str, list[int]], equivalent: set[str],
+           survivors: list[Mutant]) -> None:
+    counts = totals[mutant.module]  # killed, equivalent, total
+    counts[2] += 1
+    if dead:
+        counts[0] += 1
+    elif mutant.key in equivalent:
+        counts[1] += 1
+    else:
+        survivors.append(mutant)
+    print(f"{'killed ' if dead else 'SURVIVED'} {mutant.module}:{mutant.line} {mutant.function}: {mutant.change}",
+          flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,17 +276,12 @@ def main(argv: list[str] | None = None) -> int:
     totals: dict[str, list[int]] = {m: [0, 0, 0] for m in modules}  # killed, equivalent, total
     survivors: list[Mutant] = []
     started = time.monotonic()
-    for mutant, dead in run(modules, args.max, args.seed, args.timeout):
-        counts = totals[mutant.module]
-        counts[2] += 1
-        if dead:
-            counts[0] += 1
-        elif mutant.key in equivalent:
-            counts[1] += 1
-        else:
-            survivors.append(mutant)
-        print(f"{'killed ' if dead else 'SURVIVED'} {mutant.module}:{mutant.line} {mutant.function}: {mutant.change}",
-              flush=True)
+    try:
+        for mutant, dead in run(modules, args.max, args.seed, args.timeout):
+            _count(mutant, dead, totals, equivalent, survivors)
+    except BaselineFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"\nkill rate per module ({time.monotonic() - started:.0f} s; equivalent mutants from docs/testing.md "
           "count as killed):")
     below = False

@@ -17,6 +17,7 @@ from ackstack_core.selectors import (
     NAMESPACE_NAME_LABEL,
     find_overlaps,
     podnetworking_overlap,
+    selector_matches,
     selector_problems,
     witness,
 )
@@ -427,3 +428,31 @@ def test_each_selector_is_parsed_once_however_many_namespaces_it_is_matched_agai
                           for e in entries)
     assert selectors_given == 200  # a pod and a namespace selector each
     assert len(calls) <= selectors_given  # at most once per selector, not once per (selector, namespace) pair
+
+
+@pytest.mark.parametrize(("bad", "problems"), [
+    ({"matchExpressions": {"key": "a", "operator": "Exists"}}, ["matchExpressions must be a list"]),
+    ({"matchExpressions": "a"}, ["matchExpressions must be a list"]),
+    ({"matchExpressions": [{"key": 5, "operator": "Exists"}]}, ["matchExpressions[0].key must be a string"]),
+])
+def test_each_malformed_part_is_named_once(bad, problems):
+    """The exact problem, not only "some problem" (kills skipping the list check, whose fall-through would report
+    the mapping's keys as malformed entries, and skipping the key's type check)."""
+    assert selector_problems(bad) == problems
+
+
+def test_a_null_value_is_the_empty_string():
+    """JSON null in a []string decodes to "" in Go (encoding/json: null is a no-op on the zero value), so
+    `values: [null]` is `In [""]`: valid, and it matches a label with the empty value (kills `v is None` -> `is not`)."""
+    sel = {"matchExpressions": [{"key": "a", "operator": "In", "values": [None]}]}
+    assert selector_problems(sel) == []
+    assert selector_matches(sel, {"a": ""}) and not selector_matches(sel, {"a": "x"})
+
+
+@pytest.mark.parametrize(("excluded", "value"), [([], "x"), (["x"], "x1"), (["x", "x1"], "x2"), (["x1"], "x")])
+def test_a_witness_names_the_first_free_value(excluded, value):
+    """`key Exists` and `key NotIn excluded`: the example label set the overlap messages show takes the first of
+    "x", "x1", "x2", ... not excluded (kills skipping the plain "x" and starting the count at 2)."""
+    exists = {"matchExpressions": [{"key": "a", "operator": "Exists"}]}
+    not_in = {"matchExpressions": [{"key": "a", "operator": "NotIn", "values": excluded}]} if excluded else {}
+    assert witness(exists, not_in) == {"a": value}

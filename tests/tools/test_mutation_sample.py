@@ -28,3 +28,25 @@ def test_the_sample_mutant_is_killed(copy, module, function, change, test):
     mutant = mutate.find(module, function, change)
     assert mutate.mutated_source(mutant) != (mutate.ROOT / module).read_text(encoding="utf-8")
     assert mutate.test_exit_code(mutant, (test,), copy, timeout=300) == 1, f"{mutant.key} survived {test}"
+
+
+def test_a_baseline_that_fails_stops_the_run_with_exit_2(monkeypatch, capsys):
+    """A module whose tests fail with no mutant in place would count every mutant as killed: the runner checks the
+    unmutated run first and stops (exit 2) before any mutant."""
+    calls = []
+
+    def exit_code(mutant, tests, copy, timeout):
+        calls.append(mutant)
+        return 1  # what pytest returns when a test fails
+
+    monkeypatch.setattr(mutate, "test_exit_code", exit_code)
+    assert mutate.main(["--module", "components/validation/rules_tag.py"]) == 2
+    assert calls == [None]  # the baseline only, no mutant
+    assert "its tests fail without a mutant (pytest exit 1)" in capsys.readouterr().err
+
+
+def test_a_module_without_test_files_is_refused(monkeypatch, capsys):
+    """pytest given no paths would run the whole suite for every mutant."""
+    monkeypatch.setitem(mutate.MODULES, "components/validation/rules_tag.py", ("tests/no/such_test.py",))
+    assert mutate.main(["--module", "components/validation/rules_tag.py"]) == 2
+    assert "none of its test files exists: tests/no/such_test.py" in capsys.readouterr().err
