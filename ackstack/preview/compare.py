@@ -172,13 +172,14 @@ def load_baseline(path: str | Path, *, stack: str, project: str = "ackstack") ->
             continue  # the CLI's own root and default providers: the program registers neither
         if res.get("external"):
             continue  # read with `Resource.get`, not managed: never created, updated or deleted by the stack
+        masked = _mask_export(res)  # no secret is kept, not even as ciphertext: nothing here can print one
         baseline.resources[res["urn"]] = {
-            **res,  # a preview's extra records (e.g. PodNetworking `status`, REP010) stay available
+            **masked,  # a preview's extra records (e.g. PodNetworking `status`, REP010) stay available
             "urn": res["urn"], "type": res["type"], "name": res.get("name") or parts[2],
             "id": res.get("id") or "", "parent": res.get("parent"),
-            "inputs": _mask_export(res.get("inputs") or {}), "protect": bool(res.get("protect")),
+            "inputs": masked.get("inputs") or {}, "protect": bool(res.get("protect")),
             # The state the provider diffs against: an export's outputs as last read (a preview has none).
-            "state": _mask_export(res["outputs"]) if isinstance(res.get("outputs"), dict) else None,
+            "state": masked["outputs"] if isinstance(res.get("outputs"), dict) else None,
         }
     return baseline
 
