@@ -456,3 +456,27 @@ def test_a_witness_names_the_first_free_value(excluded, value):
     exists = {"matchExpressions": [{"key": "a", "operator": "Exists"}]}
     not_in = {"matchExpressions": [{"key": "a", "operator": "NotIn", "values": excluded}]} if excluded else {}
     assert witness(exists, not_in) == {"a": value}
+
+
+def test_a_witness_takes_the_smallest_allowed_value():
+    """`app In (b, a, c)`: the example shows `a`, the smallest (kills min -> max in _labels_for)."""
+    sel = {"matchExpressions": [{"key": "app", "operator": "In", "values": ["b", "a", "c"]}]}
+    assert witness(sel, {}) == {"app": "a"}
+
+
+def test_the_overlap_index_prunes_disjoint_pairs_without_confirming_them(monkeypatch):
+    """100 PodNetworkings pinned to distinct `app` values and 20 requiring `app` absent: the index (pinned values,
+    required presence and absence) rules out every pair between them, so only the 20 identical absent-`app`
+    selectors overlap (190 pairs), confirmed by one `_pair` call (equal selectors share it). Kills skipping any of
+    the index's updates, which leaves the result right but confirms the disjoint pairs one by one."""
+    from ackstack_core import selectors
+
+    calls = []
+    real_pair = selectors._pair
+    monkeypatch.setattr(selectors, "_pair", lambda a, b: calls.append(1) or real_pair(a, b))
+    pinned = [(f"pin-{i}", {"matchLabels": {"app": f"a{i}"}}, None) for i in range(100)]
+    absent = [(f"none-{i}", {"matchExpressions": [{"key": "app", "operator": "DoesNotExist"}]}, None) for i in range(20)]
+    entries = pinned[:50] + absent + pinned[50:]  # absent ones before and after pinned ones: both directions pruned
+    found = find_overlaps(entries)
+    assert len(found) == 190 and all(a.startswith("none-") and b.startswith("none-") for a, b, _ in found)
+    assert len(calls) == 1
