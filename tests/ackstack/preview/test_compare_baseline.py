@@ -50,3 +50,105 @@ def test_a_urn_that_is_not_pulumis_is_refused(tmp_path, urn):
     path = _export(tmp_path, [{"urn": urn, "type": "alicloud:vpc/network:Network"}])
     with pytest.raises(InputError, match="is not a Pulumi URN"):
         load_baseline(path, stack="dev")
+
+
+def test_another_projects_export_is_named_in_the_refusal(tmp_path):
+    """The refusal names the file's stack and project (kills parts[1] -> parts[2])."""
+    path = _export(tmp_path, [{"urn": "urn:pulumi:dev::other::alicloud:vpc/network:Network::dev-vpc",
+                               "type": "alicloud:vpc/network:Network"}])
+    with pytest.raises(InputError, match="describes stack `dev` of project `other`, not stack `dev` of project "
+                                         "`ackstack`"):
+        load_baseline(path, stack="dev")
+
+
+def test_external_resources_are_not_part_of_the_base_and_ids_are_kept(tmp_path):
+    """A resource read with `.get` (`external: true` in the export) is never created or deleted by the stack, so it
+    is not compared (kills skipping that check); a managed resource keeps its cloud id (kills `or` -> `and`)."""
+    read = {"urn": "urn:pulumi:dev::ackstack::alicloud:vpc/switch:Switch::legacy", "type": "alicloud:vpc/switch:Switch",
+            "id": "vsw-legacy", "external": True}
+    managed = {"urn": VPC, "type": "alicloud:vpc/network:Network", "id": "vpc-1"}
+    baseline = load_baseline(_export(tmp_path, [read, managed]), stack="dev")
+    assert list(baseline.resources) == [VPC] and baseline.resources[VPC]["id"] == "vpc-1"
+
+
+def test_ids_of_either_side_become_the_urn_they_belong_to():
+    """The export's cloud id, the offline engine's fake id and a preview document's id of one URN compare equal
+    (kills skipping any of the three sources, and `or` -> `and` for a run's registrations)."""
+    from types import SimpleNamespace
+
+    from ackstack.preview.compare import Baseline, _id_tokens, _tokenise
+
+    baseline = Baseline(source="pulumi stack export", path="export.json")
+    baseline.resources[VPC] = {"urn": VPC, "id": "vpc-cloud"}
+    baseline.resources["urn:b"] = {"urn": "urn:b", "id": ""}  # no id yet: no token
+    run = SimpleNamespace(registrations=[SimpleNamespace(id="vpc-fake", urn=VPC), SimpleNamespace(id="", urn="urn:c")])
+    tokens = _id_tokens([{"urn": "urn:d", "id": "d-1"}, {"urn": "urn:e"}], baseline, run)
+    assert tokens == {"vpc-cloud": f"<id of {VPC}>", "vpc-fake": f"<id of {VPC}>", "d-1": "<id of urn:d>"}
+    assert _tokenise({"vpcId": "vpc-fake", "refs": ["vpc-cloud", {"id": "d-1"}], "n": 3}, tokens) == {
+        "vpcId": f"<id of {VPC}>", "refs": [f"<id of {VPC}>", {"id": "<id of urn:d>"}], "n": 3}
+
+
+def test_a_deleted_protected_resource_stays_protected():
+    """The entry is protected when either side is (kills `or` -> `and`): deleting a protected resource is the error
+    the report must show (issue #24 §3)."""
+    from ackstack.preview.compare import resource_change
+
+    before = {"urn": VPC, "type": "alicloud:vpc/network:Network", "protect": True, "inputs": {}}
+    assert resource_change(before, None, {}) == {"urn": VPC, "type": "alicloud:vpc/network:Network", "name": "",
+                                                 "protect": True, "fields": [], "action": "delete"}
+
+
+def test_a_resource_behind_a_provider_whose_configuration_is_unknown_shows_as_an_update():
+    """pulumi sdk/v3@v3.276.0 go/common/resource/plugin/provider_plugin.go:1303-1310 (DiffUnavailable): a resource
+    whose provider's configuration is unknown in the preview cannot be diffed and is shown as an update; one whose
+    provider is known stays `same` (kills the provider lookup's mutants and the `same` test)."""
+    from ackstack.engine import bridge
+    from ackstack.preview.compare import _behind_unknown_providers
+
+    k8s = "urn:pulumi:dev::ackstack::pulumi:providers:kubernetes::k8s"
+    known = "urn:pulumi:dev::ackstack::pulumi:providers:kubernetes::other"
+    entries = [
+        {"urn": k8s, "type": "pulumi:providers:kubernetes", "action": "update",
+         "fields": [{"field": "kubeconfig", "old": "[secret]", "new": bridge.UNKNOWN}]},
+        {"urn": "urn:ns", "type": "kubernetes:core/v1:Namespace", "action": "same", "fields": []},
+        {"urn": "urn:other", "type": "kubernetes:core/v1:Namespace", "action": "same", "fields": []},
+    ]
+    current = {"urn:ns": {"provider": f"{k8s}::4b0c8b2e-id"}, "urn:other": {"provider": f"{known}::5e1d-id"}}
+    out = _behind_unknown_providers(entries, current)
+    assert out[1]["action"] == "update" and [f["field"] for f in out[1]["fields"]] == ["(provider configuration)"]
+    assert out[1]["fields"][0]["new"] == bridge.UNKNOWN
+    assert out[2] == entries[2] and out[0] == entries[0]
+
+
+K8S = "urn:pulumi:dev::ackstack::pulumi:providers:kubernetes::k8s"
+CLUSTER = "urn:pulumi:dev::ackstack::alicloud:cs/managedKubernetes:ManagedKubernetes::dev-ack"
+
+
+def test_a_secret_fed_by_a_replaced_resource_is_unknown():
+    """The provider's kubeconfig is a secret on both sides; it is unknown in the preview only when the cluster it
+    comes from is replaced or created (its id among the unknowns): then the provider updates, else nothing shows
+    (a secret against a secret is hidden). Kills the propertyDependencies and hidden-field mutants."""
+    from ackstack.engine import bridge
+    from ackstack.preview.compare import resource_change
+
+    before = {"urn": K8S, "type": "pulumi:providers:kubernetes", "inputs": {"kubeconfig": "[secret]"}, "state": None}
+    now = {"urn": K8S, "type": "pulumi:providers:kubernetes", "inputs": {"kubeconfig": "[secret]"},
+           "propertyDependencies": {"kubeconfig": [CLUSTER]}}
+    replaced = resource_change(before, now, {}, {f"<id of {CLUSTER}>"})
+    assert replaced["action"] == "update"
+    assert [(f["field"], f["old"], f["new"]) for f in replaced["fields"]] == [("kubeconfig", "[secret]", bridge.UNKNOWN)]
+    kept = resource_change(before, now, {}, set())
+    assert (kept["action"], kept["fields"]) == ("same", [])
+
+
+def test_ignore_changes_hides_a_field_change():
+    """`ignoreChanges: [vpcName]` (Pulumi resource option): a new name is not a change (kills `or` -> `and` in
+    reading the options)."""
+    from ackstack.preview.compare import resource_change
+
+    before = {"urn": VPC, "type": "alicloud:vpc/network:Network", "inputs": {"vpcName": "a", "cidrBlock": "10.0.0.0/8"},
+              "state": None}
+    now = {"urn": VPC, "type": "alicloud:vpc/network:Network", "inputs": {"vpcName": "b", "cidrBlock": "10.0.0.0/8"}}
+    assert resource_change(before, {**now, "options": {"ignoreChanges": ["vpcName"]}}, {})["action"] == "same"
+    changed = resource_change(before, now, {})
+    assert changed["action"] == "update" and [f["field"] for f in changed["fields"]] == ["vpcName"]
