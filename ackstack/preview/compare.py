@@ -34,6 +34,7 @@ resource (create-only fields, REP004) is `ackstack.engine.provider_model.field_c
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ MASK_TEXT = "[secret]"
 _UNKNOWN = ("[unknown]", MASK_TEXT)  # not comparable offline
 _EMPTY = (None, "", [], {})
 _ABSENT = None
+_LIST_INDEX = re.compile(r"\[(\d+)\]")  # a list item of a detailed-diff path (`vswitchIds[1]`)
 _LABEL = {T_CLUSTER: "cluster", T_NODEPOOL: "node pool", T_VSWITCH: "vSwitch", T_VPC: "VPC", T_SG: "security group",
           T_ADDON: "add-on", T_SG_RULE: "security-group rule", T_POD_NETWORKING: "PodNetworking",
           T_HELM_RELEASE: "Helm release"}
@@ -310,8 +312,8 @@ def _hidden(old: Any, new: Any) -> bool:
 def _at(value: Any, path: str) -> Any:
     """The value at a detailed-diff path (`tags.team`, `vswitchIds[1]`, `maintenanceWindow.enable`)."""
     for part in path.replace("[", ".[").split("."):
-        if part.startswith("[") and part.endswith("]"):
-            index = int(part[1:-1])
+        if item := _LIST_INDEX.fullmatch(part):
+            index = int(item[1])
             value = value[index] if isinstance(value, list) and index < len(value) else _ABSENT
         else:
             value = value.get(part, _ABSENT) if isinstance(value, dict) else _ABSENT

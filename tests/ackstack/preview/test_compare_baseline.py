@@ -152,3 +152,52 @@ def test_ignore_changes_hides_a_field_change():
     assert resource_change(before, {**now, "options": {"ignoreChanges": ["vpcName"]}}, {})["action"] == "same"
     changed = resource_change(before, now, {})
     assert changed["action"] == "update" and [f["field"] for f in changed["fields"]] == ["vpcName"]
+
+
+def test_a_replaced_resource_makes_its_id_and_computed_only_outputs_unknown():
+    """What a preview cannot know: the id and the computed-only outputs (the provider schema's `computed` without
+    `optional`/`required`: routeTableId, createTime, status of a VPC) of a resource being replaced; not its
+    optional inputs, not another resource's id it reports, nothing of a resource updated in place."""
+    from ackstack.preview.compare import _unknown_texts
+
+    other = "urn:pulumi:dev::ackstack::alicloud:vpc/network:Network::other"
+    state = {"routeTableId": "vtb-1", "createTime": "2026-01-01T00:00:00Z", "status": "Available",
+             "cidrBlock": "10.0.0.0/8", "routerId": "vrt-other", "resourceGroupId": "rg-1"}
+    entries = [{"urn": VPC, "type": "alicloud:vpc/network:Network", "action": "replace"},
+               {"urn": other, "type": "alicloud:vpc/network:Network", "action": "update"}]
+    previous = {VPC: {"state": state}, other: {"state": {"routeTableId": "vtb-2"}}}
+    tokens = {"vrt-other": f"<id of {other}>"}
+    assert _unknown_texts(entries, previous, tokens) == {f"<id of {VPC}>", "vtb-1", "2026-01-01T00:00:00Z",
+                                                         "Available"}
+
+
+def test_preview_masks_read_back_as_the_engine_sees_them():
+    """A base preview's `[unknown]` is the engine's unknown, in maps and lists, and its `__meta` records are not
+    inputs (kills skipping any branch of _comparable)."""
+    from ackstack.engine import bridge
+    from ackstack.preview.compare import _comparable
+
+    assert _comparable({"a": "[unknown]", "__meta": {"x": 1}, "l": ["[unknown]", 1, {"b": "[unknown]"}]}) == {
+        "a": bridge.UNKNOWN, "l": [bridge.UNKNOWN, 1, {"b": bridge.UNKNOWN}]}
+
+
+@pytest.mark.parametrize(("old", "new", "hidden"), [
+    ("[secret]", "[secret]", True), ("[secret]", "b", False), ("a", "[secret]", False), ("a", "b", False),
+    ("UNKNOWN", "b", True), ("a", "UNKNOWN", True),
+])
+def test_a_change_is_hidden_only_when_neither_side_can_be_read(old, new, hidden):
+    from ackstack.engine import bridge
+    from ackstack.preview.compare import _hidden
+
+    old, new = (bridge.UNKNOWN if v == "UNKNOWN" else v for v in (old, new))
+    assert _hidden(old, new) is hidden
+
+
+def test_a_diff_path_reaches_map_keys_and_list_items():
+    """`tags.team`, `vswitchIds[1]` (the paths of ackstack's planned diff); a path past the end is absent."""
+    from ackstack.preview.compare import _ABSENT, _at
+
+    value = {"tags": {"team": "net"}, "vswitchIds": ["v0", "v1"]}
+    assert [_at(value, p) for p in ("tags.team", "vswitchIds[1]", "vswitchIds[0]")] == ["net", "v1", "v0"]
+    assert _at(value, "vswitchIds[2]") is _ABSENT and _at(value, "tags.nope") is _ABSENT
+    assert _at(value, "tags[0]") is _ABSENT and _at(value, "vswitchIds.team") is _ABSENT
