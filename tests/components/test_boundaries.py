@@ -54,6 +54,25 @@ def test_the_v1_11_line_starts_at_v1_11_0(version, tag):
         ("security_groups", f"security groups should not be more than 5, current 6 (Terway {tag} and its line)")]
 
 
+def test_a_selectorless_podnetworking_on_the_deny_lines_gets_their_reason():
+    """v1.10.0-v1.13.6 validate.go:37-55 deny every selector-less spec with this reason, whatever its eniType (kills
+    skipping the `deny` branch, after which a later check still denies it, for another reason)."""
+    spec = {"selector": {}, "vSwitchOptions": ["vsw-1"], "securityGroupIDs": ["sg-1"], "eniOptions": {"eniType": "Default"}}
+    for version in ("v1.10.0", "v1.12.1", "v1.13.6"):
+        assert W.admission_denial(spec, version) == "neither the PodSelector nor the NamespaceSelector is set"
+
+
+def test_releases_older_than_the_oldest_line_get_its_rules():
+    """Releases before v1.10.0 are not modelled and get the v1.10 line's rules (rules_for's docstring; unverified
+    upstream), not the next line's (kills -1 -> -2)."""
+    assert W.rules_for("v1.9.3").tag == "v1.10.0"
+
+
+def test_an_unknown_terway_reader_is_refused():
+    with pytest.raises(ValueError, match="unknown Terway reader 'controller'"):
+        W.security_group_limit("v1.17.5", reader="controller")
+
+
 @pytest.mark.parametrize(("version", "limit"), [("v1.12.1", 5), ("v1.17.5", 10)])
 def test_eni_conf_at_exactly_its_security_group_limit(version, limit):
     """types/daemon/config.go Validate (`len(SecurityGroupIDs) > N`, :102-113 at v1.12.1, :139-151 at v1.17.5) and
