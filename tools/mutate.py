@@ -150,9 +150,9 @@ class _Sites(ast.NodeTransformer):
         return node
 
 
-def mutants(module: str) -> list[Mutant]:
+def mutants(module: str, root: Path = ROOT) -> list[Mutant]:
     sites = _Sites()
-    sites.visit(ast.parse((ROOT / module).read_text(encoding="utf-8")))
+    sites.visit(ast.parse((root / module).read_text(encoding="utf-8")))
     return [Mutant(module, i, line, fn, change) for i, line, fn, change in sites.found]
 
 
@@ -164,8 +164,10 @@ def find(module: str, function: str, change: str) -> Mutant:
     raise LookupError(f"no mutant {module}:{function}:{change}")
 
 
-def mutated_source(mutant: Mutant) -> str:
-    tree = _Sites(mutant.site).visit(ast.parse((ROOT / mutant.module).read_text(encoding="utf-8")))
+def mutated_source(mutant: Mutant, root: Path = ROOT) -> str:
+    """The module of `root` (the scratch copy during a run: the working tree may change meanwhile, which would
+    move the site numbers) with `mutant` applied."""
+    tree = _Sites(mutant.site).visit(ast.parse((root / mutant.module).read_text(encoding="utf-8")))
     return ast.unparse(ast.fix_missing_locations(tree))
 
 
@@ -189,7 +191,7 @@ def test_exit_code(mutant: Mutant | None, tests: tuple[str, ...], copy: Path, ti
     target = copy / mutant.module if mutant else None
     original = target.read_text(encoding="utf-8") if target else ""
     if target:
-        target.write_text(mutated_source(mutant), encoding="utf-8")
+        target.write_text(mutated_source(mutant, copy), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": f"{copy}{os.pathsep}{copy / 'policies'}", "PYTHONDONTWRITEBYTECODE": "1",
            # The real engine's rehearsals (tests/real_engine.py), made once by the unmutated baseline run and read
            # by every mutant's run: the oracle never depends on the mutant, and a mutant costs seconds, not the
@@ -229,7 +231,7 @@ def run(modules: list[str], limit: int | None, seed: int, timeout: float) -> Ite
     with tempfile.TemporaryDirectory(prefix="ackstack-mutate-") as scratch:
         copy = copy_repository(Path(scratch))
         for module in modules:
-            found = mutants(module)
+            found = mutants(module, copy)
             if limit is not None and len(found) > limit:
                 found = sorted(random.Random(seed).sample(found, limit), key=lambda m: m.site)
             tests = tuple(t for t in MODULES[module] if (copy / t).is_file())  # an older checkout may lack one

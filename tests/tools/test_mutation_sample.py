@@ -50,3 +50,19 @@ def test_a_module_without_test_files_is_refused(monkeypatch, capsys):
     monkeypatch.setitem(mutate.MODULES, "components/validation/rules_tag.py", ("tests/no/such_test.py",))
     assert mutate.main(["--module", "components/validation/rules_tag.py"]) == 2
     assert "none of its test files exists: tests/no/such_test.py" in capsys.readouterr().err
+
+
+def test_mutants_are_made_from_the_frozen_copy_not_the_working_tree(copy):
+    """A run takes minutes to hours while the working tree may be edited: the sites are counted in, and the
+    mutant applied to, the copy made at the start (site numbers of an edited file would name other changes)."""
+    module = "components/validation/rules_tag.py"
+    target = copy / module
+    original = target.read_text(encoding="utf-8")
+    try:
+        target.write_text("def added_first(a):\n    return a > 1\n\n\n" + original, encoding="utf-8")
+        [first] = mutate.mutants(module, copy)[:1]
+        assert (first.function, first.change) == ("added_first", "Gt->GtE")
+        assert "return a >= 1" in mutate.mutated_source(first, copy)
+        assert mutate.mutants(module)[0].function != "added_first"  # the working tree was not touched
+    finally:
+        target.write_text(original, encoding="utf-8")
