@@ -59,10 +59,10 @@ def test_mutants_are_made_from_the_frozen_copy_not_the_working_tree(copy):
     target = copy / module
     original = target.read_text(encoding="utf-8")
     try:
-        target.write_text("def added_first(a):\n    return a > 1\n\n\n" + original, encoding="utf-8")
+        target.write_text("def added_first(a):\n    return a > b\n\n\n" + original, encoding="utf-8")
         [first] = mutate.mutants(module, copy)[:1]
         assert (first.function, first.change) == ("added_first", "Gt->GtE")
-        assert "return a >= 1" in mutate.mutated_source(first, copy)
+        assert "return a >= b" in mutate.mutated_source(first, copy)
         assert mutate.mutants(module)[0].function != "added_first"  # the working tree was not touched
     finally:
         target.write_text(original, encoding="utf-8")
