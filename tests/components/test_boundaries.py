@@ -559,3 +559,25 @@ def test_an_inventory_group_a_pool_names_is_reported_at_that_reference():
     cfg = with_value(stack_config("dev"), f"{POOL0}.securityGroups", ["sg-extra"])
     groups = {g.key: g for g in capacity_model(plan_for(cfg, inventory)).groups}
     assert groups["sg-extra"].path == f"{POOL0}.securityGroups[0]"
+
+
+def test_a_pool_of_unknown_types_leaves_its_groups_membership_unknown():
+    """The PodNetworking group lists the pool as unknown too (kills skipping `if members is None` for groups)."""
+    cfg = with_value(stack_config("dev"), f"{POOL0}.instanceTypes", ["ecs.zz9.large"])
+    groups = {g["name"]: g["unknownPools"] for g in capacity_report(plan_for(cfg))["securityGroups"]}
+    assert groups == {"cluster": ["general"], "db-clients": ["general"]}
+
+
+@pytest.mark.parametrize(("header", "titles"), [
+    ("WORST-CASE MEMBERS", ("CAPACITY", "WORST-CASE MEMBERS", "UTIL")),
+    ("PODS/NODE", ("MAX SIZE", "PODS/NODE")),
+])
+def test_capacity_text_right_aligns_the_group_and_pool_figures(header, titles):
+    """Every figure column ends where its header ends (kills moving the right-aligned column sets). The cluster
+    group at 50 nodes x 60 of 6,000 private IPs shows 50.0%, wider than its header, so its alignment shows."""
+    lines = _rendered_rows(_basic_cluster_group(50))
+    head = next(line for line in lines if header in line)
+    row = lines[lines.index(head) + 1]
+    for title in titles:
+        end = head.index(title) + len(title)
+        assert row[end - 1] != " " and (end == len(row) or row[end] == " "), (title, row)
