@@ -33,8 +33,9 @@ def test_a_signal_at_any_point_of_a_large_preview_ends_it_cleanly(large):
         signum = (signal.SIGINT, signal.SIGTERM)[index % 2]
         outcome, stage = preview_large_at(large, signum, delay, after)
         where = f"{delay:.1f}s after {after or 'the first line'} {signum.name}"
-        if stage is None:  # finished before the signal: only the end of writing --out can be that short
-            assert after == "writing", f"{where}: finished before the signal"
+        if stage is None:  # finished before the signal: only late in writing --out can that be
+            # (0.3 s after its line, ~0.24 s of writing here); right at the line the signal must still stop it.
+            assert after == "writing" and delay > 0, f"{where}: finished before the signal"
             continue
         stages.add(stage)
         problems += [f"{where} ({stage}): {p}" for p in outcome.problems]
