@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES: dict[str, tuple[str, ...]] = {
     "policies/ackstack_core/selectors.py": ("tests/policies/test_selectors.py", "tests/components/test_rules_selectors.py",
                                             "tests/components/test_podnetworking_spec.py"),
-    "policies/ackstack_core/terway_webhook.py": ("tests/components/test_terway_behaviour_rules.py", "tests/components/test_boundaries.py",
+    "policies/ackstack_core/terway_webhook.py": ("tests/policies/test_oracle_terway.py",  # Terway's own Go code
+                                                 "tests/components/test_terway_behaviour_rules.py", "tests/components/test_boundaries.py",
                                                  "tests/components/test_podnetworking_rules.py", "tests/components/test_terway_rules.py"),
     "components/capacity.py": ("tests/components/test_capacity.py", "tests/components/test_capacity_byocni.py",
                                "tests/components/test_boundaries.py"),
