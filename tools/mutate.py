@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# module -> the test files that own its behaviour (fast ones: no real engine, no Go oracle, no helm).
+# module -> the test files that own its behaviour: seconds per run. The webhook model meets Terway's own code (the
+# terway-oracle binary); compare's tests read the real engine's rehearsals, made once per run (see test_exit_code).
 MODULES: dict[str, tuple[str, ...]] = {
     "policies/ackstack_core/selectors.py": ("tests/policies/test_selectors.py", "tests/components/test_rules_selectors.py",
                                             "tests/components/test_podnetworking_spec.py"),
