@@ -42,7 +42,9 @@ MODULES: dict[str, tuple[str, ...]] = {
                                "tests/components/test_boundaries.py"),
     "ackstack/preview/compare.py": ("tests/ackstack/preview/test_compare_baseline.py", "tests/ackstack/preview/test_compare_deployed.py",
                                     "tests/ackstack/preview/test_reliability_compare.py",
-                                    "tests/ackstack/preview/test_compare_pinning.py"),
+                                    "tests/ackstack/preview/test_compare_pinning.py",
+                                    "tests/ackstack/engine/test_provider_model.py",  # REP004, REP005
+                                    "tests/components/test_reliability_protect_destroy.py"),  # REP015, REP017
     "components/validation/rules_cap.py": ("tests/components/test_capacity.py", "tests/components/test_capacity_byocni.py",
                                                 "tests/components/test_boundaries.py"),
     "components/validation/rules_tag.py": ("tests/ackstack/inputs/test_hostile_input.py", "tests/components/test_boundaries.py"),
