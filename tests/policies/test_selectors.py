@@ -480,3 +480,18 @@ def test_the_overlap_index_prunes_disjoint_pairs_without_confirming_them(monkeyp
     found = find_overlaps(entries)
     assert len(found) == 190 and all(a.startswith("none-") and b.startswith("none-") for a, b, _ in found)
     assert len(calls) == 1
+
+
+def test_not_in_holds_for_an_absent_key_and_another_value():
+    """apimachinery's NotIn: true when the key is absent or its value is not listed (kills `not in` -> `in`)."""
+    sel = {"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["a"]}]}
+    assert [selector_matches(sel, labels) for labels in ({}, {"app": "b"}, {"app": "a"})] == [True, True, False]
+
+
+def test_matching_with_a_malformed_selector_raises():
+    """Where LabelSelectorAsSelector returns an error Terway errors for every pod: no verdict (kills skipping the
+    raise in CompiledSelector.matches)."""
+    from ackstack_core.selectors import SelectorError
+
+    with pytest.raises(SelectorError, match="matchLabels must be a mapping"):
+        selector_matches({"matchLabels": ["a"]}, {"a": "b"})
