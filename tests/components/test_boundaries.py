@@ -581,3 +581,29 @@ def test_capacity_text_right_aligns_the_group_and_pool_figures(header, titles):
     for title in titles:
         end = head.index(title) + len(title)
         assert row[end - 1] != " " and (end == len(row) or row[end] == " "), (title, row)
+
+
+# ---------------------------------------------------------------- an adopted cluster's webhook registrations
+def test_registrations_that_do_not_exist_or_lack_fields_read_as_kubernetes_defaults():
+    """No MutatingWebhookConfiguration: no pod webhook; a hook without failurePolicy: Fail (admissionregistration/v1
+    default); hooks or rules without their lists are skipped, not errors (kills each `or []` -> `and`)."""
+    none = W.webhook_configurations(None, None, "none")
+    assert (none.pod_webhook, none.pod_failure_policy, none.validating_operations, none.validating_failure_policy) \
+        == (False, "Fail", (), "Fail")
+    mutating = {"webhooks": [{"name": "other", "rules": [{"resources": ["services"]}]},
+                             {"name": "pods", "rules": [{"resources": ["pods"], "operations": ["CREATE"]}]},
+                             {"name": "bare"}]}
+    validating = {"webhooks": [{"name": "pn", "rules": [{"resources": ["podnetworkings"], "operations": ["CREATE",
+                                                                                                  "UPDATE"]},
+                                                        {"operations": ["DELETE"]}],
+                                "failurePolicy": "Ignore"}]}
+    hooks = W.webhook_configurations(mutating, validating, "cluster")
+    assert (hooks.pod_webhook, hooks.pod_failure_policy, hooks.pod_namespace_selector) == (True, "Fail", None)
+    assert (hooks.validating_operations, hooks.validating_failure_policy) == (("CREATE", "UPDATE"), "Ignore")
+
+
+def test_a_namespace_selector_the_api_server_would_refuse_sees_no_namespace():
+    """The API server does not register a webhook with a broken selector (kills False -> True)."""
+    broken = W.webhook_configurations({"webhooks": [{"rules": [{"resources": ["pods"]}],
+                                                     "namespaceSelector": {"matchLabels": ["x"]}}]}, None, "cluster")
+    assert W.webhook_sees_namespace({"a": "b"}, broken) is False
