@@ -591,14 +591,15 @@ def test_registrations_that_do_not_exist_or_lack_fields_read_as_kubernetes_defau
     assert (none.pod_webhook, none.pod_failure_policy, none.validating_operations, none.validating_failure_policy) \
         == (False, "Fail", (), "Fail")
     mutating = {"webhooks": [{"name": "other", "rules": [{"resources": ["services"]}]},
-                             {"name": "pods", "rules": [{"resources": ["pods"], "operations": ["CREATE"]}]},
+                             {"name": "pods", "rules": [{"resources": ["pods"], "operations": ["CREATE"]}],
+                              "failurePolicy": "Ignore"},
                              {"name": "bare"}]}
     validating = {"webhooks": [{"name": "pn", "rules": [{"resources": ["podnetworkings"], "operations": ["CREATE",
                                                                                                   "UPDATE"]},
                                                         {"operations": ["DELETE"]}],
                                 "failurePolicy": "Ignore"}]}
     hooks = W.webhook_configurations(mutating, validating, "cluster")
-    assert (hooks.pod_webhook, hooks.pod_failure_policy, hooks.pod_namespace_selector) == (True, "Fail", None)
+    assert (hooks.pod_webhook, hooks.pod_failure_policy, hooks.pod_namespace_selector) == (True, "Ignore", None)
     assert (hooks.validating_operations, hooks.validating_failure_policy) == (("CREATE", "UPDATE"), "Ignore")
 
 
