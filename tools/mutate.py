@@ -40,7 +40,7 @@ MODULES: dict[str, tuple[str, ...]] = {
                                                  "tests/components/test_podnetworking_rules.py", "tests/components/test_terway_rules.py"),
     "components/capacity.py": ("tests/components/test_capacity.py", "tests/components/test_capacity_byocni.py",
                                "tests/components/test_boundaries.py"),
-    "ackstack/preview/compare.py": ("tests/ackstack/preview/test_compare_baseline.py", "tests/ackstack/preview/test_compare_deployed.py",
+    "ackstack/preview/compare.py": ("tests/ackstack/preview/test_compare_switches.py", "tests/ackstack/preview/test_compare_baseline.py", "tests/ackstack/preview/test_compare_deployed.py",
                                     "tests/ackstack/preview/test_reliability_compare.py",
                                     "tests/ackstack/preview/test_compare_pinning.py",
                                     "tests/ackstack/engine/test_provider_model.py",  # REP004, REP005
