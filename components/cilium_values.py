@@ -1,7 +1,7 @@
 """Cilium Helm values as a pure function of the network plan (no Pulumi import: tests, rules, policies).
 
 Values = ACK baseline (charts/cilium/values.yaml, reviewed data) <- plan overlay
-(charts/cilium/overlay.yaml.j2, rendered with the plan's figures and parsed with yaml.safe_load)
+(charts/cilium/overlay.yaml.j2, rendered with the plan's figures and parsed with the safe loader)
 <- image registry override (`cni.cilium.imageRegistry`, every image path of the pinned chart)
 <- the stack's `cni.cilium.values`, merged last. docs/cilium.md gives each key's provenance.
 """
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ackstack_core import cilium_chart
+from components.cilium_render import SAFE_LOADER
 
 if TYPE_CHECKING:
     from components.plan import NetworkPlan
@@ -89,7 +90,7 @@ def overlay_values(plan: NetworkPlan, api_server: str | None) -> dict:
         hubble=cilium.hubble,
         node_port_for_bpf_masquerade=bpf_masquerade_needs_node_port(cilium.chart_version),
     )
-    overlay = yaml.safe_load(text) or {}
+    overlay = yaml.load(text, Loader=SAFE_LOADER) or {}
     if cilium.kube_proxy_replacement and host is None:
         # Validation time (no cluster yet): the switch is known, the endpoint is not.
         overlay["kubeProxyReplacement"] = True

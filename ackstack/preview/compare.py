@@ -448,7 +448,7 @@ def _controlplane_upgrade(previous: dict[str, dict], current: dict[str, dict], p
     """REP011: terway-controlplane moves to a newer version while the stack has PodNetworkings; pods created
     while it restarts meet its pod webhook's failurePolicy (the chart's Ignore: they keep the shared ENI)."""
     from ackstack_core import terway_webhook as W
-    from components.validation.rules_twy import upgrade_window_message
+    from components.validation.rules_twy import UPGRADE_ADVICE, upgrade_window_message
 
     if not any(r["type"] == T_POD_NETWORKING for r in current.values()):
         return []
@@ -459,12 +459,12 @@ def _controlplane_upgrade(previous: dict[str, dict], current: dict[str, dict], p
         if before is None:
             continue
         for old, new in zip(_controlplane_versions(before), _controlplane_versions(now), strict=False):
-            if (W.parse_version(new) or (0, 0, 0)) > (W.parse_version(old) or (0, 0, 0)) and old != new:
+            old_version, new_version = W.parse_version(old), W.parse_version(new)
+            if old_version is not None and new_version is not None and new_version > old_version:
                 out.append(_finding(
                     "REP011", "warning", "ackstack:cni.controlplaneVersion", urn,
                     f"terway-controlplane is upgraded {old} -> {new} while PodNetworkings are in use: "
-                    f"{upgrade_window_message(hooks)} ({hooks.source}). Upgrade when no pods are being created, then "
-                    "check with `python -m offline verify --canary`"))
+                    f"{upgrade_window_message(hooks)} ({hooks.source}). {UPGRADE_ADVICE}"))
     return out
 
 

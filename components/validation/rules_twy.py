@@ -391,6 +391,12 @@ def eni_conf_problems(conf: dict, version: str | None, replaced: set[str]) -> It
             yield key, f"eniConf `{key}`: {message}"
 
 
+# What to do about the window (one text for TWY026 and --compare's REP011): the day-2 command that proves a pod gets
+# its PodNetworking again (ackstack/day2/canary.py).
+UPGRADE_ADVICE = ("Upgrade when no pods are being created, then check with `ackstack verify <stack> --kubeconfig <file> "
+                  "--canary`")
+
+
 def upgrade_window_message(hooks: W.WebhookConfigurations) -> str:
     """What pods meet while terway-controlplane restarts, by its pod webhook's failurePolicy (one text for the
     rule and for --compare's REP011)."""
@@ -421,8 +427,7 @@ def controlplane_upgrade_window(plan: NetworkPlan) -> Iterator[Finding]:
     hooks = plan.webhooks()
     yield Finding("TWY026", "warning", config_path("cni", "controlplaneVersion"),
                   f"this change upgrades terway-controlplane {installed} -> {pinned} while {len(plan.config.pod_networkings)} "
-                  f"PodNetworking(s) are in use: {upgrade_window_message(hooks)} ({hooks.source}). Upgrade when no "
-                  "pods are being created, then check with `python -m offline verify --canary`")
+                  f"PodNetworking(s) are in use: {upgrade_window_message(hooks)} ({hooks.source}). {UPGRADE_ADVICE}")
 
 
 RULES = (

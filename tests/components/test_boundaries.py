@@ -608,3 +608,30 @@ def test_a_namespace_selector_the_api_server_would_refuse_sees_no_namespace():
     broken = W.webhook_configurations({"webhooks": [{"rules": [{"resources": ["pods"]}],
                                                      "namespaceSelector": {"matchLabels": ["x"]}}]}, None, "cluster")
     assert W.webhook_sees_namespace({"a": "b"}, broken) is False
+
+
+# ---------------------------------------------------------------- eni_conf: what the readers say
+def test_a_config_value_with_nan_or_infinity_names_each_path():
+    """YAML config can carry `.nan` and `.inf`, which JSON cannot: every such value is named by its path, nested
+    ones too (kills the mapping branch of _non_finite_paths, and `or` -> `and` in naming the path)."""
+    conf = {"max_pool_size": 5, "kube_client_qps": float("nan"), "vswitches": {"cn-hangzhou-j": [float("inf")]}}
+    parsed, reason = W.parse_eni_conf(conf)
+    assert parsed is None and reason.startswith("kube_client_qps, vswitches.cn-hangzhou-j[0] is NaN or Infinity")
+
+
+def test_eni_conf_text_that_is_no_object_is_refused_by_the_parser():
+    assert W.parse_eni_conf("[1, 2]") == (None, "must be a JSON object, got list")
+    assert W.parse_eni_conf('"text"') == (None, "must be a JSON object, got str")
+
+
+def test_the_controlplane_names_the_key_of_a_value_of_the_wrong_type():
+    """terway-controlplane refuses the whole eni_conf; the reason names the key and its Go type (kills indexing
+    the second problem, or its message, instead of the first problem's key)."""
+    conf, reason = W.eni_conf_controlplane('{"max_pool_size": "5", "enable_eni_trunking": "yes"}', "v1.17.5")
+    assert conf is None
+    assert reason.startswith("error parse terway configmap eni-config, max_pool_size must be int (")
+
+
+def test_a_wrong_value_is_quoted_up_to_60_characters():
+    (key, message), = W.eni_conf_type_problems({"max_pool_size": "x" * 100})
+    assert key == "max_pool_size" and message.endswith('got "' + "x" * 59 + ")")

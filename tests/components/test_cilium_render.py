@@ -174,6 +174,22 @@ def test_staging_renders_on_every_known_release(helm, version):
     assert ("enable-node-port" in config) is (cilium_chart.release_line(version) < (1, 19))
 
 
+@pytest.mark.parametrize("version", C.CILIUM_CHART_FACTS_VERSIONS)
+def test_libyaml_reads_helms_output_as_the_pure_python_safe_loader_does(helm, version):
+    """The render is parsed with PyYAML's safe loader on libyaml's parser (cilium_render.SAFE_LOADER, for speed);
+    on every reference chart's output it must give what yaml.SafeLoader gives, key order and scalar types included."""
+    assert cilium_render.SAFE_LOADER is yaml.CSafeLoader, "PyYAML without libyaml: the pinned wheel should have it"
+    cfg = with_value(stack_config("staging"), "ackstack:cni.cilium", {"chartVersion": version, "hubble": True})
+    values = json.loads(json.dumps(cilium_values(plan_for(cfg), API_SERVER)))
+    ok, text = cilium_render._render_text(helm, cilium_render._package_key(_package(version)),
+                                          json.dumps(values, sort_keys=True), "1.34.0")
+    assert ok, text
+    fast, pure = list(yaml.load_all(text, Loader=yaml.CSafeLoader)), list(yaml.safe_load_all(text))
+    assert len(pure) > 10
+    # JSON tells `true` from `1` and keeps key order, which == on Python values would not
+    assert json.dumps(fast, default=repr) == json.dumps(pure, default=repr)
+
+
 def test_helm_rejects_the_type_error_validation_catches_first(helm):
     """Why CIL009 exists: helm's schema check fails `operator.replicas: "2"` (at `pulumi up` otherwise)."""
     values = json.loads(json.dumps(cilium_values(plan_for(stack_config("staging")), None)))

@@ -310,7 +310,11 @@ def test_oracle_eni_conf_readers_agree(terway):
               '{"unknown": 1e400}', '{"max_pool_size": 1e2}', '{"max_pool_size": -0}', '{"max_pool_size": 5.0}',
               '{"kube_client_qps": 3.4028235e38}', '{"kube_client_qps": 3.5e38}', '{"IP_STACK": "bad"}',
               '{"vswitches": {"a": null, "b": ["v2", "v1", "v1"]}}', '{"extra_routes": [{"dst": null}, {}]}',
-              '{"backoff_override": {"x": {"Steps": 1.5}}}', '{"backoff_override": {"x": {"steps": "1"}}}']
+              '{"backoff_override": {"x": {"Steps": 1.5}}}', '{"backoff_override": {"x": {"steps": "1"}}}',
+              # Go's int is int64 here: its two ends decode, one past either does not; top-level null is an empty
+              # Config, a top-level array is no Config at all
+              '{"max_pool_size": 9223372036854775807}', '{"max_pool_size": 9223372036854775808}',
+              '{"min_pool_size": -9223372036854775808}', '{"min_pool_size": -9223372036854775809}', "null", "[]"]
     verdicts = ask(terway, [{"op": "eniconf", "text": t} for t in texts])
     daemon_refused = controlplane_refused = 0
     for text, verdict in zip(texts, verdicts, strict=True):

@@ -161,6 +161,7 @@ def test_a_downgrade_of_terway_controlplane_is_not_rep011():
     """Only a move to a newer version is the upgrade window (kills `or` -> `and` in the version fallback, which
     compares the new version against nothing)."""
     assert rep011("v1.17.5", "v1.16.6") == []
+    assert rep011("v1.17.5", "v1.17.5") == []
     assert len(rep011("v1.16.6", "v1.17.5")) == 1
 
 
@@ -219,3 +220,114 @@ def test_values_are_shown_whole_up_to_120_characters():
     assert len(shown) == 120 and shown.endswith("...") and shown == '"' + "y" * 116 + "..."
     assert cmp._show(None) == "(unset)"
     assert cmp._show(bridge.UNKNOWN).startswith("(not known")
+
+
+# ---------------------------------------------------------------- a field the base did not know
+VSWITCH = "urn:pulumi:dev::ackstack::ackstack:network:Network$alicloud:vpc/switch:Switch::dev-node-a"
+
+
+@pytest.mark.parametrize("unknown", [frozenset(), frozenset({"<id of urn:pulumi:dev::ackstack::other::x>"})])
+def test_a_field_the_base_preview_did_not_know_is_no_change(unknown):
+    """A base that is a preview document shows `[unknown]` where its VPC was still to be created; the new preview
+    knows the id. Nothing says the value differs, so no replacement is claimed (vpcId is ForceNew), whether or
+    not this preview creates something else (kills skipping the `continue` of hidden fields, and `and` -> `or` in
+    the exception for values this preview makes unknown)."""
+    fields = {"zoneId": "cn-hangzhou-j", "cidrBlock": "10.0.0.0/21", "vswitchName": "dev-node-a"}
+    before = {"urn": VSWITCH, "type": "alicloud:vpc/switch:Switch", "name": "dev-node-a", "state": None,
+              "inputs": {**fields, "vpcId": "[unknown]"}}
+    now = {**before, "inputs": {**fields, "vpcId": "vpc-bp1abc"}}
+    change = cmp.resource_change(before, now, {}, unknown)
+    assert (change["action"], change["fields"]) == ("same", [])
+    # the same field with a value on both sides that differs is a replacement
+    moved = cmp.resource_change({**before, "inputs": {**fields, "vpcId": "vpc-bp1old"}}, now, {}, unknown)
+    assert moved["action"] == "replace" and [f["field"] for f in moved["fields"]] == ["vpcId"]
+
+
+# ---------------------------------------------------------------- REP011: only terway-controlplane, only a real upgrade
+def test_an_upgrade_of_another_addon_is_not_rep011():
+    """The window is terway-controlplane's restart: terway-eniip moving to a newer version is not it (kills `==` ->
+    `!=` in picking the controlplane's versions)."""
+    def with_eniip(version):
+        return {**controlplane("v1.17.5"), "urn": CLUSTER_URN, "type": CLUSTER_TYPE,
+                "inputs": {"addons": [{"name": "terway-eniip", "version": version},
+                                      {"name": "terway-controlplane", "version": "v1.17.5"}]}}
+    assert cmp._controlplane_upgrade(keyed(with_eniip("v1.16.6"), PODNETWORKING),
+                                     keyed(with_eniip("v1.17.5"), PODNETWORKING), None) == []
+
+
+def test_a_controlplane_that_moves_out_of_the_cluster_addons_is_no_finding():
+    """A base whose cluster listed terway-controlplane among its addons, and a program that no longer does (fewer
+    versions on one side: kills `strict=False` -> True, which would raise)."""
+    def cluster_with(*addons):
+        return {"urn": CLUSTER_URN, "type": CLUSTER_TYPE, "name": "dev-ack", "inputs": {"addons": list(addons)}}
+    before = cluster_with({"name": "terway-eniip"}, {"name": "terway-controlplane", "version": "v1.16.6"})
+    assert cmp._controlplane_upgrade(keyed(before, PODNETWORKING),
+                                     keyed(cluster_with({"name": "terway-eniip"}), PODNETWORKING), None) == []
+
+
+@pytest.mark.parametrize("old, new", [("custom-a", "custom-b"), ("custom-a", "v1.17.5"), ("v1.17.5", "latest")])
+def test_a_version_that_cannot_be_read_is_no_upgrade_claim(old, new):
+    """As TWY026 does: with either version unreadable nothing says the controlplane moves forward."""
+    assert rep011(old, new) == []
+
+
+# ---------------------------------------------------------------- REP004 / REP016: which fields of which resources
+def entry(type_, action, *fields, name="dev-ack", urn=CLUSTER_URN) -> dict:
+    return {"urn": urn, "type": type_, "name": name, "action": action, "protect": False,
+            "fields": [{"field": f, "old": ["vsw-a"], "new": ["vsw-b"], "replaces": False, "ignored": ignored}
+                       for f, ignored in fields]}
+
+
+def change_rules(*entries) -> list[tuple[str, str]]:
+    current = {e["urn"]: {"urn": e["urn"], "type": e["type"], "name": e["name"]} for e in entries}
+    found = cmp._change_findings(list(entries), current, current, cmp._ConfigPaths(None))
+    return [(f["rule"], f["message"].split(":")[0]) for f in found]
+
+
+def test_the_clusters_addons_are_not_rep004_but_its_other_create_only_fields_are():
+    """The program manages add-ons after creation through KubernetesAddon resources, so a change of the cluster's
+    create-only `addons` is no lost change; `podVswitchIds`, also create-only, is (kills `==` -> `!=` in that
+    exception)."""
+    assert change_rules(entry(CLUSTER_TYPE, "update", ("addons[0].config", True))) == []
+    assert [r for r, _ in change_rules(entry(CLUSTER_TYPE, "update", ("podVswitchIds[0]", True)))] == ["REP004"]
+
+
+def test_rep016_is_the_clusters_control_plane_vswitches_only():
+    """A node pool's vSwitches move in place without touching the control plane, and a cluster update of another
+    field says nothing about it (kills `==` -> `!=` and `and` -> `or` in choosing the resource and the field)."""
+    nodepool = entry("alicloud:cs/nodePool:NodePool", "update", ("vswitchIds[0]", False), name="dev-np",
+                     urn="urn:pulumi:dev::ackstack::alicloud:cs/nodePool:NodePool::dev-np")
+    assert change_rules(nodepool) == []
+    assert change_rules(entry(CLUSTER_TYPE, "update", ("deletionProtection", False))) == []
+    found = change_rules(entry(CLUSTER_TYPE, "update", ("deletionProtection", False), ("vswitchIds[0]", False)))
+    assert [r for r, _ in found] == ["REP016"]
+    replaced = entry(CLUSTER_TYPE, "replace", ("vswitchIds[0]", False))
+    replaced["fields"][0]["replaces"] = True
+    assert "REP016" not in [r for r, _ in change_rules(replaced)]
+
+
+# ---------------------------------------------------------------- the report's words
+def test_a_comparison_that_did_not_run_says_so_rather_than_no_change():
+    """A blocked preview records no changes (preview.py): the summary must not read as `no change`."""
+    blocked = {"summary": {}, "resources": [], "notRun": cmp.COMPARISON_NOT_RUN}
+    assert cmp.change_summary(blocked).startswith("comparison did not run")
+    assert cmp.change_summary({"summary": {}, "resources": []}) == "no change"
+    assert cmp.change_summary({"summary": {"create": 2, "delete": 1, "same": 5}}) == "2 to create, 1 to delete"
+
+
+def test_an_object_value_is_shown_with_sorted_keys():
+    """The same value reads the same in every report, whatever order the program or the export gave its keys."""
+    assert cmp._show({"b": 1, "a": [2]}) == '{"a": [2], "b": 1}'
+
+
+def test_a_resource_no_config_entry_made_has_no_config_path():
+    """REP findings name the config entry behind a resource; for one no entry made (a base-only resource) the path
+    is empty, never a dangling `.cidr`."""
+    from ackstack.engine.testing import stack_config
+    from components.config_loader import load
+
+    paths = cmp._ConfigPaths(load(stack_config("dev")).config)
+    # dev's first vSwitch entry (Pulumi.dev.yaml: node-h, the Switch `dev-vsw-node-h`)
+    assert paths.path({"type": "alicloud:vpc/switch:Switch", "name": "dev-vsw-node-h"}, "cidrBlock") == \
+        "ackstack:network.vswitches[0].cidr"
+    assert paths.path({"type": "alicloud:vpc/switch:Switch", "name": "someone-elses"}, "cidrBlock") == ""
