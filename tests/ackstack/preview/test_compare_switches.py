@@ -255,6 +255,17 @@ def test_an_upgrade_of_another_addon_is_not_rep011():
                                      keyed(with_eniip("v1.17.5"), PODNETWORKING), None) == []
 
 
+def test_an_upgrade_in_the_clusters_own_addons_is_rep011():
+    """A cluster created with terway-controlplane among its `addons` (the creation-time path) upgrades it there
+    (kills `==` -> `!=` in reading the cluster's add-ons)."""
+    def cluster_with(version):
+        return {"urn": CLUSTER_URN, "type": CLUSTER_TYPE, "name": "dev-ack",
+                "inputs": {"addons": [{"name": "terway-eniip"}, {"name": "terway-controlplane", "version": version}]}}
+    found = cmp._controlplane_upgrade(keyed(cluster_with("v1.16.6"), PODNETWORKING),
+                                      keyed(cluster_with("v1.17.5"), PODNETWORKING), None)
+    assert [f["urn"] for f in found] == [CLUSTER_URN] and "v1.16.6 -> v1.17.5" in found[0]["message"]
+
+
 def test_a_controlplane_that_moves_out_of_the_cluster_addons_is_no_finding():
     """A base whose cluster listed terway-controlplane among its addons, and a program that no longer does (fewer
     versions on one side: kills `strict=False` -> True, which would raise)."""
