@@ -393,8 +393,8 @@ def eni_conf_problems(conf: dict, version: str | None, replaced: set[str]) -> It
 
 # What to do about the window (one text for TWY026 and --compare's REP011): the day-2 command that proves a pod gets
 # its PodNetworking again (ackstack/day2/canary.py).
-UPGRADE_ADVICE = ("Upgrade when no pods are being created, then check with `ackstack verify <stack> --kubeconfig <file> "
-                  "--canary`")
+UPGRADE_ADVICE = ("Upgrade when no pods are being created, then check with `ackstack verify <stack> --kubeconfig "
+                  "<kubeconfig> --outputs <outputs.json> --canary` (docs/operations.md)")
 
 
 def upgrade_window_message(hooks: W.WebhookConfigurations) -> str:

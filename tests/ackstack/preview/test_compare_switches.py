@@ -342,3 +342,24 @@ def test_a_resource_no_config_entry_made_has_no_config_path():
     assert paths.path({"type": "alicloud:vpc/switch:Switch", "name": "dev-vsw-node-h"}, "cidrBlock") == \
         "ackstack:network.vswitches[0].cidr"
     assert paths.path({"type": "alicloud:vpc/switch:Switch", "name": "someone-elses"}, "cidrBlock") == ""
+
+
+def test_rep011s_advice_is_a_command_that_runs(tmp_path):
+    """The advice once named `python -m offline verify`, which does not exist. The command in the message, its
+    placeholders filled, gets past ackstack's argument parsing and stops only at the missing kubeconfig."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    message = rep011("v1.16.6", "v1.17.5")[0]["message"]
+    command = next(c for c in re.findall(r"`([^`]+)`", message) if c.startswith("ackstack "))
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text("{}", encoding="utf-8")
+    filled = (command.replace("<stack>", "existing").replace("<kubeconfig>", str(tmp_path / "kubeconfig"))
+              .replace("<outputs.json>", str(outputs)))
+    assert "<" not in filled, filled
+    proc = subprocess.run([sys.executable, "-m", *filled.split()], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[3])
+    assert proc.returncode == 2 and "usage:" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip() == f"ackstack: kubeconfig {tmp_path / 'kubeconfig'} does not exist"
