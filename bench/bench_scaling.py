@@ -15,8 +15,12 @@ case) and measures, in the same run:
   registrations, exactly what the preview sends): resources analysed per second and its share of the
   full preview time.
 
+Then one untimed `preview --out` per size: the review report (`report.md`, what the PR comment posts) must fit
+a GitHub comment at every size (issue #24 §6).
+
 Targets: time(1000)/time(100) <= 12 (full preview), the 1,000 case under 15 s, policy pack under a
-third of the preview time. Exit 1 when a target is missed or a generated plan does not validate.
+third of the preview time, the CPU time linear in n (fit exponent <= 1.10), `report.md` within
+GITHUB_COMMENT_MAX_CHARS at every size. Exit 1 when a target is missed or a generated plan does not validate.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import PROGRAM, ROOT, load, machine, measure, timed  # noqa: E402
+
+from ackstack_core.constants import GITHUB_COMMENT_MAX_CHARS  # noqa: E402
 
 ZONES = ["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"]
 TYPES = [["ecs.g7.xlarge", "ecs.g7.2xlarge"], ["ecs.g7.2xlarge", "ecs.g7.4xlarge"], ["ecs.r7.xlarge", "ecs.g7.xlarge"]]
@@ -130,6 +136,15 @@ def full_preview(path: Path, *extra: str) -> tuple[float, float, int, int]:
     return wall, cpu, proc.returncode, len(proc.stdout)
 
 
+def report_size(path: Path, out: Path) -> tuple[int, int]:
+    """(characters of report.md, bytes of preview.json) of one `preview --out` of the stack file."""
+    argv = [sys.executable, "-m", "ackstack", "preview", "bench", "--config", str(path), "--out", str(out)]
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"preview --out failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return len((out / "report.md").read_text(encoding="utf-8")), (out / "preview.json").stat().st_size
+
+
 def analyzed(run):
     from ackstack.preview.analyzer import AnalyzedResource
 
@@ -192,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"n={n}: preview exit {status}; validation errors {len(errors)}; policy errors {len(policy_errors)}")
             for f in policy_errors[:5]:
                 print("   ", f["rule"], f["message"][:200])
+        report_chars, preview_json = report_size(path, out_dir / f"out-{n}")
         row = {
+            "report_chars": report_chars, "preview_json_mb": preview_json / 2**20,
             "n": n, "pools": len(config["ackstack:cluster"]["nodePools"]), "resources": len(run.registrations),
             "full": statistics.median(full_t), "full_min": min(full_t), "no_policy": statistics.median(bare_t),
             "full_cpu": statistics.median(full_cpu),
@@ -212,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['no_policy']:>9.2f} s "
               f"{r['program']:>10.2f} s {r['policy']:>8.2f} s {added:>10.1%} {r['resources'] / r['policy']:>10.0f}")
     by_n = {r["n"]: r for r in rows}
-    verdicts = []
+    verdicts = [(f"report.md at n = {r['n']}: {r['report_chars']:,} characters (preview.json "
+                 f"{r['preview_json_mb']:.1f} MiB; target <= {GITHUB_COMMENT_MAX_CHARS:,}, a GitHub comment)",
+                 r["report_chars"] <= GITHUB_COMMENT_MAX_CHARS) for r in rows]
     if 100 in by_n and 1000 in by_n:
         big, small = by_n[1000], by_n[100]
         ratio = big["full"] / small["full"]

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ackstack_core import terway_webhook as W
+from ackstack_core.selectors import LabelSetIndex, SelectorError
 from components.config import PodNetworkingConfig
 from components.plan import NetworkPlan
-from components.podnetworking import namespace_labels, selector_matches
+from components.podnetworking import namespace_labels
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,27 @@ class Reach:
     skipped_kinds: tuple[str, ...]  # declared kinds that never match (Fixed, not fixed-name)
     namespaces: tuple[str, ...]  # declared namespaces it can reach (empty: not known / any)
     reason: str  # why it reaches nothing, else ""
+
+
+@dataclass(frozen=True)
+class _NamespaceView:
+    """The declared namespaces as every PodNetworking sees them: labels indexed, the webhook's view decided once."""
+
+    names: tuple[str, ...]
+    index: LabelSetIndex
+    webhook_sees: tuple[bool, ...]
+
+
+def _namespace_view(plan: NetworkPlan) -> _NamespaceView:
+    """Built once per plan and kept on it, as the capacity model is (PodNetworkings x namespaces at scale)."""
+    cached = plan.__dict__.get("_namespace_view")
+    if cached is None:
+        labels = [namespace_labels(ns) for ns in plan.config.namespaces]
+        hooks = plan.webhooks()
+        cached = _NamespaceView(tuple(ns.name for ns in plan.config.namespaces), LabelSetIndex(labels),
+                                tuple(W.webhook_sees_namespace(found, hooks) for found in labels))
+        plan.__dict__["_namespace_view"] = cached
+    return cached
 
 
 def podnetworking_reach(entry: PodNetworkingConfig, plan: NetworkPlan) -> Reach:
@@ -40,9 +62,12 @@ def podnetworking_reach(entry: PodNetworkingConfig, plan: NetworkPlan) -> Reach:
     elif entry.workload_kinds and not kinds:
         reason = f"Fixed, and no declared workload kind is fixed-name ({', '.join(skipped)})"
     elif sel.namespace_selector is not None and plan.config.namespaces:
-        matched = [ns for ns in plan.config.namespaces if selector_matches(sel.namespace_selector, namespace_labels(ns))]
-        hooks = plan.webhooks()
-        namespaces = tuple(ns.name for ns in matched if W.webhook_sees_namespace(namespace_labels(ns), hooks))
+        view = _namespace_view(plan)
+        try:
+            matched = view.index.matching(sel.namespace_selector.compiled)
+        except SelectorError:
+            matched = []  # an invalid selector matches nothing here (SEL002 refuses it)
+        namespaces = tuple(view.names[i] for i in matched if view.webhook_sees[i])
         if matched and not namespaces:
             reason = "every declared namespace it selects is skipped by the pod webhook (its namespaceSelector)"
     return Reach(not reason, kinds, skipped, namespaces, reason)

@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -618,12 +618,36 @@ class PolicyPackSession:
     ) -> list[dict]:
         """One finding dict per diagnostic (see :func:`run_policy_pack`). `timeout` (default: `analysis_seconds`)
         bounds the whole analysis."""
+        return self.start_analysis(resources, policy_config=policy_config, timeout=timeout)()
+
+    def start_analysis(
+        self, resources: Sequence[AnalyzedResource], *, policy_config: dict | None = None,
+        timeout: float | None = None
+    ) -> Callable[[], list[dict]]:
+        """Send the analysis and return what waits for its findings: the pack works on its own core while the
+        caller does other work (the preview's capacity model and comparison) in between."""
         left = _time_left(analysis_seconds(len(resources)) if timeout is None else timeout, "run")
         client = self._configured(policy_config, left)
-        try:
-            return _drive(client, resources, left)
-        except grpc.RpcError as e:
-            raise self._rpc_failed(e) from e
+        outcome: dict[str, Any] = {}
+
+        def drive() -> None:  # its own thread: gRPC waits release the GIL; a signal still reaches the main thread
+            try:
+                outcome["findings"] = _drive(client, resources, left)
+            except BaseException as e:  # noqa: BLE001 - handed to the caller; after close() nobody asks
+                outcome["error"] = e
+
+        worker = threading.Thread(target=drive, name="ackstack-policy-analysis", daemon=True)
+        worker.start()
+
+        def findings() -> list[dict]:
+            worker.join()  # interruptible by a signal (POSIX lock waits)
+            if isinstance(outcome.get("error"), grpc.RpcError):
+                raise self._rpc_failed(outcome["error"]) from outcome["error"]
+            if "error" in outcome:
+                raise outcome["error"]
+            return outcome["findings"]
+
+        return findings
 
     def configure(self, *, policy_config: dict | None = None, timeout: float = 60) -> None:
         """Validate ``policy_config`` against the pack's schemas and configure the pack (PolicyConfigError when
@@ -755,6 +779,9 @@ def _configure(client, engine_address, pack_dir, stack, project, organization, d
 
 
 def _drive(client, resources, left) -> list[dict]:
+    """One Analyze call per resource, then AnalyzeStack, as the CLI does (pulumi/pulumi v3.259.0
+    pkg/resource/deploy/step_generator.go:3393 `analyzeAll` -> analyze_snapshot.go:40 `analyzeResource` per
+    registration; step_generator.go:3439 `AnalyzeResources`: AnalyzeStack once the steps are done)."""
     by_urn = {r.urn: r for r in resources}
     # Each resource's properties and each provider message are encoded once, not once per use (the
     # provider's kubeconfig would otherwise be re-encoded for every Kubernetes object, twice).
@@ -781,8 +808,9 @@ def _drive(client, resources, left) -> list[dict]:
             req.provider.CopyFrom(provider)
         return req
 
-    # Analyze calls are pipelined (a bounded window of in-flight calls) instead of one blocking round
-    # trip each; responses are read in resource order, so findings keep exactly the same order.
+    # Analyze calls are pipelined (a bounded window of in-flight calls: all 2,303 of a 1,000-PodNetworking stack at
+    # once were CANCELLED) instead of one blocking round trip each; responses are read in resource order, so
+    # findings keep exactly the same order.
     findings: list[dict] = []
     window = 32
     pending: list[tuple[AnalyzedResource, Any]] = []

@@ -123,6 +123,10 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
     resources = sorted((_resource_dict(r, concealer) for r in run.registrations), key=lambda r: r["urn"])
     outputs = {k: ("[secret]" if k in run.secret_outputs else mask_secrets(v)) for k, v in run.outputs.items()}
     result = PreviewResult(stack, run, findings, resources, outputs)
+    policy_findings = None
+    if session is not None and run.registrations:  # the pack analyses on its own core while the plan is rebuilt
+        progress(f"policy pack analysing {len(run.registrations)} resource(s) over gRPC")
+        policy_findings = _start_policy_findings(run, session, policy_config)
     _attach_plan(result, stack_file.config, inventory)
     if compare_file and run.error is not None:  # a plan that stopped is no change, and lost nothing: say so
         result.changes = {"against": compare_file.path, "source": compare_file.source, "baseTime": compare_file.time,
@@ -132,9 +136,8 @@ def _finish_preview(stack, run, stack_file, inventory, session, policy_config, c
         comparison = compare(result, compare_file)
         result.changes = comparison.changes
         result.findings.extend(comparison.findings)
-    if session is not None and run.registrations:
-        progress(f"policy pack analysing {len(run.registrations)} resource(s) over gRPC")
-        result.findings.extend(_with_config_paths(_policy_findings(run, session, policy_config), run, result.config))
+    if policy_findings is not None:
+        result.findings.extend(_with_config_paths(policy_findings(), run, result.config))
     result.concealer = concealer
     if result.concealer:  # no finding, whoever wrote it (program, comparison, policy pack), shows a secret
         for finding in result.findings:
@@ -231,9 +234,10 @@ def _start_policy_pack(stack: str):
     return PolicyPackSession(pack, stack=stack, project="ackstack", config={"ackstack:stack": stack})
 
 
-def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> list[dict]:
-    """The pack sees what the real engine shows it in a preview of the stack: checked inputs with unknowns
-    where the engine has them, outputs for the stack analysis (ackstack/engine/engine_view.py)."""
+def _start_policy_findings(run: ProgramRun, session, policy_config: dict | None):
+    """Sends the analysis; the returned call waits for the sorted findings. The pack sees what the real engine
+    shows it in a preview of the stack: checked inputs with unknowns where the engine has them, outputs for
+    the stack analysis (ackstack/engine/engine_view.py)."""
     from ackstack.engine.engine_view import preview_view
     from ackstack.preview.analyzer import AnalyzedResource
 
@@ -243,8 +247,8 @@ def _policy_findings(run: ProgramRun, session, policy_config: dict | None) -> li
                          custom=r.custom, provider=r.provider, protect=r.protect, stack_properties=r.outputs)
         for r in preview_view(run) if r.op != "read"
     ]
-    findings = session.analyze(resources, policy_config=policy_config)
-    return sorted(findings, key=lambda f: (f["rule"], f["urn"], f["message"]))
+    pending = session.start_analysis(resources, policy_config=policy_config)
+    return lambda: sorted(pending(), key=lambda f: (f["rule"], f["urn"], f["message"]))
 
 
 def _resource_dict(reg: Registration, concealer=None) -> dict:

@@ -395,13 +395,51 @@ class CompiledSelector:
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         """See :func:`selector_matches`."""
+        return _requirements_hold(self.requirements(), labels)
+
+    def requirements(self) -> list[tuple[str, str, frozenset[str]]]:
+        """(key, operator, values) of each requirement, matchLabels as In; SelectorError for a broken selector."""
         if self._problems:
             raise SelectorError("; ".join(self._problems))
-        return _requirements_hold(self._reqs, labels)
+        return self._reqs
 
 
 def compile_selector(sel: Selector) -> CompiledSelector:
     return CompiledSelector(sel)
+
+
+class LabelSetIndex:
+    """Label sets (namespaces) indexed by their labels, so a selector is checked only against the sets that hold
+    what its In and Exists requirements need rather than against every set: 5,000 PodNetworkings x 500 namespaces
+    were 2,500,000 matches (issue #24 §6). The answer is the same as matching each set in turn."""
+
+    __slots__ = ("_by_key", "_by_pair", "_sets")
+
+    def __init__(self, label_sets: Sequence[Mapping[str, str]]) -> None:
+        self._sets = list(label_sets)
+        self._by_pair: dict[tuple[str, str], list[int]] = {}
+        self._by_key: dict[str, list[int]] = {}
+        for index, labels in enumerate(self._sets):
+            for key, value in labels.items():
+                self._by_pair.setdefault((key, value), []).append(index)
+                self._by_key.setdefault(key, []).append(index)
+
+    def matching(self, selector: CompiledSelector) -> list[int]:
+        """Positions, in order, of the label sets `selector` matches; SelectorError (as `matches` raises it) for a
+        broken selector when there is any set to match."""
+        if not self._sets:
+            return []
+        candidates: set[int] | None = None  # None: every set
+        for key, op, values in selector.requirements():
+            if op == "In":
+                found = {i for value in values for i in self._by_pair.get((key, value), ())}
+            elif op == "Exists":
+                found = set(self._by_key.get(key, ()))
+            else:  # NotIn and DoesNotExist hold for sets without the key: no narrowing
+                continue
+            candidates = found if candidates is None else candidates & found
+        pool = range(len(self._sets)) if candidates is None else sorted(candidates)
+        return [i for i in pool if selector.matches(self._sets[i])]
 
 
 def _requirements_hold(reqs: list[tuple[str, str, frozenset[str]]], labels: Mapping[str, str]) -> bool:

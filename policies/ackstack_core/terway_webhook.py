@@ -15,11 +15,12 @@ import math
 import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ackstack_core import constants as C
 from ackstack_core.go_duration import GoDurationError, parse_go_duration_ns
-from ackstack_core.selectors import SelectorError, selector_matches
+from ackstack_core.selectors import CompiledSelector, SelectorError, compile_selector, selector_matches
 from ackstack_core.versions import parse_version
 
 Version = tuple[int, int, int]
@@ -218,6 +219,11 @@ class WebhookConfigurations:
     validating_failure_policy: str
     source: str
 
+    @cached_property
+    def pod_namespace_matcher(self) -> CompiledSelector:
+        """The pod webhook's namespaceSelector parsed once: it is asked about every namespace (issue #24 §6)."""
+        return compile_selector(self.pod_namespace_selector or {})
+
 
 # Source: TWY-v1.17.5 charts/terway/templates/terway-controlplane/webhook.yaml:8-33 (mutating: pods and podnetworkings
 # on CREATE; namespaceSelector :9-13; failurePolicy :33 from values.yaml:99 `webhookFailurePolicy: Ignore`, the same
@@ -263,7 +269,7 @@ def webhook_sees_namespace(namespace_labels: Mapping[str, str], hooks: WebhookCo
     if not hooks.pod_webhook:
         return False
     try:
-        return selector_matches(hooks.pod_namespace_selector or {}, namespace_labels)
+        return hooks.pod_namespace_matcher.matches(namespace_labels)
     except SelectorError:
         return False  # the API server does not register a webhook with a broken selector
 

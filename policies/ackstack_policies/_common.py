@@ -87,6 +87,20 @@ def plain(value: Any) -> Any:
     return value
 
 
+_PLAIN = "_ackstack_plain"
+
+
+def plain_props(props: Any) -> Any:
+    """`plain(props)` of a resource's properties, kept on the SDK's view: the policies handed the same view (the
+    pack's `_speedups` share one per resource within a request) copy it once. Checks only read it."""
+    kept = getattr(props, "__dict__", None)
+    if kept is None:
+        return plain(props)
+    if _PLAIN not in kept:
+        kept[_PLAIN] = plain(props)
+    return kept[_PLAIN]
+
+
 def _proxy_target(value: Any) -> Any:
     if type(value).__name__ in {"_DictProxy", "_ListProxy", "_DictSecretsProxy", "_ListSecretsProxy"}:
         return value["__target"]
@@ -191,7 +205,7 @@ class AckResourcePolicy(ResourceValidationPolicy):
             return
         config = effective_config(self.config_schema, args.get_config())
         try:
-            messages = self.check(plain(args.props), config)
+            messages = self.check(plain_props(args.props), config)
         except Exception as exc:  # noqa: BLE001 - malformed properties: a diagnostic, never a crashed run
             messages = [malformed_message(exc)]
         for message in messages:
@@ -270,7 +284,7 @@ class AckStackPolicy(StackValidationPolicy):
                 r.urn,
                 r.resource_type,
                 r.name,
-                plain(r.props),
+                plain_props(r.props),
                 r.parent.urn if r.parent is not None else None,
                 {key: [d.urn for d in deps] for key, deps in (r.property_dependencies or {}).items()},
             )

@@ -18,7 +18,9 @@ import pytest
 
 from ackstack_core.selectors import (
     NAMESPACE_NAME_LABEL,
+    LabelSetIndex,
     SelectorError,
+    compile_selector,
     find_overlaps,
     selector_matches,
     selector_problems,
@@ -121,6 +123,36 @@ def test_oracle_label_selector_conversion_and_matching_agree_on_20000_pairs(orac
         refused += go_refuses
     # the corpus reaches every outcome in quantity
     assert refused > MATCH_PAIRS // 20 and matched > MATCH_PAIRS // 10 and MATCH_PAIRS - refused - matched > MATCH_PAIRS // 10
+
+
+INDEX_SELECTORS = 200
+INDEX_LABEL_SETS = 50
+
+
+def test_oracle_label_set_index_finds_exactly_the_sets_the_real_matcher_matches(oracle):
+    """LabelSetIndex narrows by In/Exists before matching (namespaces per PodNetworking, issue #24 §6): for
+    each random selector, the sets it returns are exactly those apimachinery matches, and it refuses exactly
+    the selectors apimachinery refuses."""
+    rng = random.Random(SEED + 2)
+    label_sets = [random_labels(rng) for _ in range(INDEX_LABEL_SETS)]
+    selectors = [random_selector(rng) for _ in range(INDEX_SELECTORS)]
+    index = LabelSetIndex(label_sets)
+    verdicts = iter(ask(oracle, [{"op": "match", "selector": sel, "labels": labels}
+                                 for sel in selectors for labels in label_sets]))
+    narrowed = 0
+    for sel in selectors:
+        answers = [next(verdicts) for _ in label_sets]
+        refused = answers[0]["decodeError"] is not None or answers[0]["error"] is not None
+        try:
+            found = index.matching(compile_selector(sel))
+        except SelectorError:
+            assert refused, sel
+            continue
+        assert not refused, sel
+        assert found == [i for i, verdict in enumerate(answers) if verdict["matches"]], sel
+        narrowed += any(op in ("In", "Exists") for _, op, _ in compile_selector(sel).requirements())
+    assert narrowed > INDEX_SELECTORS // 4  # the index's narrowing path, not only the full scan, is compared
+    assert LabelSetIndex([]).matching(compile_selector({"matchLabels": {"app": 1}})) == []
 
 
 # ---------------------------------------------------------------- exact overlap vs brute force

@@ -346,7 +346,7 @@ def test_plain_unwraps_pulumi_policy_proxies_and_secrets():
     assert plain(proxied) == {"a": {"b": [U, 1]}, "s": 2}
 
 
-def test_pack_speedup_memoises_property_conversion_per_message():
+def test_pack_speedup_memoises_property_conversion_per_message(monkeypatch):
     """The pack reuses the dict of the message being analysed instead of converting it once per policy."""
     import pulumi_policy.policy as sdk
     from google.protobuf import json_format
@@ -354,9 +354,12 @@ def test_pack_speedup_memoises_property_conversion_per_message():
     from ackstack.preview.analyzer import encode_properties
     from ackstack_policies._speedups import _MemoJsonFormat, install
 
-    if not isinstance(sdk.json_format, _MemoJsonFormat):
-        assert install() is True
+    for name in ("json_format", "deserialize_properties", "unknown_checking_proxy"):  # restored afterwards
+        monkeypatch.setattr(sdk, name, getattr(sdk, name))
+    monkeypatch.setattr(sdk._PolicyAnalyzerServicer, "AnalyzeStack", sdk._PolicyAnalyzerServicer.AnalyzeStack)
+    assert install() is True
     memo = sdk.json_format
+    assert isinstance(memo, _MemoJsonFormat)
     a, b = encode_properties({"spec": {"x": 1}}), encode_properties({"spec": {"x": 2}})
     first = memo.MessageToDict(a)
     assert memo.MessageToDict(a) is first and first == json_format.MessageToDict(a)

@@ -430,6 +430,39 @@ def test_each_selector_is_parsed_once_however_many_namespaces_it_is_matched_agai
     assert len(calls) <= selectors_given  # at most once per selector, not once per (selector, namespace) pair
 
 
+def test_each_podnetworking_is_matched_only_against_the_namespaces_its_labels_lead_to(monkeypatch):
+    """Issue #24 §6: 5,000 PodNetworkings x 500 namespaces were 2,500,000 matches. With the namespaces indexed by
+    label, a PodNetworking whose namespaceSelector names a label is matched against the namespaces carrying it;
+    the answer is what matching every namespace gives (the webhook's view decided once per namespace)."""
+    from ackstack_core import selectors
+    from ackstack_core import terway_webhook as W
+    from bench.bench_scaling import make_config
+    from components.config_loader import load
+    from components.plan import CloudFacts, build_plan
+    from components.podnetworking import namespace_labels, selector_matches
+    from components.podnetworking_reach import podnetworking_reach
+
+    config = make_config(200)
+    config["ackstack:namespaces"].append({"name": "opted-out", "labels": {"team": "team-3", "k8s.aliyun.com/pod-eni": "false"}})
+    loaded = load(config)
+    assert loaded.config is not None, loaded.findings
+    plan = build_plan(loaded.config, CloudFacts())
+    entries, namespaces = loaded.config.pod_networkings, loaded.config.namespaces
+    assert len(entries) == 200 and len(namespaces) == 21
+    matches = []
+    real = selectors._requirements_hold
+    monkeypatch.setattr(selectors, "_requirements_hold", lambda reqs, labels: matches.append(1) or real(reqs, labels))
+    reaches = [podnetworking_reach(entry, plan) for entry in entries]
+    assert len(matches) <= 3 * len(entries) + len(namespaces)  # not len(entries) x len(namespaces) = 4,200
+    monkeypatch.setattr(selectors, "_requirements_hold", real)
+    for entry, reach in zip(entries, reaches, strict=True):
+        every = [ns for ns in namespaces if selector_matches(entry.selector.namespace_selector, namespace_labels(ns))]
+        assert reach.namespaces == tuple(ns.name for ns in every
+                                         if W.webhook_sees_namespace(namespace_labels(ns), plan.webhooks()))
+    # PodNetworking i selects team-(i % 20): the 10 selecting team-3 also match `opted-out`, which the webhook skips
+    assert sum(r.namespaces == ("team-3",) for r in reaches) == 10
+
+
 @pytest.mark.parametrize(("bad", "problems"), [
     ({"matchExpressions": {"key": "a", "operator": "Exists"}}, ["matchExpressions must be a list"]),
     ({"matchExpressions": "a"}, ["matchExpressions must be a list"]),
