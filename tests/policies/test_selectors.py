@@ -404,20 +404,25 @@ def test_find_overlaps_matches_naive_loop_on_random_data():
     assert 0 < len(got) < len(entries) * (len(entries) - 1) // 2
 
 
+def _generated_plan(config: dict):
+    """(plan, PodNetworking entries, namespaces) of a bench_scaling stack config, through the real loader."""
+    from components.config_loader import load
+    from components.plan import CloudFacts, build_plan
+
+    loaded = load(config)
+    assert loaded.config is not None, loaded.findings
+    return build_plan(loaded.config, CloudFacts()), loaded.config.pod_networkings, loaded.config.namespaces
+
+
 def test_each_selector_is_parsed_once_however_many_namespaces_it_is_matched_against(monkeypatch):
     """Issue #24 §6: at 1,000 PodNetworkings x 100 namespaces every selector was parsed for every pair (204,000
     parses). A counting wrapper around the real parser (its results unchanged) shows one parse per selector."""
 
     from ackstack_core import selectors
     from bench.bench_scaling import make_config
-    from components.config_loader import load
-    from components.plan import CloudFacts, build_plan
     from components.podnetworking_reach import podnetworking_reach
 
-    loaded = load(make_config(100))
-    assert loaded.config is not None, loaded.findings
-    plan = build_plan(loaded.config, CloudFacts())
-    entries, namespaces = loaded.config.pod_networkings, loaded.config.namespaces
+    plan, entries, namespaces = _generated_plan(make_config(100))
     assert len(entries) == 100 and len(namespaces) == 10
     calls = []
     real = selectors._parse
@@ -437,17 +442,12 @@ def test_each_podnetworking_is_matched_only_against_the_namespaces_its_labels_le
     from ackstack_core import selectors
     from ackstack_core import terway_webhook as W
     from bench.bench_scaling import make_config
-    from components.config_loader import load
-    from components.plan import CloudFacts, build_plan
     from components.podnetworking import namespace_labels, selector_matches
     from components.podnetworking_reach import podnetworking_reach
 
     config = make_config(200)
     config["ackstack:namespaces"].append({"name": "opted-out", "labels": {"team": "team-3", "k8s.aliyun.com/pod-eni": "false"}})
-    loaded = load(config)
-    assert loaded.config is not None, loaded.findings
-    plan = build_plan(loaded.config, CloudFacts())
-    entries, namespaces = loaded.config.pod_networkings, loaded.config.namespaces
+    plan, entries, namespaces = _generated_plan(config)
     assert len(entries) == 200 and len(namespaces) == 21
     matches = []
     real = selectors._requirements_hold
