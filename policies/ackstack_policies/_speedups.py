@@ -3,13 +3,13 @@
 pulumi_policy 1.21 (`policy.py`) converts the request's properties again for every policy: protobuf to
 dict (`json_format.MessageToDict`), the SDK's unwrapping (`deserialize_properties`) and the unknown-checking
 view (`unknown_checking_proxy`), for the resource and for its provider. `Analyze` does it once per resource
-policy (29 policies, most not about the resource's type) and `AnalyzeStack` once per stack policy for every
-resource (6 x 2,303 resources at 1,000 PodNetworkings): most of the pack's time (issue #24 §6). The
-conversions are pure and the request is immutable, so a result is reused while the same input is being
-analysed: the last few per server thread, and every one of the request during an `AnalyzeStack` call
-(dropped when it returns). The policies share the views, which they only read (the pack's own wrappers copy
-them with `plain` before checking). Installed only when the SDK has the layout this was written against;
-otherwise the pack runs unchanged, just slower.
+policy (23, most not about the resource's type) and `AnalyzeStack` once per stack policy for every resource
+(6 x 2,303 resources at 1,000 PodNetworkings): most of the pack's time (issue #24 §6). The conversions are
+pure and the request is immutable, so a result is reused while the same input is being analysed: the last
+few per server thread, and every one of the request during an `AnalyzeStack` call (dropped when it returns).
+The policies share the views; the pack's own wrappers copy a view once (`_common.plain_props`) and the
+checks only read that copy. Installed only when the SDK has the layout this was written against; otherwise
+the pack runs unchanged, just slower.
 """
 
 from __future__ import annotations
