@@ -153,11 +153,7 @@ class CapacityModel:
 # ---------------------------------------------------------------- model
 def capacity_model(plan: NetworkPlan) -> CapacityModel:
     """The model of `plan`, computed once and kept on the plan (rules and report share it)."""
-    cached = plan.__dict__.get("_capacity_model")
-    if cached is None:
-        cached = _build(plan)
-        plan.__dict__["_capacity_model"] = cached
-    return cached
+    return plan.derived("_capacity_model", _build)
 
 
 def _build(plan: NetworkPlan) -> CapacityModel:

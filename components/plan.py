@@ -7,14 +7,17 @@ registered (invokes register nothing), so validation can still stop the run clea
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ackstack_core import constants as C
 from ackstack_core import terway_webhook as W
 from ackstack_core.terway_webhook import parse_eni_conf
 from components.config import StackConfig
 from components.validation.findings import Finding, config_path
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,13 @@ class NetworkPlan:
     instance_types: dict[str, C.InstanceTypeFacts]
     existing_cluster: dict | None = None  # ACK's description of an adopted cluster (cluster.existing)
     node_password_set: bool = False  # the `ackstack:nodePassword` secret is given (its value stays out of the plan)
+
+    def derived(self, key: str, build: Callable[[NetworkPlan], T]) -> T:
+        """A view computed from the plan once and kept on it (the capacity model, the namespaces' index): rules,
+        report and capacity ask for them per PodNetworking."""
+        if key not in self.__dict__:
+            self.__dict__[key] = build(self)
+        return self.__dict__[key]
 
     def vswitch(self, ref: str) -> VSwitchFact | None:
         """A vSwitch by config name or by id."""

@@ -38,15 +38,11 @@ class _NamespaceView:
 
 
 def _namespace_view(plan: NetworkPlan) -> _NamespaceView:
-    """Built once per plan and kept on it, as the capacity model is (PodNetworkings x namespaces at scale)."""
-    cached = plan.__dict__.get("_namespace_view")
-    if cached is None:
-        labels = [namespace_labels(ns) for ns in plan.config.namespaces]
-        hooks = plan.webhooks()
-        cached = _NamespaceView(tuple(ns.name for ns in plan.config.namespaces), LabelSetIndex(labels),
-                                tuple(W.webhook_sees_namespace(found, hooks) for found in labels))
-        plan.__dict__["_namespace_view"] = cached
-    return cached
+    """Built once per plan (`plan.derived`), not once per PodNetworking (PodNetworkings x namespaces at scale)."""
+    labels = [namespace_labels(ns) for ns in plan.config.namespaces]
+    hooks = plan.webhooks()
+    return _NamespaceView(tuple(ns.name for ns in plan.config.namespaces), LabelSetIndex(labels),
+                          tuple(W.webhook_sees_namespace(found, hooks) for found in labels))
 
 
 def podnetworking_reach(entry: PodNetworkingConfig, plan: NetworkPlan) -> Reach:
@@ -62,7 +58,7 @@ def podnetworking_reach(entry: PodNetworkingConfig, plan: NetworkPlan) -> Reach:
     elif entry.workload_kinds and not kinds:
         reason = f"Fixed, and no declared workload kind is fixed-name ({', '.join(skipped)})"
     elif sel.namespace_selector is not None and plan.config.namespaces:
-        view = _namespace_view(plan)
+        view = plan.derived("_namespace_view", _namespace_view)
         try:
             matched = view.index.matching(sel.namespace_selector.compiled)
         except SelectorError:
